@@ -1,0 +1,326 @@
+//! Reading a question page's HTML form into answers, and answers back into form values.
+//!
+//! Web forms deliver strings, typed on phones with Japanese keyboards: full-width digits, stray
+//! spaces, hyphens of every kind. This module folds those into typed answers, keeps what the
+//! resident typed when it cannot (so the page can show it again next to the message), and names
+//! controls so that pages work without JavaScript (`f.children.1.name`, `f.birth.year`).
+
+use crate::answers::{Answer, Answers, date_from_parts};
+use crate::procedure::{Field, FieldKind, Procedure, Step};
+use crate::text::{fold_width, is_hyphen_like};
+use crate::validate::{self, FieldError, FieldPath, Problem, Segment};
+use std::collections::BTreeMap;
+
+/// The `f.`-prefixed controls of a submitted (or to-be-rendered) question page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FormValues(BTreeMap<String, Vec<String>>);
+
+impl FormValues {
+    /// Keeps only answer controls (`f.…`); tokens and buttons are the web layer's business.
+    pub fn from_pairs<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Self {
+        let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (k, v) in pairs.into_iter().filter(|(k, _)| k.starts_with("f.")) {
+            map.entry(k).or_default().push(v);
+        }
+        Self(map)
+    }
+
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .get(name)
+            .and_then(|v| v.first())
+            .map_or("", String::as_str)
+    }
+
+    pub fn all(&self, name: &str) -> &[String] {
+        self.0.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn set(&mut self, name: impl Into<String>, values: Vec<String>) {
+        self.0.insert(name.into(), values);
+    }
+
+    /// How many items a repeating group shows (`f.children.items`).
+    pub fn item_count(&self, group: &FieldPath) -> Option<usize> {
+        self.get(&format!("{}.items", group.form_name()))
+            .parse()
+            .ok()
+    }
+
+    /// Adds an empty item at the end of a group ("add another").
+    pub fn add_item(&mut self, group: &FieldPath, current: usize) {
+        self.set(
+            format!("{}.items", group.form_name()),
+            vec![(current + 1).to_string()],
+        );
+    }
+
+    /// Removes one item and moves the later ones up, so the page shows them renumbered.
+    pub fn remove_item(&mut self, group: &FieldPath, index: usize, current: usize) {
+        let base = group.form_name();
+        let mut next = BTreeMap::new();
+        for (name, values) in std::mem::take(&mut self.0) {
+            let Some(rest) = name.strip_prefix(&format!("{base}.")) else {
+                next.insert(name, values);
+                continue;
+            };
+            let (head, tail) = rest.split_once('.').unwrap_or((rest, ""));
+            match head.parse::<usize>() {
+                Ok(i) if i == index => {}
+                Ok(i) if i > index => {
+                    next.insert(format!("{base}.{}.{tail}", i - 1), values);
+                }
+                _ => {
+                    next.insert(name, values);
+                }
+            }
+        }
+        self.0 = next;
+        self.set(
+            format!("{base}.items"),
+            vec![current.saturating_sub(1).to_string()],
+        );
+    }
+
+    /// The values a page shows for stored answers.
+    pub fn from_answers(step: &Step, answers: &Answers) -> Self {
+        let mut values = Self::default();
+        for field in &step.fields {
+            let path = FieldPath::field(field.id.as_str());
+            values.put_answer(field, answers.get(field.id.as_str()), &path);
+        }
+        values
+    }
+
+    fn put_answer(&mut self, field: &Field, answer: Option<&Answer>, path: &FieldPath) {
+        let name = path.form_name();
+        match (answer, &field.kind) {
+            (None, FieldKind::Group(g)) => self.set(
+                format!("{name}.items"),
+                vec![g.min_items.max(1).to_string()],
+            ),
+            (None, _) | (Some(Answer::Files(_)), _) => {}
+            (Some(Answer::Text(s) | Answer::Choice(s)), _) => self.set(name, vec![s.clone()]),
+            (Some(Answer::Number(n)), _) => self.set(name, vec![n.to_string()]),
+            (Some(Answer::Date(d)), _) => {
+                self.set(format!("{name}.year"), vec![d.year().to_string()]);
+                self.set(
+                    format!("{name}.month"),
+                    vec![u8::from(d.month()).to_string()],
+                );
+                self.set(format!("{name}.day"), vec![d.day().to_string()]);
+            }
+            (Some(Answer::Choices(v)), _) => self.set(name, v.clone()),
+            (Some(Answer::YesNo(b)), _) => {
+                self.set(name, vec![if *b { "yes" } else { "no" }.to_owned()])
+            }
+            (Some(Answer::Group(items)), FieldKind::Group(g)) => {
+                self.set(format!("{name}.items"), vec![items.len().to_string()]);
+                for (i, item) in items.iter().enumerate() {
+                    let item_path = path.child(Segment::Item(i));
+                    for f in &g.fields {
+                        let p = item_path.child(Segment::Field(f.id.as_str().to_owned()));
+                        self.put_answer(f, item.get(f.id.as_str()), &p);
+                    }
+                }
+            }
+            (Some(Answer::Group(_)), _) => {}
+        }
+    }
+}
+
+/// The outcome of posting one question page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepOutcome {
+    /// All answers with this page's replaced, and lapsed answers pruned.
+    pub answers: Answers,
+    pub errors: Vec<FieldError>,
+}
+
+/// Reads one page's controls over the stored answers (which already hold any files uploaded
+/// with this post) and checks the page.
+pub fn apply_step(
+    procedure: &Procedure,
+    step: &Step,
+    values: &FormValues,
+    stored: &Answers,
+) -> StepOutcome {
+    let mut answers = stored.clone();
+    let mut errors = Vec::new();
+    for field in &step.fields {
+        let path = FieldPath::field(field.id.as_str());
+        match read_field(
+            field,
+            values,
+            stored.get(field.id.as_str()),
+            &path,
+            &mut errors,
+        ) {
+            Some(answer) => answers.insert(field.id.as_str(), answer),
+            None => {
+                answers.remove(field.id.as_str());
+            }
+        }
+    }
+    let answers = validate::prune(procedure, &answers);
+    let unreadable: Vec<FieldPath> = errors.iter().map(|e| e.path.clone()).collect();
+    errors.extend(
+        validate::check(procedure, &answers, Some(step))
+            .into_iter()
+            .filter(|e| !unreadable.iter().any(|p| e.path.0.starts_with(&p.0))),
+    );
+    StepOutcome { answers, errors }
+}
+
+fn read_field(
+    field: &Field,
+    values: &FormValues,
+    stored: Option<&Answer>,
+    path: &FieldPath,
+    errors: &mut Vec<FieldError>,
+) -> Option<Answer> {
+    let name = path.form_name();
+    let raw = values.get(&name).trim();
+    let mut fail = |problem| {
+        errors.push(FieldError::new(path.clone(), problem));
+        None
+    };
+    match &field.kind {
+        FieldKind::Text { .. } => non_blank(raw).map(|s| Answer::Text(s.to_owned())),
+        FieldKind::LongText { .. } => non_blank(raw).map(|s| Answer::Text(s.replace("\r\n", "\n"))),
+        FieldKind::Email => non_blank(raw).map(|s| Answer::Text(fold_width(s).trim().to_owned())),
+        FieldKind::Phone => match non_blank(raw).map(phone_digits)? {
+            Some(digits) => Some(Answer::Text(digits)),
+            None => fail(Problem::InvalidPhone),
+        },
+        FieldKind::Number { .. } => match non_blank(raw).map(parse_number)? {
+            Some(n) => Some(Answer::Number(n)),
+            None => fail(Problem::InvalidNumber),
+        },
+        FieldKind::Date { .. } => {
+            read_date(values, &name).unwrap_or_else(|| fail(Problem::InvalidDate))
+        }
+        FieldKind::Choice {
+            multiple: false, ..
+        } => non_blank(raw).map(|s| Answer::Choice(s.to_owned())),
+        FieldKind::Choice { multiple: true, .. } => {
+            let chosen: Vec<String> = values
+                .all(&name)
+                .iter()
+                .filter(|v| !v.trim().is_empty())
+                .cloned()
+                .collect();
+            (!chosen.is_empty()).then_some(Answer::Choices(chosen))
+        }
+        FieldKind::YesNo => match raw {
+            "yes" => Some(Answer::YesNo(true)),
+            "no" => Some(Answer::YesNo(false)),
+            "" => None,
+            _ => fail(Problem::InvalidOption),
+        },
+        FieldKind::File { .. } => {
+            let remove = values.get(&format!("{name}.remove")) == "1";
+            if remove { None } else { stored.cloned() }
+        }
+        FieldKind::Group(group) => {
+            let count = values
+                .item_count(path)
+                .unwrap_or(group.min_items.max(1))
+                .min(group.max_items);
+            let items = (0..count)
+                .map(|i| {
+                    let item_path = path.child(Segment::Item(i));
+                    group
+                        .fields
+                        .iter()
+                        .filter_map(|f| {
+                            let p = item_path.child(Segment::Field(f.id.as_str().to_owned()));
+                            read_field(f, values, None, &p, errors)
+                                .map(|a| (f.id.as_str().to_owned(), a))
+                        })
+                        .collect()
+                })
+                .collect();
+            Some(Answer::Group(items))
+        }
+    }
+}
+
+fn non_blank(s: &str) -> Option<&str> {
+    (!validate::is_blank(s)).then_some(s)
+}
+
+/// `１２`, `1,200`, ` 3 ` are all numbers a resident means.
+fn parse_number(raw: &str) -> Option<i64> {
+    let folded: String = fold_width(raw)
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' '))
+        .collect();
+    folded.parse().ok()
+}
+
+/// `03-1234-5678`, `０９０（１２３４）５６７８`, `03 1234 5678` → digits only; `None` if anything
+/// but digits and separators was typed.
+pub fn phone_digits(raw: &str) -> Option<String> {
+    let folded = fold_width(raw);
+    let kept: String = folded
+        .chars()
+        .filter(|c| !(is_hyphen_like(*c) || matches!(c, ' ' | '(' | ')')))
+        .collect();
+    kept.chars().all(|c| c.is_ascii_digit()).then_some(kept)
+}
+
+/// `None` when the parts are present but do not make a real date; `Some(None)` when all blank.
+fn read_date(values: &FormValues, name: &str) -> Option<Option<Answer>> {
+    let part = |p: &str| fold_width(values.get(&format!("{name}.{p}")).trim());
+    let (y, m, d) = (part("year"), part("month"), part("day"));
+    if y.is_empty() && m.is_empty() && d.is_empty() {
+        return Some(None);
+    }
+    let date = date_from_parts(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
+    Some(Some(Answer::Date(date)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_numbers_fold_to_digits() {
+        assert_eq!(phone_digits("03-5744-1111").as_deref(), Some("0357441111"));
+        assert_eq!(
+            phone_digits("０９０（１２３４）５６７８").as_deref(),
+            Some("09012345678")
+        );
+        assert_eq!(
+            phone_digits("090ー1234ー5678").as_deref(),
+            Some("09012345678")
+        );
+        assert_eq!(phone_digits("tel 03"), None);
+    }
+
+    #[test]
+    fn numbers_accept_full_width_and_grouping() {
+        assert_eq!(parse_number("１２"), Some(12));
+        assert_eq!(parse_number("1,200"), Some(1200));
+        assert_eq!(parse_number("一"), None);
+    }
+
+    #[test]
+    fn removing_an_item_renumbers_the_rest() {
+        let group = FieldPath::field("children");
+        let mut v = FormValues::from_pairs([
+            ("f.children.items".to_owned(), "3".to_owned()),
+            ("f.children.0.name".to_owned(), "一郎".to_owned()),
+            ("f.children.1.name".to_owned(), "二郎".to_owned()),
+            ("f.children.2.name".to_owned(), "三郎".to_owned()),
+            ("csrf".to_owned(), "x".to_owned()),
+        ]);
+        v.remove_item(&group, 1, 3);
+        assert_eq!(v.get("f.children.items"), "2");
+        assert_eq!(v.get("f.children.0.name"), "一郎");
+        assert_eq!(v.get("f.children.1.name"), "三郎");
+        assert_eq!(v.get("f.children.2.name"), "");
+        assert_eq!(v.get("csrf"), "");
+    }
+}

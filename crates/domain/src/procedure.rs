@@ -1,0 +1,319 @@
+//! A procedure definition (手続): what it is for, who handles it, and the questions it asks.
+//!
+//! These are the checked, typed forms built by [`crate::catalog`] from a catalog file. They are
+//! also what an application stores as its definition snapshot (as JSON), so changing a catalog
+//! file never changes how an old application is read.
+
+use crate::condition::Condition;
+use crate::fee::Fee;
+use crate::ids::{FieldId, ProcedureId, StepId};
+use crate::text::Localized;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Procedure {
+    pub id: ProcedureId,
+    /// Content hash of the definition: an application records it, and a changed file gets a new one.
+    pub version: String,
+    pub title: Localized,
+    pub summary: Localized,
+    pub category: String,
+    pub life_events: Vec<String>,
+    pub keywords: Vec<String>,
+    pub eligibility: Localized,
+    pub processing_time: Localized,
+    pub department: Department,
+    pub attachments: Vec<RequiredAttachment>,
+    pub fee: Fee,
+    pub availability: Availability,
+    pub identity_level: IdentityLevel,
+    pub annual_volume: Option<u32>,
+    pub obstacles: Vec<Obstacle>,
+    /// The email question whose answer receives the confirmation mail, if any.
+    pub notify_email_field: Option<FieldId>,
+    pub steps: Vec<Step>,
+    pub export: Vec<ExportColumn>,
+}
+
+/// The department (担当課) that processes the procedure, and how residents reach it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Department {
+    pub id: String,
+    pub name: Localized,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub hours: Option<Localized>,
+    pub place: Option<Localized>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequiredAttachment {
+    pub title: Localized,
+    pub description: Option<Localized>,
+}
+
+/// Whether residents can apply online. Counter-only procedures are still listed, with the
+/// reason, so that residents know before they go and the ward can count them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Availability {
+    Online,
+    CounterOnly { reason: Localized },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityLevel {
+    /// No identity proof online; the department checks what the resident sends.
+    None,
+}
+
+/// Why a procedure is hard to move online (for the prioritisation of later issues).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Obstacle {
+    /// 対面での本人確認
+    InPersonIdentity,
+    /// 書面の添付
+    PaperAttachment,
+    /// 機微情報
+    SensitiveData,
+}
+
+/// One page of questions. A step is shown only when its condition holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    pub id: StepId,
+    pub title: Localized,
+    pub help: Option<Localized>,
+    pub show_if: Option<Condition>,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    pub id: FieldId,
+    pub label: Localized,
+    pub help: Option<Localized>,
+    pub required: bool,
+    pub show_if: Option<Condition>,
+    pub kind: FieldKind,
+    /// Messages written by the procedure's author, by error code (`required`, `too_long` …),
+    /// replacing the generic ones.
+    pub messages: Vec<(String, Localized)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FieldKind {
+    Text {
+        max_length: usize,
+    },
+    LongText {
+        max_length: usize,
+    },
+    Number {
+        min: Option<i64>,
+        max: Option<i64>,
+        unit: Option<Localized>,
+    },
+    Date {
+        min: Option<time::Date>,
+        max: Option<time::Date>,
+    },
+    Choice {
+        options: Vec<ChoiceOption>,
+        multiple: bool,
+        style: ChoiceStyle,
+    },
+    YesNo,
+    Email,
+    Phone,
+    File {
+        accept: Vec<FileType>,
+        max_bytes: u64,
+        max_files: usize,
+    },
+    Group(Group),
+}
+
+impl FieldKind {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::Text { .. } => "text",
+            Self::LongText { .. } => "long_text",
+            Self::Number { .. } => "number",
+            Self::Date { .. } => "date",
+            Self::Choice {
+                multiple: false, ..
+            } => "choice",
+            Self::Choice { multiple: true, .. } => "multiple_choice",
+            Self::YesNo => "yes_no",
+            Self::Email => "email",
+            Self::Phone => "phone",
+            Self::File { .. } => "file",
+            Self::Group(_) => "group",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceOption {
+    pub value: String,
+    pub label: Localized,
+    pub hint: Option<Localized>,
+    /// Fee in yen for choosing this option, used by item-sum fees (粗大ごみ).
+    pub fee: Option<u32>,
+}
+
+/// Radio buttons read best for a few options; a select box keeps a long list (facilities) short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChoiceStyle {
+    Buttons,
+    Select,
+}
+
+/// A repeating group: the same questions asked for each of 1..N items (children, household
+/// members, bulky-waste items, ranked facility choices).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    pub fields: Vec<Field>,
+    pub min_items: usize,
+    pub max_items: usize,
+    /// Label for one item; `{n}` is replaced by its 1-based position (「{n}人目のお子さん」).
+    pub item_label: Localized,
+    /// A question whose answer must differ across items (a facility chosen twice).
+    pub unique_field: Option<FieldId>,
+}
+
+/// File types recognised by their content (magic bytes), never by their name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileType {
+    Pdf,
+    Jpeg,
+    Png,
+}
+
+impl FileType {
+    pub const ALL: [FileType; 3] = [FileType::Pdf, FileType::Jpeg, FileType::Png];
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Self::Pdf => "application/pdf",
+            Self::Jpeg => "image/jpeg",
+            Self::Png => "image/png",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pdf => "PDF",
+            Self::Jpeg => "JPEG",
+            Self::Png => "PNG",
+        }
+    }
+
+    /// Recognises a file by its first bytes.
+    pub fn sniff(bytes: &[u8]) -> Option<Self> {
+        if bytes.starts_with(b"%PDF-") {
+            Some(Self::Pdf)
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(Self::Jpeg)
+        } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+            Some(Self::Png)
+        } else {
+            None
+        }
+    }
+
+    pub fn from_mime(mime: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.mime() == mime)
+    }
+}
+
+/// One column of the export file a business system imports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportColumn {
+    pub column: String,
+    /// `receipt_number`, `submitted_at`, `status`, a field id, or `group.field` (items joined).
+    pub source: String,
+}
+
+impl Procedure {
+    pub fn is_online(&self) -> bool {
+        matches!(self.availability, Availability::Online)
+    }
+
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id.as_str() == id)
+    }
+
+    pub fn step_index(&self, id: &str) -> Option<usize> {
+        self.steps.iter().position(|s| s.id.as_str() == id)
+    }
+
+    /// Every top-level question with the step it is asked on.
+    pub fn fields(&self) -> impl Iterator<Item = (&Step, &Field)> {
+        self.steps
+            .iter()
+            .flat_map(|s| s.fields.iter().map(move |f| (s, f)))
+    }
+
+    pub fn field(&self, id: &str) -> Option<&Field> {
+        self.fields().map(|(_, f)| f).find(|f| f.id.as_str() == id)
+    }
+
+    /// Whether the procedure asks for a file anywhere (its pages then post multipart forms).
+    pub fn step_has_files(step: &Step) -> bool {
+        fn has_file(f: &Field) -> bool {
+            match &f.kind {
+                FieldKind::File { .. } => true,
+                FieldKind::Group(g) => g.fields.iter().any(has_file),
+                _ => false,
+            }
+        }
+        step.fields.iter().any(has_file)
+    }
+}
+
+impl Field {
+    /// The author's message for `code`, if the catalog wrote one.
+    pub fn custom_message(&self, code: &str) -> Option<&Localized> {
+        self.messages
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, m)| m)
+    }
+}
+
+impl Group {
+    pub fn field(&self, id: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.id.as_str() == id)
+    }
+
+    pub fn label_for(&self, index: usize, lang: &str) -> String {
+        self.item_label
+            .get(lang)
+            .replace("{n}", &(index + 1).to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_recognised_by_content_not_name() {
+        assert_eq!(FileType::sniff(b"%PDF-1.7\n"), Some(FileType::Pdf));
+        assert_eq!(
+            FileType::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some(FileType::Jpeg)
+        );
+        assert_eq!(
+            FileType::sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]),
+            Some(FileType::Png)
+        );
+        assert_eq!(FileType::sniff(b"MZ\x90\x00 executable"), None);
+        assert_eq!(FileType::sniff(b""), None);
+    }
+}

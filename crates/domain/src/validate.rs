@@ -1,0 +1,638 @@
+//! Which questions apply, and whether answers are acceptable.
+//!
+//! The same rules serve every channel: [`parse_json`] reads the API's answers object strictly,
+//! [`crate::form`] reads a web page's strings leniently (full-width digits, blanks), and both end
+//! in [`check`], which decides presence, applicability and each value's limits. A problem names
+//! the question by its path (`children[1].birth_date`) and carries a code; the words for people
+//! are the web layer's job, because they depend on the reader's language.
+
+use crate::answers::{Answer, Answers, FileRef, parse_iso_date};
+use crate::condition::Condition;
+use crate::procedure::{Field, FieldKind, FileType, Group, Procedure, Step};
+use serde_json::Value;
+use std::collections::HashSet;
+use std::fmt;
+use time::Date;
+
+/// What is wrong with one answer. Codes are stable: API clients switch on them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    Required,
+    TooLong { max: usize },
+    TooSmall { min: i64 },
+    TooLarge { max: i64 },
+    DateTooEarly { min: Date },
+    DateTooLate { max: Date },
+    InvalidNumber,
+    InvalidDate,
+    InvalidOption,
+    InvalidEmail,
+    InvalidPhone,
+    InvalidType { expected: &'static str },
+    NotApplicable,
+    UnknownField,
+    TooFewItems { min: usize },
+    TooManyItems { max: usize },
+    Duplicate,
+    FileType { accepted: Vec<FileType> },
+    FileTooLarge { max_bytes: u64 },
+    TooManyFiles { max: usize },
+    UnknownAttachment,
+}
+
+impl Problem {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::TooLong { .. } => "too_long",
+            Self::TooSmall { .. } => "too_small",
+            Self::TooLarge { .. } => "too_large",
+            Self::DateTooEarly { .. } => "date_too_early",
+            Self::DateTooLate { .. } => "date_too_late",
+            Self::InvalidNumber => "invalid_number",
+            Self::InvalidDate => "invalid_date",
+            Self::InvalidOption => "invalid_option",
+            Self::InvalidEmail => "invalid_email",
+            Self::InvalidPhone => "invalid_phone",
+            Self::InvalidType { .. } => "invalid_type",
+            Self::NotApplicable => "not_applicable",
+            Self::UnknownField => "unknown_field",
+            Self::TooFewItems { .. } => "too_few_items",
+            Self::TooManyItems { .. } => "too_many_items",
+            Self::Duplicate => "duplicate",
+            Self::FileType { .. } => "file_type",
+            Self::FileTooLarge { .. } => "file_too_large",
+            Self::TooManyFiles { .. } => "too_many_files",
+            Self::UnknownAttachment => "unknown_attachment",
+        }
+    }
+}
+
+/// Where an answer sits: a question id, then item indices and question ids inside groups.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FieldPath(pub Vec<Segment>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Field(String),
+    Item(usize),
+}
+
+impl FieldPath {
+    pub fn field(id: &str) -> Self {
+        Self(vec![Segment::Field(id.to_owned())])
+    }
+
+    pub fn child(&self, segment: Segment) -> Self {
+        let mut segments = self.0.clone();
+        segments.push(segment);
+        Self(segments)
+    }
+
+    /// The question this path names, looked up through groups.
+    pub fn resolve<'p>(&self, procedure: &'p Procedure) -> Option<&'p Field> {
+        let mut fields: Vec<&Field> = procedure.fields().map(|(_, f)| f).collect();
+        let mut found = None;
+        for segment in &self.0 {
+            if let Segment::Field(id) = segment {
+                let field = fields.iter().find(|f| f.id.as_str() == id)?;
+                found = Some(*field);
+                fields = match &field.kind {
+                    FieldKind::Group(g) => g.fields.iter().collect(),
+                    _ => Vec::new(),
+                };
+            }
+        }
+        found
+    }
+
+    /// The index of the group item the path passes through, if any (for 「2人目の…」).
+    pub fn item_index(&self) -> Option<usize> {
+        self.0.iter().find_map(|s| match s {
+            Segment::Item(i) => Some(*i),
+            Segment::Field(_) => None,
+        })
+    }
+
+    /// The form control name prefix used by web pages: `f.children.1.name`.
+    pub fn form_name(&self) -> String {
+        let mut out = String::from("f");
+        for segment in &self.0 {
+            out.push('.');
+            match segment {
+                Segment::Field(id) => out.push_str(id),
+                Segment::Item(i) => out.push_str(&i.to_string()),
+            }
+        }
+        out
+    }
+
+    /// An HTML id for the control: `f-children-1-name`.
+    pub fn html_id(&self) -> String {
+        self.form_name().replace('.', "-")
+    }
+}
+
+/// `children[1].name`, the form the JSON API reports.
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, segment) in self.0.iter().enumerate() {
+            match segment {
+                Segment::Field(id) if i == 0 => write!(f, "{id}")?,
+                Segment::Field(id) => write!(f, ".{id}")?,
+                Segment::Item(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub path: FieldPath,
+    pub problem: Problem,
+}
+
+impl FieldError {
+    pub fn new(path: FieldPath, problem: Problem) -> Self {
+        Self { path, problem }
+    }
+}
+
+/// Whitespace as ECMA-262 `\s` defines it, so that "blank" means the same to the server and to
+/// the `\S` pattern of the published JSON Schema.
+pub fn is_schema_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202F}'
+                | '\u{205F}'
+                | '\u{3000}'
+                | '\u{FEFF}'
+    )
+}
+
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(is_schema_space)
+}
+
+/// A deliberately simple check (something@domain.tld, no spaces): stricter rules reject real
+/// addresses, and only a delivered mail proves one. The JSON Schema pattern says the same.
+pub fn is_valid_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let plain =
+        |part: &str| !part.is_empty() && !part.contains('@') && !part.chars().any(is_schema_space);
+    let dot_inside = domain
+        .char_indices()
+        .any(|(i, c)| c == '.' && i > 0 && i + 1 < domain.len());
+    s.chars().count() <= MAX_EMAIL_CHARS && plain(local) && plain(domain) && dot_inside
+}
+
+pub const MAX_EMAIL_CHARS: usize = 254;
+pub const EMAIL_PATTERN: &str = r"^[^\s@]+@[^\s@]+\.[^\s@]+$";
+
+/// Japanese phone numbers in canonical form: 10 or 11 digits starting with 0.
+pub fn is_valid_phone_digits(s: &str) -> bool {
+    (10..=11).contains(&s.len()) && s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+pub const PHONE_PATTERN: &str = r"^0[0-9]{9,10}$";
+pub const SHA256_PATTERN: &str = r"^[0-9a-f]{64}$";
+
+/// Whether a step applies to these answers.
+pub fn step_applies(step: &Step, answers: &Answers) -> bool {
+    step.show_if.as_ref().is_none_or(|c| c.eval(answers))
+}
+
+fn field_applies(field: &Field, answers: &Answers) -> bool {
+    field.show_if.as_ref().is_none_or(|c| c.eval(answers))
+}
+
+/// The steps that apply, in order.
+pub fn applicable_steps<'p>(procedure: &'p Procedure, answers: &Answers) -> Vec<&'p Step> {
+    procedure
+        .steps
+        .iter()
+        .filter(|s| step_applies(s, answers))
+        .collect()
+}
+
+/// The condition under which a question applies: its step's and its own.
+pub fn effective_condition(step: &Step, field: &Field) -> Option<Condition> {
+    Condition::and(step.show_if.as_ref(), field.show_if.as_ref())
+}
+
+/// Drops answers to questions that no longer apply (a resident went back and changed an
+/// earlier answer). Repeats until stable, since dropping one answer can make another lapse.
+pub fn prune(procedure: &Procedure, answers: &Answers) -> Answers {
+    let mut current = answers.clone();
+    loop {
+        let mut next = Answers::default();
+        for (step, field) in procedure.fields() {
+            let Some(answer) = current.get(field.id.as_str()) else {
+                continue;
+            };
+            if step_applies(step, &current) && field_applies(field, &current) {
+                next.insert(field.id.as_str(), prune_group(field, answer, &current));
+            }
+        }
+        if next == current {
+            return next;
+        }
+        current = next;
+    }
+}
+
+fn prune_group(field: &Field, answer: &Answer, root: &Answers) -> Answer {
+    match (&field.kind, answer) {
+        (FieldKind::Group(group), Answer::Group(items)) => Answer::Group(
+            items
+                .iter()
+                .map(|item| {
+                    item.iter()
+                        .filter(|(id, _)| group.field(id).is_some_and(|f| field_applies(f, root)))
+                        .map(|(id, a)| (id.clone(), a.clone()))
+                        .collect()
+                })
+                .collect(),
+        ),
+        _ => answer.clone(),
+    }
+}
+
+/// Checks answers against the procedure: every applicable required question answered, no
+/// answer to a question that does not apply, every value within its limits. With `only_step`,
+/// only that step's questions are checked (a question page); without, all of them (submission).
+pub fn check(
+    procedure: &Procedure,
+    answers: &Answers,
+    only_step: Option<&Step>,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for step in &procedure.steps {
+        if only_step.is_some_and(|s| s.id != step.id) {
+            continue;
+        }
+        let step_on = step_applies(step, answers);
+        for field in &step.fields {
+            let applies = step_on && field_applies(field, answers);
+            check_field(
+                field,
+                answers.get(field.id.as_str()),
+                applies,
+                answers,
+                &FieldPath::field(field.id.as_str()),
+                &mut errors,
+            );
+        }
+    }
+    errors
+}
+
+fn check_field(
+    field: &Field,
+    answer: Option<&Answer>,
+    applies: bool,
+    root: &Answers,
+    path: &FieldPath,
+    errors: &mut Vec<FieldError>,
+) {
+    match (applies, answer) {
+        (false, Some(_)) => errors.push(FieldError::new(path.clone(), Problem::NotApplicable)),
+        (true, None) if field.required => {
+            errors.push(FieldError::new(path.clone(), Problem::Required))
+        }
+        (true, Some(answer)) => check_value(field, answer, root, path, errors),
+        _ => {}
+    }
+}
+
+fn check_value(
+    field: &Field,
+    answer: &Answer,
+    root: &Answers,
+    path: &FieldPath,
+    errors: &mut Vec<FieldError>,
+) {
+    let mut fail = |problem| errors.push(FieldError::new(path.clone(), problem));
+    match (&field.kind, answer) {
+        (FieldKind::Text { max_length } | FieldKind::LongText { max_length }, Answer::Text(s)) => {
+            if s.chars().count() > *max_length {
+                fail(Problem::TooLong { max: *max_length });
+            }
+        }
+        (FieldKind::Number { min, max, .. }, Answer::Number(n)) => {
+            if let Some(min) = min.filter(|m| n < m) {
+                fail(Problem::TooSmall { min });
+            } else if let Some(max) = max.filter(|m| n > m) {
+                fail(Problem::TooLarge { max });
+            }
+        }
+        (FieldKind::Date { min, max }, Answer::Date(d)) => {
+            if let Some(min) = min.filter(|m| d < m) {
+                fail(Problem::DateTooEarly { min });
+            } else if let Some(max) = max.filter(|m| d > m) {
+                fail(Problem::DateTooLate { max });
+            }
+        }
+        (
+            FieldKind::Choice {
+                options,
+                multiple: false,
+                ..
+            },
+            Answer::Choice(v),
+        ) => {
+            if !options.iter().any(|o| &o.value == v) {
+                fail(Problem::InvalidOption);
+            }
+        }
+        (
+            FieldKind::Choice {
+                options,
+                multiple: true,
+                ..
+            },
+            Answer::Choices(values),
+        ) => {
+            let unique: HashSet<_> = values.iter().collect();
+            if values.is_empty() {
+                fail(Problem::Required);
+            } else if unique.len() != values.len()
+                || !values.iter().all(|v| options.iter().any(|o| &o.value == v))
+            {
+                fail(Problem::InvalidOption);
+            }
+        }
+        (FieldKind::YesNo, Answer::YesNo(_)) => {}
+        (FieldKind::Email, Answer::Text(s)) => {
+            if !is_valid_email(s) {
+                fail(Problem::InvalidEmail);
+            }
+        }
+        (FieldKind::Phone, Answer::Text(s)) => {
+            if !is_valid_phone_digits(s) {
+                fail(Problem::InvalidPhone);
+            }
+        }
+        (
+            FieldKind::File {
+                accept,
+                max_bytes,
+                max_files,
+            },
+            Answer::Files(files),
+        ) => {
+            check_files(files, accept, *max_bytes, *max_files, &mut fail);
+        }
+        (FieldKind::Group(group), Answer::Group(items)) => {
+            check_group(group, items, root, path, errors)
+        }
+        (kind, _) => fail(Problem::InvalidType {
+            expected: kind.type_name(),
+        }),
+    }
+}
+
+fn check_files(
+    files: &[FileRef],
+    accept: &[FileType],
+    max_bytes: u64,
+    max_files: usize,
+    fail: &mut impl FnMut(Problem),
+) {
+    if files.is_empty() {
+        fail(Problem::Required);
+    } else if files.len() > max_files {
+        fail(Problem::TooManyFiles { max: max_files });
+    } else if files.iter().any(|f| !accept.contains(&f.content_type)) {
+        fail(Problem::FileType {
+            accepted: accept.to_vec(),
+        });
+    } else if files.iter().any(|f| f.size > max_bytes) {
+        fail(Problem::FileTooLarge { max_bytes });
+    }
+}
+
+fn check_group(
+    group: &Group,
+    items: &[Answers],
+    root: &Answers,
+    path: &FieldPath,
+    errors: &mut Vec<FieldError>,
+) {
+    if items.len() < group.min_items {
+        errors.push(FieldError::new(
+            path.clone(),
+            Problem::TooFewItems {
+                min: group.min_items,
+            },
+        ));
+    } else if items.len() > group.max_items {
+        errors.push(FieldError::new(
+            path.clone(),
+            Problem::TooManyItems {
+                max: group.max_items,
+            },
+        ));
+    }
+    for (index, item) in items.iter().enumerate() {
+        let item_path = path.child(Segment::Item(index));
+        for (id, _) in item.iter().filter(|(id, _)| group.field(id).is_none()) {
+            errors.push(FieldError::new(
+                item_path.child(Segment::Field(id.clone())),
+                Problem::UnknownField,
+            ));
+        }
+        for field in &group.fields {
+            let field_path = item_path.child(Segment::Field(field.id.as_str().to_owned()));
+            check_field(
+                field,
+                item.get(field.id.as_str()),
+                field_applies(field, root),
+                root,
+                &field_path,
+                errors,
+            );
+        }
+    }
+    if let Some(unique) = &group.unique_field {
+        let mut seen = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            if let Some(answer) = item.get(unique.as_str()) {
+                if seen.contains(&answer) {
+                    let p = path
+                        .child(Segment::Item(index))
+                        .child(Segment::Field(unique.as_str().to_owned()));
+                    errors.push(FieldError::new(p, Problem::Duplicate));
+                }
+                seen.push(answer);
+            }
+        }
+    }
+}
+
+/// Reads the API's answers object: types strictly as the published JSON Schema states them,
+/// then every rule of [`check`]. Files name stored attachments; whether those exist is checked
+/// by the application layer, which owns storage.
+pub fn parse_json(procedure: &Procedure, value: &Value) -> Result<Answers, Vec<FieldError>> {
+    let Some(object) = value.as_object() else {
+        return Err(vec![FieldError::new(
+            FieldPath::default(),
+            Problem::InvalidType { expected: "object" },
+        )]);
+    };
+    let top: Vec<&Field> = procedure.fields().map(|(_, f)| f).collect();
+    let mut errors = Vec::new();
+    let answers = parse_object(&top, object, &FieldPath::default(), &mut errors);
+    if errors.is_empty() {
+        errors = check(procedure, &answers, None);
+    }
+    if errors.is_empty() {
+        Ok(answers)
+    } else {
+        Err(errors)
+    }
+}
+
+fn parse_object(
+    fields: &[&Field],
+    object: &serde_json::Map<String, Value>,
+    path: &FieldPath,
+    errors: &mut Vec<FieldError>,
+) -> Answers {
+    let mut answers = Answers::default();
+    for (key, value) in object {
+        let field_path = path.child(Segment::Field(key.clone()));
+        match fields.iter().find(|f| f.id.as_str() == key) {
+            None => errors.push(FieldError::new(field_path, Problem::UnknownField)),
+            Some(field) => match parse_json_value(&field.kind, value, &field_path, errors) {
+                Ok(answer) => answers.insert(key.clone(), answer),
+                Err(problem) => errors.push(FieldError::new(field_path, problem)),
+            },
+        }
+    }
+    answers
+}
+
+fn parse_json_value(
+    kind: &FieldKind,
+    value: &Value,
+    path: &FieldPath,
+    errors: &mut Vec<FieldError>,
+) -> Result<Answer, Problem> {
+    let wrong_type = || Problem::InvalidType {
+        expected: kind.type_name(),
+    };
+    let text = || value.as_str().ok_or_else(wrong_type);
+    match kind {
+        FieldKind::Text { .. }
+        | FieldKind::LongText { .. }
+        | FieldKind::Email
+        | FieldKind::Phone => {
+            let s = text()?;
+            if is_blank(s) {
+                Err(Problem::Required)
+            } else {
+                Ok(Answer::Text(s.to_owned()))
+            }
+        }
+        FieldKind::Number { .. } => json_integer(value)
+            .map(Answer::Number)
+            .ok_or_else(wrong_type),
+        FieldKind::Date { .. } => parse_iso_date(text()?)
+            .map(Answer::Date)
+            .ok_or(Problem::InvalidDate),
+        FieldKind::Choice {
+            multiple: false, ..
+        } => Ok(Answer::Choice(text()?.to_owned())),
+        FieldKind::Choice { multiple: true, .. } => {
+            let items = value.as_array().ok_or_else(wrong_type)?;
+            let strings: Option<Vec<String>> = items
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect();
+            strings.map(Answer::Choices).ok_or_else(wrong_type)
+        }
+        FieldKind::YesNo => value.as_bool().map(Answer::YesNo).ok_or_else(wrong_type),
+        FieldKind::File { .. } => {
+            let items = value.as_array().ok_or_else(wrong_type)?;
+            let files: Option<Vec<FileRef>> = items.iter().map(json_file_ref).collect();
+            files.map(Answer::Files).ok_or_else(wrong_type)
+        }
+        FieldKind::Group(group) => {
+            let items = value.as_array().ok_or_else(wrong_type)?;
+            let fields: Vec<&Field> = group.fields.iter().collect();
+            let mut parsed = Vec::with_capacity(items.len());
+            for (index, item) in items.iter().enumerate() {
+                let item_path = path.child(Segment::Item(index));
+                match item.as_object() {
+                    Some(object) => parsed.push(parse_object(&fields, object, &item_path, errors)),
+                    None => errors.push(FieldError::new(
+                        item_path,
+                        Problem::InvalidType { expected: "object" },
+                    )),
+                }
+            }
+            Ok(Answer::Group(parsed))
+        }
+    }
+}
+
+/// JSON Schema's `integer` includes `3.0`; so does the server.
+fn json_integer(value: &Value) -> Option<i64> {
+    value.as_i64().or_else(|| {
+        let f = value.as_f64()?;
+        (f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64)
+    })
+}
+
+/// `{"attachment": "<sha256>", "name": "…"}`; size and type, where given, must be well formed,
+/// and the application layer replaces them with what storage recorded.
+fn json_file_ref(value: &Value) -> Option<FileRef> {
+    let object = value.as_object()?;
+    let sha256 = object.get("attachment")?.as_str()?;
+    let valid_hash = sha256.len() == 64
+        && sha256
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    let name = object.get("name")?.as_str()?;
+    let size = match object.get("size") {
+        None => 0,
+        Some(v) => v.as_u64()?,
+    };
+    let content_type = match object.get("content_type") {
+        None => FileType::Pdf,
+        Some(v) => FileType::from_mime(v.as_str()?)?,
+    };
+    valid_hash.then(|| FileRef {
+        sha256: sha256.to_owned(),
+        name: name.to_owned(),
+        size,
+        content_type,
+    })
+}
+
+/// Reads answers stored by this system (drafts, applications). They were checked when stored,
+/// so only their shape is read here; a problem means the stored row is corrupt.
+pub fn read_stored(procedure: &Procedure, value: &Value) -> Result<Answers, Vec<FieldError>> {
+    let Some(object) = value.as_object() else {
+        return Err(vec![FieldError::new(
+            FieldPath::default(),
+            Problem::InvalidType { expected: "object" },
+        )]);
+    };
+    let top: Vec<&Field> = procedure.fields().map(|(_, f)| f).collect();
+    let mut errors = Vec::new();
+    let answers = parse_object(&top, object, &FieldPath::default(), &mut errors);
+    if errors.is_empty() {
+        Ok(answers)
+    } else {
+        Err(errors)
+    }
+}
