@@ -1,0 +1,219 @@
+//! Mail to residents, sent from the outbox after the change that calls for it has committed.
+//!
+//! With SMTP configured, mail goes to the relay; without, each message is written as an
+//! `.eml` file under `data/mail`, so the embedded default needs no mail server and a developer
+//! can read what residents would receive. Failed sends are retried with growing delays; the
+//! job stays in the outbox until a send succeeds.
+
+use crate::config::Config;
+use crate::i18n::{Tr, japanese_date};
+use crate::portal::Portal;
+use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use madoguchi_storage::Job;
+use std::path::PathBuf;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// The outbox job kind that mails a submission's confirmation.
+pub const SUBMITTED_MAIL: &str = "mail.submitted";
+
+#[derive(Debug)]
+pub enum Mailer {
+    Folder(PathBuf),
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
+}
+
+impl Mailer {
+    pub fn from_config(config: &Config) -> Result<Self, String> {
+        let Some(smtp) = &config.mail.smtp else {
+            return Ok(Self::Folder(config.data_dir.join("mail")));
+        };
+        let from: Mailbox = config
+            .mail
+            .from
+            .parse()
+            .map_err(|e| format!("mail.from: {e}"))?;
+        let mut builder = match smtp.tls.as_str() {
+            "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)
+                .map_err(|e| e.to_string())?,
+            "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
+                .map_err(|e| e.to_string())?,
+            "none" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
+            other => {
+                return Err(format!(
+                    "mail.smtp.tls: unknown mode \"{other}\" (use starttls, tls or none)"
+                ));
+            }
+        }
+        .port(smtp.port);
+        if let Some(user) = &smtp.username {
+            let password = match &smtp.password_file {
+                Some(path) => std::fs::read_to_string(path)
+                    .map_err(|e| format!("mail.smtp.password_file: {e}"))?
+                    .trim()
+                    .to_owned(),
+                None => String::new(),
+            };
+            builder = builder.credentials(Credentials::new(user.clone(), password));
+        }
+        Ok(Self::Smtp {
+            transport: builder.build(),
+            from,
+        })
+    }
+
+    pub async fn send(
+        &self,
+        to: &str,
+        subject: &str,
+        body: &str,
+        fallback_from: &str,
+    ) -> Result<(), String> {
+        let from: Mailbox = match self {
+            Self::Smtp { from, .. } => from.clone(),
+            Self::Folder(_) => fallback_from.parse().map_err(|e| format!("from: {e}"))?,
+        };
+        let to: Mailbox = to.parse().map_err(|e| format!("recipient: {e}"))?;
+        let message = Message::builder()
+            .from(from)
+            .to(to)
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(body.to_owned())
+            .map_err(|e| e.to_string())?;
+        match self {
+            Self::Smtp { transport, .. } => transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Self::Folder(dir) => {
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let name = format!("{}.eml", uuid::Uuid::now_v7());
+                tokio::fs::write(dir.join(name), message.formatted())
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        }
+    }
+}
+
+/// Sends every due outbox job once; returns how many were sent. Used by the background loop
+/// and, directly, by tests.
+pub async fn process_outbox(portal: &Portal) -> Result<usize, crate::AppError> {
+    let now = OffsetDateTime::now_utc();
+    let jobs = portal
+        .store
+        .claim_jobs(now, time::Duration::minutes(5), 20)
+        .await?;
+    let mut sent = 0;
+    for job in jobs {
+        match run_job(portal, &job).await {
+            Ok(()) => {
+                portal
+                    .store
+                    .complete_job(job.id, OffsetDateTime::now_utc())
+                    .await?;
+                sent += 1;
+            }
+            Err(error) => {
+                let delay = backoff(job.attempts);
+                // The error text comes from the transport, never from the message body.
+                tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, %error, "outbox job failed; will retry");
+                portal
+                    .store
+                    .retry_job(job.id, &error, OffsetDateTime::now_utc() + delay)
+                    .await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// 1, 2, 4 … minutes, at most 6 hours.
+fn backoff(attempts: i32) -> time::Duration {
+    let exponent = u32::try_from(attempts.clamp(1, 10) - 1).unwrap_or(0);
+    time::Duration::minutes((1i64 << exponent).min(360))
+}
+
+async fn run_job(portal: &Portal, job: &Job) -> Result<(), String> {
+    match job.kind.as_str() {
+        SUBMITTED_MAIL => {
+            let id = job.payload["application_id"]
+                .as_str()
+                .and_then(|s| uuid::Uuid::parse_str(s).ok())
+                .ok_or("payload without application_id")?;
+            let to = job.payload["to"]
+                .as_str()
+                .ok_or("payload without recipient")?;
+            let application = portal
+                .store
+                .application(&job.municipality_code, id)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or("application not found")?;
+            let view = portal
+                .status_view(application)
+                .await
+                .map_err(|e| e.to_string())?;
+            let (subject, body) = submitted_mail(portal, &view);
+            portal
+                .mailer
+                .send(to, &subject, &body, &portal.config.mail.from)
+                .await
+        }
+        other => Err(format!("unknown job kind {other}")),
+    }
+}
+
+/// The confirmation mail: what was received, its receipt number, where to check status. The
+/// access code is not included: mail can be read by others, the confirmation page cannot.
+fn submitted_mail(portal: &Portal, view: &crate::portal::StatusView) -> (String, String) {
+    let tr = Tr::default();
+    let app = &view.application;
+    let date = app.submitted_at.to_offset(time::macros::offset!(+9)).date();
+    let args = [
+        ("ward", portal.config.municipality.name.clone()),
+        ("procedure", view.procedure.title.ja.clone()),
+        ("receipt", app.receipt_number.clone()),
+        ("date", japanese_date(date)),
+        (
+            "status_url",
+            format!("{}/status", portal.config.public_url.trim_end_matches('/')),
+        ),
+        ("department", view.procedure.department.name.ja.clone()),
+        (
+            "phone",
+            view.procedure
+                .department
+                .phone
+                .clone()
+                .unwrap_or_else(|| portal.config.municipality.phone.clone()),
+        ),
+    ];
+    (
+        tr.t_with("mail-submitted-subject", &args),
+        tr.t_with("mail-submitted-body", &args),
+    )
+}
+
+/// Runs the outbox until `shutdown` fires, checking every two seconds.
+pub async fn run_outbox(portal: Portal, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = process_outbox(&portal).await {
+            tracing::error!(error = %e, "outbox pass failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}

@@ -1,0 +1,361 @@
+//! Applications: the one transaction that turns answers into an acknowledged application, and
+//! the status changes that follow.
+//!
+//! Submission is idempotent twice over: a draft can be claimed by one application only (a
+//! double click finds the first), and an API idempotency key names one application forever.
+//! The receipt number, the first history event and the outbox jobs (confirmation mail) are
+//! written in the same transaction as the application, so none exists without the others.
+
+use crate::jobs::{NewJob, insert_job};
+
+/// Appends one history event inside the caller's transaction.
+macro_rules! insert_event {
+    ($conn:expr, $municipality:expr, $application:expr, $kind:expr, $status:expr, $actor:expr, $note:expr, $now:expr) => {
+        sqlx::query("INSERT INTO application_events (id, municipality_code, application_id, kind, status, actor, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(Uuid::now_v7())
+            .bind($municipality)
+            .bind($application)
+            .bind($kind)
+            .bind($status.as_str())
+            .bind($actor)
+            .bind($note)
+            .bind($now)
+            .execute($conn)
+            .await?
+    };
+}
+use crate::rows::{APPLICATION_COLUMNS, AttachmentRow, EventRow, application_row, status};
+use crate::{ApplicationRow, StorageError, Store, in_tx, on_pool};
+use madoguchi_domain::{ApplicationStatus, ReceiptNumber};
+use serde_json::Value;
+use sqlx::Row;
+use sqlx::types::Json;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct NewApplication<'a> {
+    pub id: Uuid,
+    pub municipality: &'a str,
+    pub procedure_id: &'a str,
+    pub procedure_version: &'a str,
+    pub department_id: &'a str,
+    pub answers: &'a Value,
+    /// `web` or `api`, for the plan's online-share KPIs.
+    pub channel: &'a str,
+    pub draft_id: Option<Uuid>,
+    pub idempotency_key: Option<&'a str>,
+    /// A digest of the request body, so a reused key with another body is refused.
+    pub request_hash: Option<&'a str>,
+    pub jobs: Vec<NewJob>,
+    pub now: OffsetDateTime,
+}
+
+/// The outcome of a submission: a new application, or the one this draft or key already made.
+#[derive(Debug, Clone)]
+pub enum Submitted {
+    Created(ApplicationRow),
+    Existing(ApplicationRow),
+}
+
+impl Submitted {
+    pub fn application(&self) -> &ApplicationRow {
+        match self {
+            Self::Created(a) | Self::Existing(a) => a,
+        }
+    }
+}
+
+/// The outcome of a status change.
+#[derive(Debug, Clone)]
+pub enum Transition {
+    Done(ApplicationRow),
+    NotAllowed(ApplicationStatus),
+    NotFound,
+}
+
+impl Store {
+    pub async fn submit(&self, new: &NewApplication<'_>) -> Result<Submitted, StorageError> {
+        match self.submit_once(new).await {
+            // Two concurrent requests with one key on PostgreSQL: the loser sees the winner's row.
+            Err(StorageError::Database(e))
+                if e.as_database_error()
+                    .is_some_and(|d| d.is_unique_violation()) =>
+            {
+                self.submit_once(new).await
+            }
+            other => other,
+        }
+    }
+
+    async fn submit_once(&self, new: &NewApplication<'_>) -> Result<Submitted, StorageError> {
+        let existing_for_draft = format!(
+            "SELECT {} FROM applications a JOIN drafts d ON d.application_id = a.id WHERE d.id = $1",
+            prefixed("a.")
+        );
+        let existing_for_key = format!(
+            "SELECT {APPLICATION_COLUMNS}, request_hash FROM applications WHERE municipality_code = $1 AND idempotency_key = $2"
+        );
+        let inserted = format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = $1");
+        let outcome = in_tx!(self, |tx| {
+            if let Some(draft_id) = new.draft_id {
+                let claimed = sqlx::query("UPDATE drafts SET application_id = $1, updated_at = $2 WHERE id = $3 AND municipality_code = $4 AND application_id IS NULL")
+                    .bind(new.id)
+                    .bind(new.now)
+                    .bind(draft_id)
+                    .bind(new.municipality)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if claimed == 0 {
+                    let row = sqlx::query(sqlx::AssertSqlSafe(existing_for_draft))
+                        .bind(draft_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    return Ok(Submitted::Existing(application_row!(row)));
+                }
+            }
+            if let Some(key) = new.idempotency_key {
+                let row = sqlx::query(sqlx::AssertSqlSafe(existing_for_key))
+                    .bind(new.municipality)
+                    .bind(key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if let Some(row) = row {
+                    let hash: Option<String> = row.try_get("request_hash")?;
+                    if hash.as_deref() != new.request_hash {
+                        return Err(StorageError::IdempotencyMismatch);
+                    }
+                    return Ok(Submitted::Existing(application_row!(row)));
+                }
+            }
+            let year = new.now.to_offset(time::macros::offset!(+9)).year();
+            let counter = format!("receipt:{year}");
+            sqlx::query("INSERT INTO counters (municipality_code, name, value) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING")
+                .bind(new.municipality)
+                .bind(&counter)
+                .execute(&mut *tx)
+                .await?;
+            let sequence: i64 = sqlx::query_scalar("UPDATE counters SET value = value + 1 WHERE municipality_code = $1 AND name = $2 RETURNING value")
+                .bind(new.municipality)
+                .bind(&counter)
+                .fetch_one(&mut *tx)
+                .await?;
+            let receipt = ReceiptNumber::new(year, u64::try_from(sequence).unwrap_or_default());
+            sqlx::query(
+                "INSERT INTO applications (id, municipality_code, receipt_number, procedure_id, procedure_version, department_id, answers, status, channel, idempotency_key, request_hash, submitted_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            )
+            .bind(new.id)
+            .bind(new.municipality)
+            .bind(receipt.as_str())
+            .bind(new.procedure_id)
+            .bind(new.procedure_version)
+            .bind(new.department_id)
+            .bind(Json(new.answers))
+            .bind(ApplicationStatus::Submitted.as_str())
+            .bind(new.channel)
+            .bind(new.idempotency_key)
+            .bind(new.request_hash)
+            .bind(new.now)
+            .bind(new.now)
+            .execute(&mut *tx)
+            .await?;
+            insert_event!(
+                &mut *tx,
+                new.municipality,
+                new.id,
+                "submitted",
+                ApplicationStatus::Submitted,
+                "resident",
+                None::<&str>,
+                new.now
+            );
+            for job in &new.jobs {
+                insert_job!(&mut *tx, new.municipality, job, new.now);
+            }
+            let row = sqlx::query(sqlx::AssertSqlSafe(inserted))
+                .bind(new.id)
+                .fetch_one(&mut *tx)
+                .await?;
+            Submitted::Created(application_row!(row))
+        });
+        Ok(outcome)
+    }
+
+    pub async fn application_by_receipt(
+        &self,
+        municipality: &str,
+        receipt: &ReceiptNumber,
+    ) -> Result<Option<ApplicationRow>, StorageError> {
+        let sql = format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE municipality_code = $1 AND receipt_number = $2"
+        );
+        on_pool!(self, |pool| {
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(municipality)
+                .bind(receipt.as_str())
+                .fetch_optional(pool)
+                .await?;
+            Ok(match row {
+                Some(r) => Some(application_row!(r)),
+                None => None,
+            })
+        })
+    }
+
+    pub async fn application(
+        &self,
+        municipality: &str,
+        id: Uuid,
+    ) -> Result<Option<ApplicationRow>, StorageError> {
+        let sql = format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE municipality_code = $1 AND id = $2"
+        );
+        on_pool!(self, |pool| {
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(municipality)
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+            Ok(match row {
+                Some(r) => Some(application_row!(r)),
+                None => None,
+            })
+        })
+    }
+
+    /// The application's history, oldest first.
+    pub async fn events(
+        &self,
+        municipality: &str,
+        application_id: Uuid,
+    ) -> Result<Vec<EventRow>, StorageError> {
+        on_pool!(self, |pool| {
+            let rows = sqlx::query("SELECT kind, status, actor, note, created_at FROM application_events WHERE municipality_code = $1 AND application_id = $2 ORDER BY created_at, id")
+                .bind(municipality)
+                .bind(application_id)
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(EventRow {
+                        kind: r.try_get("kind")?,
+                        status: status(r.try_get::<&str, _>("status")?)?,
+                        actor: r.try_get("actor")?,
+                        note: r.try_get("note")?,
+                        created_at: r.try_get("created_at")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Moves an application to `to` if `allowed(current)`, recording the event, atomically:
+    /// two clicks on 取下げ produce one event.
+    pub async fn transition(
+        &self,
+        municipality: &str,
+        id: Uuid,
+        allowed: fn(ApplicationStatus) -> bool,
+        to: ApplicationStatus,
+        kind: &str,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> Result<Transition, StorageError> {
+        let select = format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE municipality_code = $1 AND id = $2"
+        );
+        let outcome = in_tx!(self, |tx| {
+            let row = sqlx::query(sqlx::AssertSqlSafe(select.clone()))
+                .bind(municipality)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(row) = row else {
+                return Ok(Transition::NotFound);
+            };
+            let current = application_row!(row);
+            if !allowed(current.status) {
+                return Ok(Transition::NotAllowed(current.status));
+            }
+            sqlx::query("UPDATE applications SET status = $1, updated_at = $2 WHERE id = $3 AND municipality_code = $4")
+                .bind(to.as_str())
+                .bind(now)
+                .bind(id)
+                .bind(municipality)
+                .execute(&mut *tx)
+                .await?;
+            insert_event!(
+                &mut *tx,
+                municipality,
+                id,
+                kind,
+                to,
+                actor,
+                None::<&str>,
+                now
+            );
+            let row = sqlx::query(sqlx::AssertSqlSafe(select))
+                .bind(municipality)
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            Transition::Done(application_row!(row))
+        });
+        Ok(outcome)
+    }
+
+    /// Records an uploaded file's metadata (its bytes are in the file store).
+    pub async fn record_attachment(
+        &self,
+        municipality: &str,
+        sha256: &str,
+        size: u64,
+        content_type: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StorageError> {
+        on_pool!(self, |pool| {
+            sqlx::query("INSERT INTO attachments (municipality_code, sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+            .bind(municipality)
+            .bind(sha256)
+            .bind(i64::try_from(size).unwrap_or(i64::MAX))
+            .bind(content_type)
+            .bind(now)
+            .execute(pool)
+            .await.map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    pub async fn attachment(
+        &self,
+        municipality: &str,
+        sha256: &str,
+    ) -> Result<Option<AttachmentRow>, StorageError> {
+        on_pool!(self, |pool| {
+            let row = sqlx::query("SELECT sha256, size, content_type FROM attachments WHERE municipality_code = $1 AND sha256 = $2")
+                .bind(municipality)
+                .bind(sha256)
+                .fetch_optional(pool)
+                .await?;
+            Ok(match row {
+                Some(r) => Some(AttachmentRow {
+                    sha256: r.try_get("sha256")?,
+                    size: u64::try_from(r.try_get::<i64, _>("size")?).unwrap_or_default(),
+                    content_type: r.try_get("content_type")?,
+                }),
+                None => None,
+            })
+        })
+    }
+}
+
+/// `a.id, a.municipality_code, …` for joins.
+fn prefixed(prefix: &str) -> String {
+    APPLICATION_COLUMNS
+        .split(", ")
+        .map(|c| format!("{prefix}{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,22 @@
+//! The storage layer's one error type.
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("file store error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    #[error("configuration: {0}")]
+    Config(String),
+    /// The same idempotency key was sent with a different request.
+    #[error("idempotency key reused with a different request")]
+    IdempotencyMismatch,
+}
+
+impl StorageError {
+    pub(crate) fn corrupt(what: impl std::fmt::Display) -> Self {
+        Self::Corrupt(what.to_string())
+    }
+}

@@ -1,0 +1,74 @@
+//! A small migration runner: numbered SQL files per backend, embedded at compile time, applied
+//! in order inside one transaction each and recorded in `schema_migrations`. On PostgreSQL an
+//! advisory lock keeps several instances starting at once from applying a migration twice.
+
+use crate::{Backend, StorageError, Store};
+
+struct Migration {
+    version: i64,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+    postgres: include_str!("../migrations/postgres/0001_init.sql"),
+}];
+
+/// Arbitrary constant naming madoguchi's migration lock.
+const PG_LOCK_KEY: i64 = 0x6d61_646f_6775_6368;
+
+pub(crate) async fn run(store: &Store) -> Result<(), StorageError> {
+    match &store.backend {
+        Backend::Sqlite(pool) => {
+            sqlx::raw_sql("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+                .execute(pool)
+                .await?;
+            for m in MIGRATIONS {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let done: Option<i64> =
+                    sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                        .bind(m.version)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if done.is_none() {
+                    sqlx::raw_sql(m.sqlite).execute(&mut *tx).await?;
+                    sqlx::query("INSERT INTO schema_migrations (version) VALUES ($1)")
+                        .bind(m.version)
+                        .execute(&mut *tx)
+                        .await?;
+                    tracing::info!(version = m.version, "applied migration");
+                }
+                tx.commit().await?;
+            }
+        }
+        Backend::Postgres(pool) => {
+            sqlx::raw_sql("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+                .execute(pool)
+                .await?;
+            for m in MIGRATIONS {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(PG_LOCK_KEY)
+                    .execute(&mut *tx)
+                    .await?;
+                let done: Option<i64> =
+                    sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                        .bind(m.version)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if done.is_none() {
+                    sqlx::raw_sql(m.postgres).execute(&mut *tx).await?;
+                    sqlx::query("INSERT INTO schema_migrations (version) VALUES ($1)")
+                        .bind(m.version)
+                        .execute(&mut *tx)
+                        .await?;
+                    tracing::info!(version = m.version, "applied migration");
+                }
+                tx.commit().await?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! What the store hands back: plain rows, decoded the same way on both backends.
+
+use madoguchi_domain::ApplicationStatus;
+use serde_json::Value;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct DraftRow {
+    pub id: Uuid,
+    pub procedure_id: String,
+    pub procedure_version: String,
+    pub answers: Value,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    /// Set once the draft has been submitted; the draft is then read-only.
+    pub application_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApplicationRow {
+    pub id: Uuid,
+    pub municipality_code: String,
+    pub receipt_number: String,
+    pub procedure_id: String,
+    pub procedure_version: String,
+    pub department_id: String,
+    pub answers: Value,
+    pub status: ApplicationStatus,
+    pub channel: String,
+    pub submitted_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    pub kind: String,
+    pub status: ApplicationStatus,
+    pub actor: String,
+    pub note: Option<String>,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct AttachmentRow {
+    pub sha256: String,
+    pub size: u64,
+    pub content_type: String,
+}
+
+/// Decodes a status column; an unknown value means the row was written by something else.
+pub(crate) fn status(s: &str) -> Result<ApplicationStatus, crate::StorageError> {
+    ApplicationStatus::parse(s)
+        .ok_or_else(|| crate::StorageError::corrupt(format!("unknown application status {s:?}")))
+}
+
+macro_rules! draft_row {
+    ($r:expr) => {{
+        use sqlx::Row;
+        let r = $r;
+        $crate::rows::DraftRow {
+            id: r.try_get("id")?,
+            procedure_id: r.try_get("procedure_id")?,
+            procedure_version: r.try_get("procedure_version")?,
+            answers: r
+                .try_get::<sqlx::types::Json<serde_json::Value>, _>("answers")?
+                .0,
+            created_at: r.try_get("created_at")?,
+            updated_at: r.try_get("updated_at")?,
+            expires_at: r.try_get("expires_at")?,
+            application_id: r.try_get("application_id")?,
+        }
+    }};
+}
+pub(crate) use draft_row;
+
+macro_rules! application_row {
+    ($r:expr) => {{
+        use sqlx::Row;
+        let r = $r;
+        $crate::rows::ApplicationRow {
+            id: r.try_get("id")?,
+            municipality_code: r.try_get("municipality_code")?,
+            receipt_number: r.try_get("receipt_number")?,
+            procedure_id: r.try_get("procedure_id")?,
+            procedure_version: r.try_get("procedure_version")?,
+            department_id: r.try_get("department_id")?,
+            answers: r
+                .try_get::<sqlx::types::Json<serde_json::Value>, _>("answers")?
+                .0,
+            status: $crate::rows::status(r.try_get::<&str, _>("status")?)?,
+            channel: r.try_get("channel")?,
+            submitted_at: r.try_get("submitted_at")?,
+            updated_at: r.try_get("updated_at")?,
+        }
+    }};
+}
+pub(crate) use application_row;
+
+pub(crate) const APPLICATION_COLUMNS: &str = "id, municipality_code, receipt_number, procedure_id, procedure_version, department_id, answers, status, channel, submitted_at, updated_at";

@@ -1,0 +1,195 @@
+# madoguchi: resident-facing strings, English (translation of ja/main.ftl).
+
+## Layout
+site-name = { $ward } Online Counter
+skip-to-content = Skip to main content
+nav-find = Find a procedure
+nav-status = Check an application
+lang-switch = 日本語
+lang-switch-label = 日本語に切り替える
+footer-contact = Main line { $phone }
+footer-about = This site runs on madoguchi (open source).
+breadcrumb-label = You are here
+breadcrumb-home = Home
+
+## Home
+home-title = { $ward } Online Counter
+home-lead = Do your city-hall procedures from a phone or computer, at any hour.
+search-label = Find a procedure
+search-hint = For example: residence record, child allowance, bulky waste
+search-button = Search
+home-categories = Browse by category
+home-life-events = Browse by life event
+home-status = Check an application you made
+home-status-lead = With your receipt number and access code you can check the status of an application or withdraw it.
+
+## Procedure lists
+results-title = Results for “{ $query }”
+results-count = { $count } procedures found
+results-none = No procedure matches. Try other words, or browse by category.
+results-empty-query = Type the name of a procedure or a word about it.
+badge-online = Apply online
+badge-counter = At the counter only
+all-procedures = All procedures
+
+## Procedure page
+procedure-eligibility = Who can apply
+procedure-prepare = What you need
+procedure-prepare-none = Nothing in particular.
+procedure-fee = Fee
+procedure-time = How long it takes
+procedure-department = Department
+procedure-phone = Phone
+procedure-hours = Hours
+procedure-place = Place
+procedure-start = Start your application
+procedure-start-note = You can stop and come back later from a private link. No account is needed.
+procedure-counter-only = This procedure cannot be done online
+fee-free = Free
+fee-fixed = { $amount } yen
+fee-per-unit = { $amount } yen per copy
+fee-item-sum = Depends on the items (the total is shown before you submit)
+
+## Question pages
+back = Back
+continue = Continue
+required = Required
+optional = Optional
+error-summary-title = There is a problem
+error-prefix = Error:
+date-year = Year
+date-month = Month
+date-day = Day
+date-hint = Western calendar. For example: 1 April 2026 → 2026, 4, 1
+yes = Yes
+no = No
+select-placeholder = Choose one
+file-choose = Choose a file
+file-attached = Attached: { $name } ({ $size })
+file-remove = Remove the attached file
+file-hint = { $types }, up to { $mb } MB
+group-add = Add { $label }
+group-remove = Remove { $item }
+group-count = You can add up to { $max }
+resume-title = You can finish later
+resume-body = Bookmark this page to continue until { $date }. Do not share the link.
+step-progress = Step { $current } of { $total }
+
+## Check your answers
+review-title = Check your answers
+review-lead = Check your answers, then submit.
+review-change = Change
+review-change-hidden = ({ $label })
+review-none = Not answered
+review-fee-total = Total fee
+review-submit = Submit application
+review-declaration = When you submit, your application is received. To change it afterwards, contact the department.
+review-items = { $count } items
+
+## Confirmation
+done-title = Application received
+done-receipt = Receipt number
+done-access-code = Access code
+done-keep = You need the receipt number and access code to check or withdraw your application. Write them down, or print or save this page.
+done-next = What happens next
+done-next-body = { $department } will review your application. { $time }
+done-contact = Questions: { $department } (phone { $phone })
+done-mail = We will send a confirmation to the email address you gave.
+done-status-link = Check your application
+done-home = Back to the home page
+
+## Status
+status-lookup-title = Check an application
+status-lookup-lead = Enter the receipt number and access code shown when you applied.
+status-receipt = Receipt number
+status-receipt-hint = For example: 2026-0000123
+status-access-code = Access code
+status-access-code-hint = For example: ABCDE-FGHJK (upper or lower case)
+status-lookup-button = Check
+status-not-found = The receipt number or access code is not correct. Check the page or note from when you applied.
+status-title = Application status
+status-current = Current status
+status-history = History
+status-when = Date
+status-what = What happened
+status-answers = What you submitted
+status-withdraw-title = Withdraw the application
+status-withdraw-lead = Until the department accepts it, you can withdraw this application. This cannot be undone.
+status-withdraw-confirm = I want to withdraw this application
+status-withdraw-button = Withdraw
+status-withdraw-confirm-required = To withdraw, tick “I want to withdraw this application”
+status-withdrawn-notice = Your application has been withdrawn.
+status-withdraw-not-allowed = The department has already accepted this application, so it cannot be withdrawn. Please contact the department.
+
+## Application statuses
+app-status-submitted = Received (waiting for review)
+app-status-accepted = Accepted
+app-status-correction_requested = Correction requested
+app-status-approved = Approved
+app-status-rejected = Rejected
+app-status-completed = Completed
+app-status-withdrawn = Withdrawn
+
+## History events
+event-submitted = Application received
+event-withdrawn = Application withdrawn
+
+## Error pages
+page-not-found-title = Page not found
+page-not-found-body = The address may be wrong, or the page may have moved.
+draft-expired-title = This draft has expired
+draft-expired-body = Please start the application again.
+not-online-title = This procedure cannot be done online
+server-error-title = Sorry, there is a problem with the service
+server-error-body = Please try again later. Your answers have been saved.
+csrf-title = This page has expired
+csrf-body = Go back to the previous page and try again.
+rate-limited-title = Too many requests in a short time
+rate-limited-body = Please wait a minute and try again.
+too-large-title = What you sent is too large
+too-large-body = Make the file smaller and try again.
+already-submitted-title = This application has already been submitted
+home-link = Go to the home page
+
+## Answer problems
+error-required = Enter { $label }
+error-required-choose = Select { $label }
+error-required-file = Attach { $label }
+error-required-items = Add at least one { $label }
+error-too-long = { $label } must be { $max } characters or fewer
+error-too-small = { $label } must be { $min } or more
+error-too-large = { $label } must be { $max } or less
+error-date-too-early = { $label } must be on or after { $date }
+error-date-too-late = { $label } must be on or before { $date }
+error-invalid-number = { $label } must be a number, like 3
+error-invalid-date = { $label } must be a real date, like 2026, 4, 1
+error-invalid-option = Select { $label } from the options shown
+error-invalid-email = Enter { $label } as an email address, like taro@example.jp
+error-invalid-phone = Enter { $label } as a 10 or 11 digit number starting with 0, like 03-5744-1111
+error-invalid-type = { $label } has the wrong kind of value
+error-not-applicable = { $label } does not apply to this application
+error-unknown-field = There is no question “{ $label }”
+error-too-few-items = Add at least { $min } { $label }
+error-too-many-items = You can add up to { $max } { $label }
+error-duplicate = The same { $label } is chosen twice; choose a different one
+error-file-type = { $label } must be a { $types } file
+error-file-too-large = { $label } must be smaller than { $mb } MB
+error-too-many-files = You can attach up to { $max } files for { $label }
+error-unknown-attachment = The file for { $label } was not found; upload it again
+
+## Mail
+mail-submitted-subject = [{ $ward }] Application received: { $procedure } (receipt { $receipt })
+mail-submitted-body =
+    This is { $ward }.
+    We have received the following application.
+    
+    Procedure: { $procedure }
+    Receipt number: { $receipt }
+    Date: { $date }
+    
+    You can check its status with the receipt number and the access code shown when you applied.
+    { $status_url }
+    
+    Questions: { $department } (phone { $phone })
+    
+    This address does not receive replies.

@@ -1,0 +1,196 @@
+# madoguchi: resident-facing strings, Japanese (the original).
+# Keys are grouped by page. Arguments are written { $name }.
+
+## Layout
+site-name = { $ward } オンライン窓口
+skip-to-content = 本文へ移動
+nav-find = 手続をさがす
+nav-status = 申請状況の確認
+lang-switch = English
+lang-switch-label = Switch to English
+footer-contact = 代表電話 { $phone }
+footer-about = このサイトは madoguchi（オープンソース）で運営しています。
+breadcrumb-label = 現在の位置
+breadcrumb-home = ホーム
+
+## Home
+home-title = { $ward }のオンライン窓口
+home-lead = スマートフォンやパソコンから、24時間いつでも区役所の手続ができます。
+search-label = 手続をさがす
+search-hint = 例：住民票、児童手当、粗大ごみ
+search-button = 検索
+home-categories = 分類からさがす
+home-life-events = くらしの出来事からさがす
+home-status = 申請した手続の状況を確認する
+home-status-lead = 受付番号とアクセスコードで、申請の状況を確認したり、取り下げたりできます。
+
+## Procedure lists
+results-title = 「{ $query }」の検索結果
+results-count = { $count }件の手続があります
+results-none = 該当する手続はありません。言葉を変えてさがすか、分類からさがしてください。
+results-empty-query = さがしたい手続の名前や言葉を入力してください。
+badge-online = オンラインで申請できます
+badge-counter = 窓口での手続です
+all-procedures = すべての手続
+
+## Procedure page
+procedure-eligibility = 対象となる方
+procedure-prepare = 用意するもの
+procedure-prepare-none = 特にありません。
+procedure-fee = 手数料
+procedure-time = かかる日数
+procedure-department = 担当課
+procedure-phone = 電話
+procedure-hours = 受付時間
+procedure-place = 場所
+procedure-start = 申請を始める
+procedure-start-note = 途中でやめても、専用のURLから続きを再開できます。アカウントの登録は不要です。
+procedure-counter-only = この手続はオンラインでは申請できません
+fee-free = 無料
+fee-fixed = { $amount }円
+fee-per-unit = 1通あたり{ $amount }円
+fee-item-sum = 品目によって異なります（申請の最後に合計を表示します）
+
+## Question pages
+back = 戻る
+continue = 次へ
+required = 必須
+optional = 任意
+error-summary-title = 入力内容を確認してください
+error-prefix = エラー：
+date-year = 年
+date-month = 月
+date-day = 日
+date-hint = 西暦で入力してください。例：2026年4月1日 → 2026、4、1
+yes = はい
+no = いいえ
+select-placeholder = 選択してください
+file-choose = ファイルを選択
+file-attached = 添付済み：{ $name }（{ $size }）
+file-remove = 添付したファイルを削除する
+file-hint = { $types }、{ $mb }MBまで
+group-add = { $label }を追加
+group-remove = { $item }を削除
+group-count = 入力できるのは{ $max }件までです
+resume-title = 続きはあとでもできます
+resume-body = このページのURLを保存（ブックマーク）すると、{ $date }まで続きから再開できます。URLは他の人に教えないでください。
+step-progress = 手順 { $current } / { $total }
+
+## Check your answers
+review-title = 入力内容の確認
+review-lead = 内容を確認して、よければ送信してください。
+review-change = 変更
+review-change-hidden = （{ $label }）
+review-none = 未入力
+review-fee-total = 手数料の合計
+review-submit = 申請を送信する
+review-declaration = 送信すると、申請が受け付けられます。受け付けた後に内容を変更したいときは、担当課へご連絡ください。
+review-items = { $count }件
+
+## Confirmation
+done-title = 申請を受け付けました
+done-receipt = 受付番号
+done-access-code = アクセスコード
+done-keep = 受付番号とアクセスコードは、申請状況の確認や取下げに必要です。メモするか、このページを印刷・保存してください。
+done-next = このあとの流れ
+done-next-body = { $department }で内容を確認します。{ $time }
+done-contact = お問い合わせ：{ $department }（電話 { $phone }）
+done-mail = 入力したメールアドレスに、受付のお知らせを送ります。
+done-status-link = 申請状況を確認する
+done-home = トップページへ戻る
+
+## Status
+status-lookup-title = 申請状況の確認
+status-lookup-lead = 申請したときに表示された受付番号とアクセスコードを入力してください。
+status-receipt = 受付番号
+status-receipt-hint = 例：2026-0000123
+status-access-code = アクセスコード
+status-access-code-hint = 例：ABCDE-FGHJK（大文字・小文字はどちらでも構いません）
+status-lookup-button = 確認する
+status-not-found = 受付番号またはアクセスコードが正しくありません。申請したときの画面やメモを確認してください。
+status-title = 申請状況
+status-current = 現在の状況
+status-history = これまでの経過
+status-when = 日時
+status-what = 内容
+status-answers = 申請した内容
+status-withdraw-title = 申請を取り下げる
+status-withdraw-lead = 担当課が受理する前なら、この申請を取り下げられます。取り下げた申請は元に戻せません。
+status-withdraw-confirm = この申請を取り下げます
+status-withdraw-button = 取り下げる
+status-withdraw-confirm-required = 取り下げる場合は「この申請を取り下げます」にチェックを入れてください
+status-withdrawn-notice = 申請を取り下げました。
+status-withdraw-not-allowed = この申請はすでに担当課で受理されているため、取り下げられません。担当課へご連絡ください。
+
+## Application statuses
+app-status-submitted = 受付済み（確認待ち）
+app-status-accepted = 受理
+app-status-correction_requested = 補正のお願い
+app-status-approved = 承認
+app-status-rejected = 却下
+app-status-completed = 完了
+app-status-withdrawn = 取下げ
+
+## History events
+event-submitted = 申請を受け付けました
+event-withdrawn = 申請を取り下げました
+
+## Error pages
+page-not-found-title = ページが見つかりません
+page-not-found-body = URLが間違っているか、ページが移動した可能性があります。
+draft-expired-title = この申請の下書きは有効期限が切れています
+draft-expired-body = お手数ですが、もう一度はじめから申請してください。
+not-online-title = この手続はオンラインでは申請できません
+server-error-title = ただいま処理できません
+server-error-body = しばらく待ってから、もう一度お試しください。入力した内容は保存されています。
+csrf-title = ページの有効期限が切れました
+csrf-body = 前のページに戻り、もう一度操作してください。
+rate-limited-title = 短い時間に多くの操作がありました
+rate-limited-body = 1分ほど待ってから、もう一度お試しください。
+too-large-title = 送信したデータが大きすぎます
+too-large-body = ファイルを小さくしてから、もう一度お試しください。
+already-submitted-title = この申請は送信済みです
+home-link = トップページへ
+
+## Answer problems
+error-required = { $label }を入力してください
+error-required-choose = { $label }を選択してください
+error-required-file = { $label }を添付してください
+error-required-items = { $label }を1件以上入力してください
+error-too-long = { $label }は{ $max }文字以内で入力してください
+error-too-small = { $label }は{ $min }以上の数を入力してください
+error-too-large = { $label }は{ $max }以下の数を入力してください
+error-date-too-early = { $label }は{ $date }以降の日付を入力してください
+error-date-too-late = { $label }は{ $date }以前の日付を入力してください
+error-invalid-number = { $label }は数字で入力してください（例：3）
+error-invalid-date = { $label }は実在する日付を入力してください（例：2026年4月1日 → 2026、4、1）
+error-invalid-option = { $label }は表示されている選択肢から選んでください
+error-invalid-email = { $label }はメールアドレスの形式で入力してください（例：taro@example.jp）
+error-invalid-phone = { $label }は0から始まる10桁または11桁の電話番号を入力してください（例：03-5744-1111）
+error-invalid-type = { $label }の値の種類が正しくありません
+error-not-applicable = { $label }はこの申請では回答しない項目です
+error-unknown-field = 「{ $label }」という項目はありません
+error-too-few-items = { $label }を{ $min }件以上入力してください
+error-too-many-items = { $label }は{ $max }件まで入力できます
+error-duplicate = { $label }で同じものが選ばれています。別のものを選んでください
+error-file-type = { $label }は{ $types }のファイルを添付してください
+error-file-too-large = { $label }は{ $mb }MB以下のファイルを添付してください
+error-too-many-files = { $label }は{ $max }ファイルまで添付できます
+error-unknown-attachment = { $label }のファイルが見つかりません。もう一度アップロードしてください
+
+## Mail
+mail-submitted-subject = 【{ $ward }】{ $procedure }の申請を受け付けました（受付番号 { $receipt }）
+mail-submitted-body =
+    { $ward }です。
+    次の申請を受け付けました。
+    
+    手続：{ $procedure }
+    受付番号：{ $receipt }
+    受付日：{ $date }
+    
+    申請の状況は、受付番号と、申請のときに画面に表示されたアクセスコードで確認できます。
+    { $status_url }
+    
+    お問い合わせ：{ $department }（電話 { $phone }）
+    
+    このメールは送信専用です。心当たりのない場合は、お手数ですが上記までご連絡ください。
