@@ -2,6 +2,7 @@
 
 ## Layout
 site-name = { $ward } Online Counter
+site-name-short = Online Counter
 skip-to-content = Skip to main content
 nav-find = Find a procedure
 nav-status = Check an application
@@ -9,8 +10,7 @@ lang-switch = 日本語
 lang-switch-label = 日本語に切り替える
 footer-contact = Main line { $phone }
 footer-about = This site runs on madoguchi (open source).
-breadcrumb-label = You are here
-breadcrumb-home = Home
+nav-label = Main menu
 
 ## Home
 home-title = { $ward } Online Counter

@@ -3,6 +3,7 @@
 
 ## Layout
 site-name = { $ward } オンライン窓口
+site-name-short = オンライン窓口
 skip-to-content = 本文へ移動
 nav-find = 手続をさがす
 nav-status = 申請状況の確認
@@ -10,8 +11,7 @@ lang-switch = English
 lang-switch-label = Switch to English
 footer-contact = 代表電話 { $phone }
 footer-about = このサイトは madoguchi（オープンソース）で運営しています。
-breadcrumb-label = 現在の位置
-breadcrumb-home = ホーム
+nav-label = メインメニュー
 
 ## Home
 home-title = { $ward }のオンライン窓口

@@ -1,1 +1,153 @@
-//! placeholder
+//! The HTTP surface of madoguchi: the resident portal (server-rendered HTML that works with
+//! JavaScript off) and the JSON API under `/api/v1`, described by `/api/openapi.json`.
+//!
+//! Handlers are thin: they read the request into domain types, call one use case on
+//! [`madoguchi_app::Portal`], and render the result. Security concerns that apply to every
+//! request (CSRF cookie, security headers, body limits, rate limits) are layers and extractors
+//! here, not code in handlers.
+
+mod api;
+mod assets;
+mod csrf;
+mod error;
+mod lang;
+mod pages;
+mod ratelimit;
+mod views;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::{get, post};
+use madoguchi_app::Portal;
+use ratelimit::RateLimiter;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use error::WebError;
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub portal: Portal,
+    pub submissions: Arc<RateLimiter>,
+    pub lookups: Arc<RateLimiter>,
+}
+
+impl AppState {
+    pub fn new(portal: Portal) -> Self {
+        let limits = &portal.config.limits;
+        let minute = Duration::from_secs(60);
+        Self {
+            submissions: Arc::new(RateLimiter::new(limits.submissions_per_minute, minute)),
+            lookups: Arc::new(RateLimiter::new(limits.status_lookups_per_minute, minute)),
+            portal,
+        }
+    }
+}
+
+/// The whole application: portal pages, API, assets and health check.
+pub fn router(state: AppState) -> Router {
+    let max_body = state.portal.config.limits.max_request_mb * 1024 * 1024;
+    let pages = Router::new()
+        .route("/", get(pages::home::show))
+        .route("/procedures", get(pages::procedures::list))
+        .route("/procedures/{id}", get(pages::procedures::show))
+        .route("/procedures/{id}/start", post(pages::drafts::start))
+        .route("/drafts/{token}", get(pages::drafts::resume))
+        .route("/drafts/{token}/review", get(pages::drafts::review))
+        .route("/drafts/{token}/submit", post(pages::drafts::submit))
+        .route("/drafts/{token}/done", get(pages::drafts::done))
+        .route(
+            "/drafts/{token}/steps/{step}",
+            get(pages::drafts::show_step).post(pages::drafts::answer_step),
+        )
+        .route(
+            "/status",
+            get(pages::status::lookup_form).post(pages::status::lookup),
+        )
+        .route("/status/withdraw", post(pages::status::withdraw))
+        .route("/lang", get(lang::switch))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::ensure_cookie,
+        ));
+    let app = Router::new()
+        .merge(pages)
+        .nest("/api", api::router())
+        .route("/healthz", get(health))
+        .route("/assets/{file}", get(assets::serve))
+        .fallback(pages::not_found)
+        .layer(DefaultBodyLimit::max(max_body));
+    with_security_headers(app.with_state(state))
+}
+
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<&'static str, WebError> {
+    state
+        .portal
+        .store
+        .ping()
+        .await
+        .map_err(madoguchi_app::AppError::from)?;
+    Ok("ok")
+}
+
+/// Headers every response carries: no framing, no sniffing, no referrer (resume links carry a
+/// secret in their path), and a policy that allows only this site's own scripts and styles.
+const SECURITY_HEADERS: [(HeaderName, &str); 4] = [
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::REFERRER_POLICY, "no-referrer"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
+];
+
+fn with_security_headers(router: Router) -> Router {
+    SECURITY_HEADERS
+        .into_iter()
+        .fold(router, |r, (name, value)| {
+            r.layer(SetResponseHeaderLayer::if_not_present(
+                name,
+                HeaderValue::from_static(value),
+            ))
+        })
+}
+
+/// Serves until Ctrl-C or SIGTERM, then stops the outbox and closes the database.
+pub async fn serve(portal: Portal, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let outbox = tokio::spawn(madoguchi_app::mail::run_outbox(portal.clone(), stopped));
+    let app = router(AppState::new(portal.clone()))
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    let _ = stop.send(true);
+    let _ = outbox.await;
+    portal.store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

@@ -1,0 +1,177 @@
+//! Creating an application, reading its status and withdrawing it; uploading attachments.
+
+use super::{api_error, tr_for};
+use crate::AppState;
+use crate::error::{ApiError, WebError};
+use crate::pages::client_ip;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use madoguchi_app::portal::{Receipt, StatusView};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateRequest {
+    procedure_id: String,
+    answers: Value,
+}
+
+const MAX_IDEMPOTENCY_KEY: usize = 255;
+
+fn bad_request(code: &'static str, message: impl Into<String>) -> WebError {
+    WebError::Api(ApiError::new(StatusCode::BAD_REQUEST, code, message))
+}
+
+fn rate_limited() -> WebError {
+    WebError::Api(ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        "too many requests; retry in a minute",
+    ))
+}
+
+fn receipt_json(r: &Receipt) -> Value {
+    json!({
+        "id": r.application.id,
+        "receipt_number": r.application.receipt_number,
+        "access_code": r.access_code,
+        "status": r.application.status,
+        "procedure_id": r.application.procedure_id,
+        "procedure_version": r.application.procedure_version,
+        "submitted_at": r.application.submitted_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+    })
+}
+
+/// `POST /api/v1/applications`
+pub async fn create(
+    State(state): State<AppState>,
+    parts: Parts,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let tr = tr_for(&parts.headers);
+    if !state.submissions.allow(client_ip(&parts)) {
+        return Err(rate_limited());
+    }
+    let request: CreateRequest = serde_json::from_slice(&body)
+        .map_err(|e| bad_request("invalid_json", format!("request body: {e}")))?;
+    let key = match parts.headers.get("idempotency-key") {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .filter(|k| !k.is_empty() && k.len() <= MAX_IDEMPOTENCY_KEY)
+                .ok_or_else(|| {
+                    bad_request(
+                        "invalid_idempotency_key",
+                        "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                    )
+                })?,
+        ),
+    };
+    let procedure = state.portal.catalog.procedure(&request.procedure_id);
+    let receipt = state
+        .portal
+        .submit_api(&request.procedure_id, &request.answers, key)
+        .await
+        .map_err(|e| api_error(e, tr, procedure))?;
+    let mut response = (StatusCode::CREATED, Json(receipt_json(&receipt))).into_response();
+    if !receipt.created {
+        response
+            .headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    Ok(response)
+}
+
+fn access_code(headers: &HeaderMap) -> Result<&str, WebError> {
+    headers
+        .get("access-code")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| {
+            bad_request(
+                "missing_access_code",
+                "send the access code in the Access-Code header",
+            )
+        })
+}
+
+fn status_json(view: &StatusView) -> Value {
+    let rfc3339 = |t: time::OffsetDateTime| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    };
+    json!({
+        "id": view.application.id,
+        "receipt_number": view.application.receipt_number,
+        "status": view.application.status,
+        "procedure_id": view.application.procedure_id,
+        "procedure_version": view.application.procedure_version,
+        "submitted_at": rfc3339(view.application.submitted_at),
+        "updated_at": rfc3339(view.application.updated_at),
+        "answers": view.answers.to_json(),
+        "history": view.events.iter().map(|e| json!({ "event": e.kind, "status": e.status, "at": rfc3339(e.created_at) })).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /api/v1/applications/{receipt}` with `Access-Code`.
+pub async fn show(
+    State(state): State<AppState>,
+    parts: Parts,
+    Path(receipt): Path<String>,
+) -> Result<Json<Value>, WebError> {
+    let tr = tr_for(&parts.headers);
+    if !state.lookups.allow(client_ip(&parts)) {
+        return Err(rate_limited());
+    }
+    let view = state
+        .portal
+        .status(&receipt, access_code(&parts.headers)?)
+        .await
+        .map_err(|e| api_error(e, tr, None))?;
+    Ok(Json(status_json(&view)))
+}
+
+/// `POST /api/v1/applications/{receipt}/withdraw` with `Access-Code`.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    parts: Parts,
+    Path(receipt): Path<String>,
+) -> Result<Json<Value>, WebError> {
+    let tr = tr_for(&parts.headers);
+    if !state.lookups.allow(client_ip(&parts)) {
+        return Err(rate_limited());
+    }
+    let view = state
+        .portal
+        .withdraw(&receipt, access_code(&parts.headers)?)
+        .await
+        .map_err(|e| api_error(e, tr, None))?;
+    Ok(Json(status_json(&view)))
+}
+
+/// `POST /api/v1/attachments`: the raw file as the body; its type is read from its content.
+pub async fn upload(
+    State(state): State<AppState>,
+    parts: Parts,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let tr = tr_for(&parts.headers);
+    if !state.submissions.allow(client_ip(&parts)) {
+        return Err(rate_limited());
+    }
+    let (sha, size, kind) = state
+        .portal
+        .upload_attachment(&body)
+        .await
+        .map_err(|e| api_error(e, tr, None))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "attachment": sha, "size": size, "content_type": kind.mime() })),
+    )
+        .into_response())
+}

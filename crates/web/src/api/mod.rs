@@ -1,0 +1,91 @@
+//! The JSON API under `/api/v1`: what LINE bots and other front ends build on. Every error is
+//! `{"code", "message", "errors"?}` with a stable `code`; field problems list
+//! `{"field", "code", "message"}`. Messages are Japanese unless `Accept-Language` asks for English.
+
+mod applications;
+mod openapi;
+mod procedures;
+
+use crate::AppState;
+use crate::error::{ApiError, WebError};
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::routing::{get, post};
+use madoguchi_app::AppError;
+use madoguchi_app::i18n::{Lang, Tr};
+use madoguchi_domain::Procedure;
+use serde_json::json;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi::document))
+        .route("/v1/procedures", get(procedures::list))
+        .route("/v1/procedures/{id}", get(procedures::show))
+        .route("/v1/applications", post(applications::create))
+        .route("/v1/applications/{receipt}", get(applications::show))
+        .route(
+            "/v1/applications/{receipt}/withdraw",
+            post(applications::withdraw),
+        )
+        .route("/v1/attachments", post(applications::upload))
+        .fallback(|| async {
+            WebError::Api(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no such endpoint",
+            ))
+        })
+}
+
+/// English when the client prefers it, Japanese otherwise.
+pub fn tr_for(headers: &HeaderMap) -> Tr {
+    let prefers_en = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .is_some_and(|first| first.trim().to_ascii_lowercase().starts_with("en"));
+    Tr::new(if prefers_en { Lang::En } else { Lang::Ja })
+}
+
+/// A use-case failure as the API reports it.
+pub fn api_error(e: AppError, tr: Tr, procedure: Option<&Procedure>) -> WebError {
+    let (status, code) = match &e {
+        AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+        AppError::NotOnline => (StatusCode::CONFLICT, "not_online"),
+        AppError::DraftExpired => (StatusCode::GONE, "draft_expired"),
+        AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_answers"),
+        AppError::IdempotencyMismatch => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
+        }
+        AppError::NotAllowed(_) => (StatusCode::CONFLICT, "not_allowed"),
+        AppError::Storage(_) | AppError::Config(_) => {
+            tracing::error!(error = %e, "api request failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        }
+    };
+    let message = match code {
+        "not_found" => tr.t("page-not-found-title"),
+        "not_online" => tr.t("not-online-title"),
+        "invalid_answers" => tr.t("error-summary-title"),
+        "idempotency_key_reused" => {
+            "Idempotency-Key was already used with a different request".into()
+        }
+        "not_allowed" => tr.t("status-withdraw-not-allowed"),
+        "draft_expired" => tr.t("draft-expired-title"),
+        _ => tr.t("server-error-title"),
+    };
+    let mut error = ApiError::new(status, code, message);
+    if let AppError::Invalid(errors) = e {
+        error.errors = errors
+            .iter()
+            .map(|fe| {
+                let message = match procedure {
+                    Some(p) => crate::views::problem_message(tr, p, fe),
+                    None => tr.problem(None, fe),
+                };
+                json!({ "field": fe.path.to_string(), "code": fe.problem.code(), "message": message })
+            })
+            .collect();
+    }
+    WebError::Api(error)
+}

@@ -1,0 +1,139 @@
+//! `GET /api/openapi.json`: the OpenAPI 3.1 description of the JSON API. Written out by hand
+//! (it is short) and checked by a test that every route of the API router appears in it.
+
+use axum::Json;
+use serde_json::{Value, json};
+
+pub async fn document() -> Json<Value> {
+    Json(spec())
+}
+
+fn error_response(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
+}
+
+pub fn spec() -> Value {
+    let access_code = json!({ "name": "Access-Code", "in": "header", "required": true, "schema": { "type": "string" }, "description": "The access code shown to the resident with the receipt number." });
+    let receipt = json!({ "name": "receipt", "in": "path", "required": true, "schema": { "type": "string", "examples": ["2026-0000123"] } });
+    json!({
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "madoguchi API",
+            "version": "1",
+            "description": "Procedures and applications of a municipality's online counter. Messages are in Japanese unless Accept-Language asks for English."
+        },
+        "paths": {
+            "/api/v1/procedures": { "get": {
+                "summary": "List procedures, categories and life events",
+                "operationId": "listProcedures",
+                "responses": { "200": { "description": "The catalog", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Catalog" } } } } }
+            }},
+            "/api/v1/procedures/{id}": { "get": {
+                "summary": "One procedure with its steps and the JSON Schema of its answers",
+                "operationId": "getProcedure",
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "responses": {
+                    "200": { "description": "The procedure; `answers_schema` is a JSON Schema (2020-12) that answers must satisfy", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Procedure" } } } },
+                    "404": error_response("No such procedure")
+                }
+            }},
+            "/api/v1/applications": { "post": {
+                "summary": "Submit an application",
+                "operationId": "createApplication",
+                "description": "Answers are checked against the procedure. The same Idempotency-Key always returns the same application (with the header Idempotent-Replayed: true on a replay); reused with a different body it is refused.",
+                "parameters": [{ "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string", "minLength": 1, "maxLength": 255 } }],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CreateApplication" } } } },
+                "responses": {
+                    "201": { "description": "Stored and acknowledged", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Receipt" } } } },
+                    "400": error_response("Malformed JSON or header"),
+                    "404": error_response("No such procedure"),
+                    "409": error_response("The procedure cannot be applied for online (code not_online)"),
+                    "422": error_response("Invalid answers (code invalid_answers, with errors) or a reused idempotency key (code idempotency_key_reused)"),
+                    "429": error_response("Too many submissions from this address")
+                }
+            }},
+            "/api/v1/applications/{receipt}": { "get": {
+                "summary": "An application's status, answers and history",
+                "operationId": "getApplication",
+                "parameters": [receipt, access_code],
+                "responses": {
+                    "200": { "description": "The application", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ApplicationStatus" } } } },
+                    "404": error_response("Unknown receipt number or wrong access code (indistinguishable on purpose)"),
+                    "429": error_response("Too many look-ups from this address")
+                }
+            }},
+            "/api/v1/applications/{receipt}/withdraw": { "post": {
+                "summary": "Withdraw an application the department has not accepted yet",
+                "operationId": "withdrawApplication",
+                "parameters": [receipt, access_code],
+                "responses": {
+                    "200": { "description": "Withdrawn", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ApplicationStatus" } } } },
+                    "404": error_response("Unknown receipt number or wrong access code"),
+                    "409": error_response("Already accepted (code not_allowed)")
+                }
+            }},
+            "/api/v1/attachments": { "post": {
+                "summary": "Upload a file for a file question",
+                "operationId": "uploadAttachment",
+                "description": "The body is the file itself. Its type is read from its content (PDF, JPEG, PNG), never from a name. Refer to it in answers as {\"attachment\": id, \"name\": \"…\"}.",
+                "requestBody": { "required": true, "content": { "application/octet-stream": { "schema": { "type": "string", "contentMediaType": "application/octet-stream" } } } },
+                "responses": {
+                    "201": { "description": "Stored", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Attachment" } } } },
+                    "413": { "description": "Larger than the configured limit" },
+                    "422": error_response("Not a PDF, JPEG or PNG file")
+                }
+            }}
+        },
+        "components": { "schemas": {
+            "Localized": { "type": "object", "required": ["ja"], "properties": { "ja": { "type": "string" }, "en": { "type": "string" } } },
+            "Catalog": { "type": "object", "properties": {
+                "procedures": { "type": "array", "items": { "$ref": "#/components/schemas/ProcedureSummary" } },
+                "categories": { "type": "array", "items": { "type": "object" } },
+                "life_events": { "type": "array", "items": { "type": "object" } }
+            }},
+            "ProcedureSummary": { "type": "object", "required": ["id", "version", "title", "online"], "properties": {
+                "id": { "type": "string" }, "version": { "type": "string" }, "title": { "$ref": "#/components/schemas/Localized" },
+                "summary": { "$ref": "#/components/schemas/Localized" }, "category": { "type": "string" },
+                "life_events": { "type": "array", "items": { "type": "string" } }, "online": { "type": "boolean" },
+                "counter_only_reason": { "oneOf": [{ "$ref": "#/components/schemas/Localized" }, { "type": "null" }] },
+                "department": { "type": "object" }, "fee": { "type": "object" }, "identity_level": { "type": "string" }
+            }},
+            "Procedure": { "allOf": [{ "$ref": "#/components/schemas/ProcedureSummary" }, { "type": "object", "properties": {
+                "steps": { "type": "array", "items": { "type": "object" } },
+                "answers_schema": { "type": "object", "description": "JSON Schema (draft 2020-12) of the answers object" }
+            }}]},
+            "CreateApplication": { "type": "object", "required": ["procedure_id", "answers"], "additionalProperties": false, "properties": {
+                "procedure_id": { "type": "string" },
+                "answers": { "type": "object", "description": "Must satisfy the procedure's answers_schema" }
+            }},
+            "Receipt": { "type": "object", "required": ["id", "receipt_number", "access_code", "status"], "properties": {
+                "id": { "type": "string", "format": "uuid" }, "receipt_number": { "type": "string" }, "access_code": { "type": "string" },
+                "status": { "$ref": "#/components/schemas/Status" }, "procedure_id": { "type": "string" }, "procedure_version": { "type": "string" },
+                "submitted_at": { "type": "string", "format": "date-time" }
+            }},
+            "Status": { "type": "string", "enum": ["submitted", "accepted", "correction_requested", "approved", "rejected", "completed", "withdrawn"] },
+            "ApplicationStatus": { "type": "object", "properties": {
+                "id": { "type": "string", "format": "uuid" }, "receipt_number": { "type": "string" }, "status": { "$ref": "#/components/schemas/Status" },
+                "procedure_id": { "type": "string" }, "procedure_version": { "type": "string" },
+                "submitted_at": { "type": "string", "format": "date-time" }, "updated_at": { "type": "string", "format": "date-time" },
+                "answers": { "type": "object" },
+                "history": { "type": "array", "items": { "type": "object", "properties": {
+                    "event": { "type": "string" }, "status": { "$ref": "#/components/schemas/Status" }, "at": { "type": "string", "format": "date-time" }
+                }}}
+            }},
+            "Attachment": { "type": "object", "properties": {
+                "attachment": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "size": { "type": "integer" }, "content_type": { "type": "string" }
+            }},
+            "Error": { "type": "object", "required": ["code", "message"], "properties": {
+                "code": { "type": "string", "description": "Stable, snake_case" },
+                "message": { "type": "string" },
+                "errors": { "type": "array", "items": { "type": "object", "required": ["field", "code", "message"], "properties": {
+                    "field": { "type": "string", "examples": ["children[1].birth_date"] },
+                    "code": { "type": "string", "examples": ["required", "invalid_date", "not_applicable"] },
+                    "message": { "type": "string" }
+                }}}
+            }}
+        }}
+    })
+}

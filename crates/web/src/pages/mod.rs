@@ -1,0 +1,125 @@
+//! The resident portal's pages. Every page is complete HTML from the server; forms post back
+//! and redirect (303) on success, so the browser's back button and reload never resubmit.
+
+pub mod drafts;
+pub mod home;
+pub mod procedures;
+pub mod status;
+
+use crate::AppState;
+use crate::csrf::{self, CsrfCookie};
+use crate::error::{PageError, WebError};
+use crate::views::{Base, lang_switch_url};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use madoguchi_app::i18n::Tr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+/// What every page handler needs from the request: the reader's language, the CSRF cookie,
+/// the path (for the language switch) and the client address (for rate limits).
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub tr: Tr,
+    pub csrf: CsrfCookie,
+    pub path: String,
+    pub headers: HeaderMap,
+    pub ip: IpAddr,
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let tr = crate::lang::from_headers(&parts.headers);
+        let csrf = parts
+            .extensions
+            .get::<CsrfCookie>()
+            .cloned()
+            .ok_or(WebError::Page(PageError::Csrf, tr))?;
+        Ok(Self {
+            tr,
+            csrf,
+            path: parts
+                .uri
+                .path_and_query()
+                .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
+            headers: parts.headers.clone(),
+            ip: client_ip(parts),
+        })
+    }
+}
+
+/// The peer address; requests without one (in-process tests) share one budget.
+pub fn client_ip(parts: &Parts) -> IpAddr {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+}
+
+impl Ctx {
+    pub fn base(&self, state: &AppState, title: String) -> Base {
+        let m = &state.portal.config.municipality;
+        let ward = if self.tr.lang.code() == "en" {
+            m.name_en.clone()
+        } else {
+            m.name.clone()
+        };
+        Base {
+            tr: self.tr,
+            lang: self.tr.lang.code(),
+            title,
+            site_name: self.tr.t_with("site-name", &[("ward", ward)]),
+            phone: self
+                .tr
+                .t_with("footer-contact", &[("phone", m.phone.clone())]),
+            csrf: csrf::form_token(state, &self.csrf),
+            has_errors: false,
+            lang_switch_url: lang_switch_url(self.tr, &self.path),
+            lang_switch_lang: if self.tr.lang.code() == "en" {
+                "ja"
+            } else {
+                "en"
+            },
+        }
+    }
+
+    pub fn ward(&self, state: &AppState) -> String {
+        let m = &state.portal.config.municipality;
+        if self.tr.lang.code() == "en" {
+            m.name_en.clone()
+        } else {
+            m.name.clone()
+        }
+    }
+
+    pub fn verify_csrf(&self, state: &AppState, submitted: &str) -> Result<(), WebError> {
+        csrf::verify(state, &self.headers, &self.csrf, submitted, self.tr)
+    }
+
+    pub fn page_error(&self, kind: PageError) -> WebError {
+        WebError::Page(kind, self.tr)
+    }
+
+    /// Maps a use-case failure to the page a person sees, in their language.
+    pub fn fail(&self, e: madoguchi_app::AppError) -> WebError {
+        WebError::Page(PageError::from_app(&e), self.tr)
+    }
+}
+
+/// Any path that matches no route.
+pub async fn not_found(headers: HeaderMap) -> WebError {
+    WebError::Page(PageError::NotFound, crate::lang::from_headers(&headers))
+}
+
+/// The first value of a form control.
+pub fn form_value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}

@@ -1,0 +1,537 @@
+//! View models: what templates show, computed from domain values. Templates only lay out
+//! these structs; every string in them is already translated and every value formatted.
+
+use madoguchi_app::i18n::{Tr, japanese_date};
+use madoguchi_domain::answers::{Answer, Answers};
+use madoguchi_domain::fee::FeeRule;
+use madoguchi_domain::form::FormValues;
+use madoguchi_domain::procedure::{ChoiceStyle, Field, FieldKind, Procedure};
+use madoguchi_domain::validate::{self, FieldError, FieldPath, Segment};
+
+/// What the layout needs on every page.
+#[derive(Debug, Clone)]
+pub struct Base {
+    pub tr: Tr,
+    pub lang: &'static str,
+    pub title: String,
+    pub site_name: String,
+    pub phone: String,
+    pub csrf: String,
+    pub has_errors: bool,
+    pub lang_switch_url: String,
+    pub lang_switch_lang: &'static str,
+}
+
+impl Base {
+    /// For pages rendered without request context (error pages).
+    pub fn plain(tr: Tr, title: String) -> Self {
+        Self {
+            tr,
+            lang: tr.lang.code(),
+            title,
+            site_name: tr.t("site-name-short"),
+            phone: String::new(),
+            csrf: String::new(),
+            has_errors: false,
+            lang_switch_url: lang_switch_url(tr, "/"),
+            lang_switch_lang: other_lang(tr),
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.tr.t(key)
+    }
+}
+
+pub fn lang_switch_url(tr: Tr, path: &str) -> String {
+    format!("/lang?to={}&back={}", other_lang(tr), encode_path(path))
+}
+
+fn other_lang(tr: Tr) -> &'static str {
+    if tr.lang.code() == "en" { "ja" } else { "en" }
+}
+
+/// Percent-encodes a local path for use as a query value.
+fn encode_path(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+// ---- question pages ----
+
+#[derive(Debug, Clone, Default)]
+pub struct FieldView {
+    /// text, long_text, email, phone, number, date, radios, select, checkboxes, yes_no, file, group
+    pub kind: &'static str,
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    pub hint: Option<String>,
+    pub required: bool,
+    pub error: Option<String>,
+    pub value: String,
+    pub year: String,
+    pub month: String,
+    pub day: String,
+    pub unit: Option<String>,
+    pub max_length: usize,
+    pub options: Vec<OptionView>,
+    pub files: Vec<String>,
+    pub accept: String,
+    pub multiple: bool,
+    pub items: Vec<ItemView>,
+    pub can_add: bool,
+    pub add_label: String,
+    /// The value of the "add another" button: `add:{group id}`.
+    pub add_action: String,
+    pub autocomplete: &'static str,
+    pub described_by: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct OptionView {
+    pub id: String,
+    pub value: String,
+    pub label: String,
+    pub hint: Option<String>,
+    pub checked: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ItemView {
+    pub legend: String,
+    pub fields: Vec<FieldView>,
+    pub remove_value: String,
+    pub remove_label: String,
+    pub can_remove: bool,
+}
+
+/// One entry of the error summary: a link to the control and the message.
+#[derive(Debug, Clone)]
+pub struct SummaryItem {
+    pub href: String,
+    pub message: String,
+}
+
+/// Builds the controls of one question page from the current values and problems.
+pub struct FieldBuilder<'a> {
+    pub tr: Tr,
+    pub values: &'a FormValues,
+    pub stored: &'a Answers,
+    pub errors: &'a [FieldError],
+    pub procedure: &'a Procedure,
+}
+
+impl FieldBuilder<'_> {
+    pub fn build(&self, field: &Field, path: &FieldPath) -> FieldView {
+        let lang = self.tr.lang.code();
+        let id = path.html_id();
+        let name = path.form_name();
+        let error = self
+            .errors
+            .iter()
+            .find(|e| &e.path == path)
+            .map(|e| self.message(e));
+        let hint = field.help.as_ref().map(|h| h.get(lang).to_owned());
+        let mut described_by = Vec::new();
+        if hint.is_some() {
+            described_by.push(format!("{id}-hint"));
+        }
+        if error.is_some() {
+            described_by.push(format!("{id}-error"));
+        }
+        let mut view = FieldView {
+            kind: "text",
+            id: id.clone(),
+            name: name.clone(),
+            label: field.label.get(lang).to_owned(),
+            hint,
+            required: field.required,
+            error,
+            value: self.values.get(&name).to_owned(),
+            described_by: described_by.join(" "),
+            autocomplete: autocomplete_for(path),
+            ..FieldView::default()
+        };
+        match &field.kind {
+            FieldKind::Text { max_length } => {
+                view.max_length = *max_length;
+            }
+            FieldKind::LongText { max_length } => {
+                view.kind = "long_text";
+                view.max_length = *max_length;
+            }
+            FieldKind::Email => view.kind = "email",
+            FieldKind::Phone => view.kind = "phone",
+            FieldKind::Number { unit, .. } => {
+                view.kind = "number";
+                view.unit = unit.as_ref().map(|u| u.get(lang).to_owned());
+            }
+            FieldKind::Date { .. } => {
+                view.kind = "date";
+                view.year = self.values.get(&format!("{name}.year")).to_owned();
+                view.month = self.values.get(&format!("{name}.month")).to_owned();
+                view.day = self.values.get(&format!("{name}.day")).to_owned();
+                view.hint = Some(view.hint.map_or_else(
+                    || self.tr.t("date-hint"),
+                    |h| format!("{h} {}", self.tr.t("date-hint")),
+                ));
+                view.described_by = std::iter::once(format!("{id}-hint"))
+                    .chain(view.error.as_ref().map(|_| format!("{id}-error")))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+            }
+            FieldKind::Choice {
+                options,
+                multiple,
+                style,
+            } => {
+                view.kind = match (multiple, style) {
+                    (true, _) => "checkboxes",
+                    (false, ChoiceStyle::Select) => "select",
+                    (false, ChoiceStyle::Buttons) => "radios",
+                };
+                let chosen = self.values.all(&name);
+                view.options = options
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| OptionView {
+                        id: format!("{id}-{i}"),
+                        value: o.value.clone(),
+                        label: o.label.get(lang).to_owned(),
+                        hint: o.hint.as_ref().map(|h| h.get(lang).to_owned()),
+                        checked: chosen.contains(&o.value),
+                    })
+                    .collect();
+            }
+            FieldKind::YesNo => {
+                view.kind = "yes_no";
+                view.options = [("yes", "yes"), ("no", "no")]
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (value, key))| OptionView {
+                        id: format!("{id}-{i}"),
+                        value: value.into(),
+                        label: self.tr.t(key),
+                        hint: None,
+                        checked: view.value == value,
+                    })
+                    .collect();
+            }
+            FieldKind::File {
+                accept,
+                max_bytes,
+                max_files,
+            } => {
+                view.kind = "file";
+                view.multiple = *max_files > 1;
+                view.accept = accept
+                    .iter()
+                    .map(|t| t.mime())
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let types = accept
+                    .iter()
+                    .map(|t| t.label())
+                    .collect::<Vec<_>>()
+                    .join("、");
+                let size_hint = self.tr.t_with(
+                    "file-hint",
+                    &[
+                        ("types", types),
+                        ("mb", (max_bytes / 1024 / 1024).to_string()),
+                    ],
+                );
+                view.hint = Some(
+                    view.hint
+                        .map_or(size_hint.clone(), |h| format!("{h} {size_hint}")),
+                );
+                view.described_by = std::iter::once(format!("{id}-hint"))
+                    .chain(view.error.as_ref().map(|_| format!("{id}-error")))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if let Some(Answer::Files(files)) = self.stored.get(field.id.as_str()) {
+                    view.files = files
+                        .iter()
+                        .map(|f| {
+                            self.tr.t_with(
+                                "file-attached",
+                                &[("name", f.name.clone()), ("size", human_size(f.size))],
+                            )
+                        })
+                        .collect();
+                }
+            }
+            FieldKind::Group(group) => {
+                view.kind = "group";
+                let count = self
+                    .values
+                    .item_count(path)
+                    .unwrap_or(group.min_items.max(1))
+                    .min(group.max_items);
+                view.value = count.to_string();
+                view.can_add = count < group.max_items;
+                let label = field.label.get(lang).to_owned();
+                view.add_label = self.tr.t_with("group-add", &[("label", label)]);
+                view.add_action = format!("add:{}", field.id);
+                view.items = (0..count)
+                    .map(|i| {
+                        let item_path = path.child(Segment::Item(i));
+                        let legend = group.label_for(i, lang);
+                        ItemView {
+                            fields: group
+                                .fields
+                                .iter()
+                                .filter(|f| f.show_if.as_ref().is_none_or(|c| c.eval(self.stored)))
+                                .map(|f| {
+                                    self.build(
+                                        f,
+                                        &item_path.child(Segment::Field(f.id.to_string())),
+                                    )
+                                })
+                                .collect(),
+                            remove_value: format!("remove:{}:{i}", field.id),
+                            remove_label: self
+                                .tr
+                                .t_with("group-remove", &[("item", legend.clone())]),
+                            can_remove: count > group.min_items.max(1),
+                            legend,
+                        }
+                    })
+                    .collect();
+            }
+        }
+        view
+    }
+
+    /// A problem in words, prefixed with the item (「2人目のお子さん：」) inside groups.
+    pub fn message(&self, error: &FieldError) -> String {
+        problem_message(self.tr, self.procedure, error)
+    }
+}
+
+pub fn problem_message(tr: Tr, procedure: &Procedure, error: &FieldError) -> String {
+    let field = error.path.resolve(procedure);
+    let text = tr.problem(field, error);
+    match (error.path.item_index(), error.path.0.first()) {
+        (Some(i), Some(Segment::Field(group_id))) if error.path.0.len() > 2 => {
+            match procedure.field(group_id).map(|f| &f.kind) {
+                Some(FieldKind::Group(g)) => format!("{}：{text}", g.label_for(i, tr.lang.code())),
+                _ => text,
+            }
+        }
+        _ => text,
+    }
+}
+
+/// The first control of an answer, for the error summary's link.
+pub fn anchor(procedure: &Procedure, error: &FieldError) -> String {
+    let id = error.path.html_id();
+    match error.path.resolve(procedure).map(|f| &f.kind) {
+        Some(FieldKind::Date { .. }) => format!("#{id}-year"),
+        Some(
+            FieldKind::Choice {
+                style: ChoiceStyle::Buttons,
+                ..
+            }
+            | FieldKind::YesNo,
+        ) => format!("#{id}-0"),
+        Some(FieldKind::Choice { multiple: true, .. }) => format!("#{id}-0"),
+        _ => format!("#{id}"),
+    }
+}
+
+/// WCAG 1.3.5: the resident's own name, email, phone and address carry their purpose.
+fn autocomplete_for(path: &FieldPath) -> &'static str {
+    match path.0.as_slice() {
+        [Segment::Field(id)] => match id.as_str() {
+            "name" => "name",
+            "email" => "email",
+            "phone" => "tel",
+            "address" => "street-address",
+            _ => "",
+        },
+        _ => "",
+    }
+}
+
+pub fn human_size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1}MB", bytes as f64 / 1024.0 / 1024.0)
+    } else {
+        format!("{}KB", bytes.div_ceil(1024))
+    }
+}
+
+pub fn yen(amount: u64) -> String {
+    let digits = amount.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn fee_summary(tr: Tr, procedure: &Procedure) -> String {
+    match &procedure.fee.rule {
+        FeeRule::Free => tr.t("fee-free"),
+        FeeRule::Fixed { amount } => tr.t_with("fee-fixed", &[("amount", yen(u64::from(*amount)))]),
+        FeeRule::PerUnit { amount, .. } => {
+            tr.t_with("fee-per-unit", &[("amount", yen(u64::from(*amount)))])
+        }
+        FeeRule::ItemSum { .. } => tr.t("fee-item-sum"),
+    }
+}
+
+// ---- answers shown back ----
+
+#[derive(Debug, Clone)]
+pub struct AnswerRow {
+    pub label: String,
+    pub lines: Vec<String>,
+    pub change_url: Option<String>,
+    /// Read by screen readers after 「変更」: which answer the link changes.
+    pub change_hidden: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AnswerSection {
+    pub title: String,
+    pub rows: Vec<AnswerRow>,
+}
+
+/// The answers by applicable step, as the check page and status page show them. With
+/// `change_base`, each row links to its step to change it.
+pub fn answer_sections(
+    tr: Tr,
+    procedure: &Procedure,
+    answers: &Answers,
+    change_base: Option<&str>,
+) -> Vec<AnswerSection> {
+    let lang = tr.lang.code();
+    validate::applicable_steps(procedure, answers)
+        .into_iter()
+        .map(|step| AnswerSection {
+            title: step.title.get(lang).to_owned(),
+            rows: step
+                .fields
+                .iter()
+                .filter(|f| f.show_if.as_ref().is_none_or(|c| c.eval(answers)))
+                .map(|f| AnswerRow {
+                    label: f.label.get(lang).to_owned(),
+                    lines: answer_lines(tr, f, answers.get(f.id.as_str())),
+                    change_url: change_base.map(|base| {
+                        format!(
+                            "{base}/steps/{}?return=review#{}",
+                            step.id,
+                            FieldPath::field(f.id.as_str()).html_id()
+                        )
+                    }),
+                    change_hidden: tr.t_with(
+                        "review-change-hidden",
+                        &[("label", f.label.get(lang).to_owned())],
+                    ),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn answer_lines(tr: Tr, field: &Field, answer: Option<&Answer>) -> Vec<String> {
+    let lang = tr.lang.code();
+    let Some(answer) = answer else {
+        return vec![tr.t("review-none")];
+    };
+    match (&field.kind, answer) {
+        (FieldKind::Group(group), Answer::Group(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let parts: Vec<String> = group
+                    .fields
+                    .iter()
+                    .filter_map(|f| {
+                        item.get(f.id.as_str()).map(|a| {
+                            format!(
+                                "{}：{}",
+                                f.label.get(lang),
+                                answer_lines(tr, f, Some(a)).join("、")
+                            )
+                        })
+                    })
+                    .collect();
+                format!("{}　{}", group.label_for(i, lang), parts.join(" ／ "))
+            })
+            .collect(),
+        _ => vec![answer_text(tr, field, answer)],
+    }
+}
+
+/// One answer as a person reads it.
+pub fn answer_text(tr: Tr, field: &Field, answer: &Answer) -> String {
+    let lang = tr.lang.code();
+    let option_label = |value: &str| match &field.kind {
+        FieldKind::Choice { options, .. } => options
+            .iter()
+            .find(|o| o.value == value)
+            .map_or(value.to_owned(), |o| o.label.get(lang).to_owned()),
+        _ => value.to_owned(),
+    };
+    match answer {
+        Answer::Text(s) => s.clone(),
+        Answer::Number(n) => match &field.kind {
+            FieldKind::Number {
+                unit: Some(unit), ..
+            } => format!("{n}{}", unit.get(lang)),
+            _ => n.to_string(),
+        },
+        Answer::Date(d) => japanese_date(*d),
+        Answer::Choice(v) => option_label(v),
+        Answer::Choices(vs) => vs
+            .iter()
+            .map(|v| option_label(v))
+            .collect::<Vec<_>>()
+            .join("、"),
+        Answer::YesNo(b) => tr.t(if *b { "yes" } else { "no" }),
+        Answer::Files(files) => files
+            .iter()
+            .map(|f| format!("{}（{}）", f.name, human_size(f.size)))
+            .collect::<Vec<_>>()
+            .join("、"),
+        Answer::Group(items) => tr.t_with("review-items", &[("count", items.len().to_string())]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yen_amounts_are_grouped_by_thousands() {
+        assert_eq!(yen(0), "0");
+        assert_eq!(yen(300), "300");
+        assert_eq!(yen(3000), "3,000");
+        assert_eq!(yen(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn language_switch_returns_to_the_same_page() {
+        assert_eq!(
+            lang_switch_url(Tr::default(), "/procedures/inu-toroku"),
+            "/lang?to=en&back=/procedures/inu-toroku"
+        );
+        assert_eq!(
+            lang_switch_url(Tr::default(), "/procedures?q=a b"),
+            "/lang?to=en&back=/procedures%3Fq%3Da%20b"
+        );
+    }
+}

@@ -1,0 +1,293 @@
+//! `TestApp`: the real router over a fresh database (SQLite in a temporary folder, or a new
+//! PostgreSQL database when `MADOGUCHI_TEST_POSTGRES_URL` names a server), driven in-process
+//! like a browser: it keeps cookies and reads the CSRF token from each page.
+
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use madoguchi_app::{Config, Portal};
+use madoguchi_web::{AppState, router};
+use std::sync::Mutex;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub portal: Portal,
+    pub dir: tempfile::TempDir,
+    cookies: Mutex<Vec<(String, String)>>,
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn location(&self) -> String {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The hidden CSRF token of the page's forms.
+    pub fn csrf(&self) -> String {
+        between(&self.body, "name=\"_csrf\" value=\"", "\"")
+            .unwrap_or_else(|| panic!("no CSRF token on page: {}", self.body))
+    }
+
+    pub fn assert_contains(&self, text: &str) {
+        assert!(
+            self.body.contains(text),
+            "expected {text:?} in:\n{}",
+            self.body
+        );
+    }
+}
+
+pub fn between(haystack: &str, start: &str, end: &str) -> Option<String> {
+    let from = haystack.find(start)? + start.len();
+    let to = haystack[from..].find(end)? + from;
+    Some(haystack[from..to].to_owned())
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        Self::with_config(|_| {}).await
+    }
+
+    pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config {
+            data_dir: dir.path().to_path_buf(),
+            ..Config::default()
+        };
+        if let Ok(server) = std::env::var("MADOGUCHI_TEST_POSTGRES_URL") {
+            config.database_url = Some(fresh_postgres_database(&server).await);
+        }
+        adjust(&mut config);
+        let portal = Portal::start(config).await.expect("portal starts");
+        let router = router(AppState::new(portal.clone()));
+        Self {
+            router,
+            portal,
+            dir,
+            cookies: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Another browser on the same server: no cookies.
+    pub fn new_browser(&self) -> Self {
+        Self {
+            router: self.router.clone(),
+            portal: self.portal.clone(),
+            dir: tempfile::tempdir().unwrap(),
+            cookies: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn remember_cookies(&self, headers: &axum::http::HeaderMap) {
+        for value in headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+        {
+            let Some((name, rest)) = value.split_once('=') else {
+                continue;
+            };
+            let val = rest.split(';').next().unwrap_or_default().to_owned();
+            let mut jar = self.cookies.lock().unwrap();
+            jar.retain(|(k, _)| k != name);
+            jar.push((name.to_owned(), val));
+        }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        self.remember_cookies(&headers);
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        let request = Request::get(path)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// Posts a form the way a browser does (urlencoded), repeated keys allowed.
+    pub async fn post_form(&self, path: &str, pairs: &[(&str, &str)]) -> Reply {
+        let body = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// Posts a multipart form with text fields and files `(control name, file name, bytes)`.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        pairs: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Reply {
+        let boundary = "----madoguchi-test-boundary";
+        let mut body: Vec<u8> = Vec::new();
+        for (k, v) in pairs {
+            body.extend(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (k, name, bytes) in files {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+            body.extend(*bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").as_bytes());
+        let request = Request::post(path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut builder = Request::post(path).header(header::CONTENT_TYPE, "application/json");
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        self.send(builder.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut builder = Request::get(path);
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        self.send(builder.body(Body::empty()).unwrap()).await
+    }
+
+    /// Starts a draft of `procedure` and returns (token, first step URL).
+    pub async fn start(&self, procedure: &str) -> (String, String) {
+        let page = self.get(&format!("/procedures/{procedure}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let reply = self
+            .post_form(
+                &format!("/procedures/{procedure}/start"),
+                &[("_csrf", &page.csrf())],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        let location = reply.location();
+        let token = between(&location, "/drafts/", "/").unwrap();
+        (token, location)
+    }
+
+    /// Posts a question page with the CSRF token of the page as currently shown; returns the reply.
+    pub async fn answer(&self, step_url: &str, pairs: &[(&str, &str)]) -> Reply {
+        let page = self.get(step_url).await;
+        assert_eq!(page.status, StatusCode::OK, "GET {step_url}: {}", page.body);
+        let csrf = page.csrf();
+        let mut all = vec![("_csrf", csrf.as_str())];
+        all.extend_from_slice(pairs);
+        self.post_form(step_url, &all).await
+    }
+
+    pub async fn application_count(&self) -> i64 {
+        let url = self.portal.config.database_url();
+        if url.starts_with("postgres") {
+            let pool = sqlx::PgPool::connect(&url).await.unwrap();
+            let n = sqlx::query_scalar("SELECT COUNT(*) FROM applications")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+            n
+        } else {
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            let n = sqlx::query_scalar("SELECT COUNT(*) FROM applications")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+            n
+        }
+    }
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A new, empty PostgreSQL database on the given server for one test.
+async fn fresh_postgres_database(server: &str) -> String {
+    let name = format!("madoguchi_test_{}", uuid::Uuid::new_v4().simple());
+    let pool = sqlx::PgPool::connect(server)
+        .await
+        .expect("PostgreSQL test server reachable");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let base = server.rsplit_once('/').map_or(server, |(b, _)| b);
+    format!("{base}/{name}")
+}
+
+/// A tiny valid-looking PDF (only the magic bytes matter to the server).
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
