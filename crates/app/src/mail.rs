@@ -21,6 +21,10 @@ use time::OffsetDateTime;
 pub const SUBMITTED_MAIL: &str = "mail.submitted";
 
 #[derive(Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one mailer per process, held in an Arc"
+)]
 pub enum Mailer {
     Folder(PathBuf),
     Smtp {

@@ -14,6 +14,7 @@ use madoguchi_domain::form::{self, FormValues};
 use madoguchi_domain::procedure::{FieldKind, FileType, Procedure, Step};
 use madoguchi_domain::validate::{self, FieldError, FieldPath, Problem};
 use madoguchi_domain::{ApplicationStatus, ReceiptNumber};
+use madoguchi_storage::StatusChange;
 use madoguchi_storage::files::{BlobStore, LocalFiles};
 use madoguchi_storage::{
     ApplicationRow, DraftRow, EventRow, NewApplication, NewDraft, NewJob, Store, Submitted,
@@ -574,17 +575,19 @@ impl Portal {
             .transition(
                 self.municipality(),
                 view.application.id,
-                ApplicationStatus::can_withdraw,
-                ApplicationStatus::Withdrawn,
-                "withdrawn",
-                "resident",
+                &StatusChange {
+                    allowed: ApplicationStatus::can_withdraw,
+                    to: ApplicationStatus::Withdrawn,
+                    event: "withdrawn",
+                    actor: "resident",
+                },
                 OffsetDateTime::now_utc(),
             )
             .await?;
         match outcome {
             Transition::Done(application) => {
                 tracing::info!(receipt = %application.receipt_number, "application withdrawn");
-                self.status_view(application).await
+                self.status_view(*application).await
             }
             Transition::NotAllowed(status) => Err(AppError::NotAllowed(status)),
             Transition::NotFound => Err(AppError::NotFound),

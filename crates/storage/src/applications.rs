@@ -66,10 +66,21 @@ impl Submitted {
     }
 }
 
+/// A status change someone asks for: allowed only from some states, recorded as an event.
+#[derive(Debug, Clone, Copy)]
+pub struct StatusChange<'a> {
+    pub allowed: fn(ApplicationStatus) -> bool,
+    pub to: ApplicationStatus,
+    /// The history event's kind, e.g. `withdrawn`.
+    pub event: &'a str,
+    /// Who acted: `resident`, or a staff member's id.
+    pub actor: &'a str,
+}
+
 /// The outcome of a status change.
 #[derive(Debug, Clone)]
 pub enum Transition {
-    Done(ApplicationRow),
+    Done(Box<ApplicationRow>),
     NotAllowed(ApplicationStatus),
     NotFound,
 }
@@ -257,12 +268,15 @@ impl Store {
         &self,
         municipality: &str,
         id: Uuid,
-        allowed: fn(ApplicationStatus) -> bool,
-        to: ApplicationStatus,
-        kind: &str,
-        actor: &str,
+        change: &StatusChange<'_>,
         now: OffsetDateTime,
     ) -> Result<Transition, StorageError> {
+        let StatusChange {
+            allowed,
+            to,
+            event: kind,
+            actor,
+        } = *change;
         let select = format!(
             "SELECT {APPLICATION_COLUMNS} FROM applications WHERE municipality_code = $1 AND id = $2"
         );
@@ -301,7 +315,7 @@ impl Store {
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
-            Transition::Done(application_row!(row))
+            Transition::Done(Box::new(application_row!(row)))
         });
         Ok(outcome)
     }

@@ -16,7 +16,7 @@ mod migrate;
 mod procedures;
 mod rows;
 
-pub use applications::{NewApplication, Submitted, Transition};
+pub use applications::{NewApplication, StatusChange, Submitted, Transition};
 pub use drafts::NewDraft;
 pub use error::StorageError;
 pub use jobs::{Job, NewJob};
