@@ -1,0 +1,154 @@
+//! `madoguchi-bench`: measurements that need a limit beside them, taken in the same run.
+//!
+//! - `baseline-server BIND BYTES`: a minimal axum handler returning a fixed page of BYTES bytes,
+//!   the limit for the form-page benchmark (`scripts/bench.sh` drives both servers with wrk).
+//! - `submissions SECONDS TASKS`: durable submissions per second through the real use case on
+//!   SQLite, beside a bare SQLite insert-and-commit loop with the same durability settings.
+
+use madoguchi_app::{Config, Portal};
+use serde_json::json;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["baseline-server", bind, bytes] => runtime.block_on(baseline_server(
+            bind,
+            bytes.parse().expect("BYTES is a number"),
+        )),
+        ["submissions", seconds, tasks] => runtime.block_on(submissions(
+            seconds.parse().expect("SECONDS"),
+            tasks.parse().expect("TASKS"),
+        )),
+        _ => {
+            eprintln!(
+                "usage: madoguchi-bench baseline-server BIND BYTES | submissions SECONDS TASKS"
+            );
+            std::process::exit(2);
+        }
+    }
+}
+
+async fn baseline_server(bind: &str, bytes: usize) {
+    let page: &'static str = Box::leak("x".repeat(bytes).into_boxed_str());
+    let app = axum::Router::new().route(
+        "/",
+        axum::routing::get(move || async move { axum::response::Html(page) }),
+    );
+    let listener = tokio::net::TcpListener::bind(bind).await.expect("bind");
+    axum::serve(listener, app).await.expect("serve");
+}
+
+/// Answers for 粗大ごみ 収集申込: a realistic application with a repeating group and a fee.
+fn sodai_gomi_answers() -> serde_json::Value {
+    json!({
+        "name": "山田 太郎",
+        "address": "東京都大田区蒲田五丁目13番14号 蒲田マンション301",
+        "phone": "0357441111",
+        "email": "taro@example.jp",
+        "items": [{ "item": "sofa", "count": 1 }, { "item": "chair", "count": 2 }, { "item": "bicycle", "count": 1 }],
+        "preferred_date": "2026-12-05",
+        "place": "マンション1階のごみ置き場"
+    })
+}
+
+async fn run_for<F, Fut>(seconds: u64, tasks: usize, work: F) -> (u64, Duration)
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let work = Arc::new(work);
+    let done = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let start = Instant::now();
+    let handles: Vec<_> = (0..tasks)
+        .map(|_| {
+            let (work, done, stop) = (work.clone(), done.clone(), stop.clone());
+            tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    work().await;
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    for h in handles {
+        h.await.expect("task");
+    }
+    (done.load(Ordering::Relaxed), start.elapsed())
+}
+
+async fn submissions(seconds: u64, tasks: usize) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = Config {
+        data_dir: dir.path().join("app"),
+        ..Config::default()
+    };
+    let portal = Portal::start(config).await.expect("portal");
+    let answers = sodai_gomi_answers();
+    portal
+        .submit_api("sodai-gomi", &answers, None)
+        .await
+        .expect("a valid application");
+    let p = portal.clone();
+    let (n, elapsed) = run_for(seconds, tasks, move || {
+        let p = p.clone();
+        let answers = sodai_gomi_answers();
+        async move {
+            p.submit_api("sodai-gomi", &answers, None)
+                .await
+                .expect("submit");
+        }
+    })
+    .await;
+    let ours = n as f64 / elapsed.as_secs_f64();
+
+    // The limit: the same durability (WAL, synchronous=FULL), one transaction per row holding
+    // the same answers, and nothing else.
+    let options = SqliteConnectOptions::new()
+        .filename(dir.path().join("bare.db"))
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(10));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .expect("sqlite");
+    sqlx::raw_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, answers TEXT NOT NULL)")
+        .execute(&pool)
+        .await
+        .expect("table");
+    let body = answers.to_string();
+    let (m, elapsed) = run_for(seconds, tasks, move || {
+        let pool = pool.clone();
+        let body = body.clone();
+        async move {
+            let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.expect("begin");
+            sqlx::query("INSERT INTO t (answers) VALUES ($1)")
+                .bind(body)
+                .execute(&mut *tx)
+                .await
+                .expect("insert");
+            tx.commit().await.expect("commit");
+        }
+    })
+    .await;
+    let bare = m as f64 / elapsed.as_secs_f64();
+    println!(
+        "| durable submissions on SQLite ({tasks} concurrent, {seconds} s) | {ours:.0} /s | bare insert-and-commit loop: {bare:.0} /s | {:.0} % |",
+        100.0 * ours / bare
+    );
+}
