@@ -79,8 +79,26 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health))
         .route("/assets/{file}", get(assets::serve))
         .fallback(pages::not_found)
-        .layer(DefaultBodyLimit::max(max_body));
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn(log_request));
     with_security_headers(app.with_state(state))
+}
+
+/// One line per request: method, the route's pattern (never the path itself, which can hold a
+/// resume token), status and duration. No query strings, bodies or addresses.
+async fn log_request(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "(unmatched)".to_owned(), |p| p.as_str().to_owned());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(%method, route, status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+    response
 }
 
 async fn health(

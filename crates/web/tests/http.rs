@@ -784,3 +784,15 @@ async fn pages_carry_security_headers() {
         "{cookie}"
     );
 }
+
+#[tokio::test]
+async fn a_question_page_weighs_well_under_50_kb_with_its_style_and_script() {
+    let app = TestApp::new().await;
+    let (_, first) = app.start("hoiku-moshikomi").await;
+    let page = app.get(&first).await;
+    let css = app.get("/assets/app.css").await;
+    let js = app.get("/assets/app.js").await;
+    assert_eq!((css.status, js.status), (StatusCode::OK, StatusCode::OK));
+    let total = page.body.len() + css.body.len() + js.body.len();
+    assert!(total < 40 * 1024, "page + CSS + JS = {total} bytes");
+}
