@@ -22,7 +22,8 @@ use madoguchi_storage::{
 };
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -35,14 +36,20 @@ pub struct Portal {
     pub catalog: Arc<Catalog>,
     pub secret: Secret,
     pub mailer: Arc<Mailer>,
+    /// Definition versions by (procedure id, version). Versions never change, so an entry is
+    /// never stale; the current catalog is loaded at start, older versions on first use.
+    definitions: Arc<RwLock<Definitions>>,
 }
+
+/// Definitions by (procedure id, version).
+type Definitions = HashMap<(String, String), Arc<Procedure>>;
 
 /// A draft with the definition it is being filled against.
 #[derive(Debug, Clone)]
 pub struct Draft {
     pub token: String,
     pub row: DraftRow,
-    pub procedure: Procedure,
+    pub procedure: Arc<Procedure>,
     pub answers: Answers,
 }
 
@@ -78,7 +85,7 @@ pub struct Receipt {
 #[derive(Debug, Clone)]
 pub struct StatusView {
     pub application: ApplicationRow,
-    pub procedure: Procedure,
+    pub procedure: Arc<Procedure>,
     pub answers: Answers,
     pub events: Vec<EventRow>,
 }
@@ -115,14 +122,49 @@ impl Portal {
             catalog: Arc::new(catalog),
             secret,
             mailer: Arc::new(mailer),
+            definitions: Arc::default(),
         };
         for procedure in &portal.catalog.procedures {
             portal
                 .store
                 .record_procedure_version(portal.municipality(), procedure)
                 .await?;
+            portal.cache_definition(Arc::new(procedure.clone()));
         }
         Ok(portal)
+    }
+
+    fn cache_definition(&self, procedure: Arc<Procedure>) {
+        let key = (procedure.id.to_string(), procedure.version.clone());
+        self.definitions
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, procedure);
+    }
+
+    /// The definition exactly as it was at `version`.
+    async fn definition(
+        &self,
+        procedure_id: &str,
+        version: &str,
+    ) -> Result<Arc<Procedure>, AppError> {
+        let key = (procedure_id.to_owned(), version.to_owned());
+        if let Some(found) = self
+            .definitions
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+        {
+            return Ok(found.clone());
+        }
+        let procedure = Arc::new(
+            self.store
+                .procedure_version(self.municipality(), procedure_id, version)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        );
+        self.cache_definition(procedure.clone());
+        Ok(procedure)
     }
 
     pub fn municipality(&self) -> &str {
@@ -201,14 +243,8 @@ impl Portal {
             return Err(AppError::DraftExpired);
         }
         let procedure = self
-            .store
-            .procedure_version(
-                self.municipality(),
-                &row.procedure_id,
-                &row.procedure_version,
-            )
-            .await?
-            .ok_or(AppError::NotFound)?;
+            .definition(&row.procedure_id, &row.procedure_version)
+            .await?;
         let answers = validate::read_stored(&procedure, &row.answers).map_err(|e| {
             AppError::Storage(madoguchi_storage::StorageError::Corrupt(format!(
                 "draft answers: {e:?}"
@@ -542,14 +578,8 @@ impl Portal {
 
     pub async fn status_view(&self, application: ApplicationRow) -> Result<StatusView, AppError> {
         let procedure = self
-            .store
-            .procedure_version(
-                self.municipality(),
-                &application.procedure_id,
-                &application.procedure_version,
-            )
-            .await?
-            .ok_or(AppError::NotFound)?;
+            .definition(&application.procedure_id, &application.procedure_version)
+            .await?;
         let answers = validate::read_stored(&procedure, &application.answers).map_err(|e| {
             AppError::Storage(madoguchi_storage::StorageError::Corrupt(format!(
                 "application answers: {e:?}"

@@ -255,4 +255,68 @@ mod tests {
         assert!(test("items", Test::Includes("b".into())).eval(&a));
         assert!(!test("items", Test::Includes("c".into())).eval(&a));
     }
+
+    mod schema_agreement {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn leaf() -> impl Strategy<Value = Condition> {
+            let choice = prop::sample::select(vec!["a", "b", "c"]).prop_map(|s| s.to_owned());
+            let op = prop::sample::select(vec![CmpOp::Gt, CmpOp::Gte, CmpOp::Lt, CmpOp::Lte]);
+            let field = prop::sample::select(vec!["c", "n", "y", "m"]);
+            prop_oneof![
+                choice
+                    .clone()
+                    .prop_map(|v| test("c", Test::Equals(Literal::Text(v)))),
+                choice
+                    .clone()
+                    .prop_map(|v| test("c", Test::NotEquals(Literal::Text(v)))),
+                prop::collection::vec(choice.clone(), 1..3)
+                    .prop_map(|vs| test("c", Test::OneOf(vs))),
+                choice.prop_map(|v| test("m", Test::Includes(v))),
+                (op, -3i64..3).prop_map(|(op, k)| test("n", Test::Compare(op, Literal::Number(k)))),
+                any::<bool>().prop_map(|b| test("y", Test::Equals(Literal::Bool(b)))),
+                (field, any::<bool>()).prop_map(|(f, b)| test(f, Test::Answered(b))),
+            ]
+        }
+
+        fn condition() -> impl Strategy<Value = Condition> {
+            leaf().prop_recursive(3, 12, 3, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 1..3).prop_map(Condition::All),
+                    prop::collection::vec(inner.clone(), 1..3).prop_map(Condition::Any),
+                    inner.prop_map(|c| Condition::Not(Box::new(c))),
+                ]
+            })
+        }
+
+        fn answers_strategy() -> impl Strategy<Value = Answers> {
+            let choice = prop::sample::select(vec!["a", "b", "c"]).prop_map(|s| s.to_owned());
+            (
+                prop::option::of(choice.clone().prop_map(Answer::Choice)),
+                prop::option::of((-4i64..4).prop_map(Answer::Number)),
+                prop::option::of(any::<bool>().prop_map(Answer::YesNo)),
+                prop::option::of(
+                    prop::collection::btree_set(choice, 1..3)
+                        .prop_map(|s| Answer::Choices(s.into_iter().collect())),
+                ),
+            )
+                .prop_map(|(c, n, y, m)| {
+                    [("c", c), ("n", n), ("y", y), ("m", m)]
+                        .into_iter()
+                        .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
+                        .collect()
+                })
+        }
+
+        proptest! {
+            /// What the server decides and what the published schema says are the same.
+            #[test]
+            fn a_condition_and_its_schema_agree(c in condition(), a in answers_strategy()) {
+                let schema = c.to_schema().expect("no date comparisons here");
+                let validator = jsonschema::draft202012::new(&schema).unwrap();
+                prop_assert_eq!(c.eval(&a), validator.is_valid(&a.to_json()), "{:?} on {}", c, a.to_json());
+            }
+        }
+    }
 }

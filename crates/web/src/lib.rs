@@ -97,7 +97,7 @@ async fn log_request(
         .map_or_else(|| "(unmatched)".to_owned(), |p| p.as_str().to_owned());
     let started = std::time::Instant::now();
     let response = next.run(request).await;
-    tracing::info!(%method, route, status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+    tracing::debug!(%method, route, status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
     response
 }
 
