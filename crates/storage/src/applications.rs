@@ -107,7 +107,6 @@ impl Store {
         let existing_for_key = format!(
             "SELECT {APPLICATION_COLUMNS}, request_hash FROM applications WHERE municipality_code = $1 AND idempotency_key = $2"
         );
-        let inserted = format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = $1");
         let outcome = in_tx!(self, |tx| {
             if let Some(draft_id) = new.draft_id {
                 let claimed = sqlx::query("UPDATE drafts SET application_id = $1, updated_at = $2 WHERE id = $3 AND municipality_code = $4 AND application_id IS NULL")
@@ -142,16 +141,14 @@ impl Store {
             }
             let year = new.now.to_offset(time::macros::offset!(+9)).year();
             let counter = format!("receipt:{year}");
-            sqlx::query("INSERT INTO counters (municipality_code, name, value) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING")
-                .bind(new.municipality)
-                .bind(&counter)
-                .execute(&mut *tx)
-                .await?;
-            let sequence: i64 = sqlx::query_scalar("UPDATE counters SET value = value + 1 WHERE municipality_code = $1 AND name = $2 RETURNING value")
-                .bind(new.municipality)
-                .bind(&counter)
-                .fetch_one(&mut *tx)
-                .await?;
+            let sequence: i64 = sqlx::query_scalar(
+                "INSERT INTO counters (municipality_code, name, value) VALUES ($1, $2, 1) \
+                 ON CONFLICT (municipality_code, name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+            )
+            .bind(new.municipality)
+            .bind(&counter)
+            .fetch_one(&mut *tx)
+            .await?;
             let receipt = ReceiptNumber::new(year, u64::try_from(sequence).unwrap_or_default());
             sqlx::query(
                 "INSERT INTO applications (id, municipality_code, receipt_number, procedure_id, procedure_version, department_id, answers, status, channel, idempotency_key, request_hash, submitted_at, updated_at) \
@@ -172,24 +169,25 @@ impl Store {
             .bind(new.now)
             .execute(&mut *tx)
             .await?;
-            insert_event!(
-                &mut *tx,
-                new.municipality,
-                new.id,
-                "submitted",
-                ApplicationStatus::Submitted,
-                "resident",
-                None::<&str>,
-                new.now
-            );
+            insert_event!(&mut *tx, new.municipality, new.id, "submitted", ApplicationStatus::Submitted, "resident", None::<&str>, new.now);
             for job in &new.jobs {
                 insert_job!(&mut *tx, new.municipality, job, new.now);
             }
-            let row = sqlx::query(sqlx::AssertSqlSafe(inserted))
-                .bind(new.id)
-                .fetch_one(&mut *tx)
-                .await?;
-            Submitted::Created(application_row!(row))
+            // Everything in the row is known here; reading it back would cost a round trip
+            // while the write lock is held.
+            Submitted::Created(ApplicationRow {
+                id: new.id,
+                municipality_code: new.municipality.to_owned(),
+                receipt_number: receipt.to_string(),
+                procedure_id: new.procedure_id.to_owned(),
+                procedure_version: new.procedure_version.to_owned(),
+                department_id: new.department_id.to_owned(),
+                answers: new.answers.clone(),
+                status: ApplicationStatus::Submitted,
+                channel: new.channel.to_owned(),
+                submitted_at: new.now,
+                updated_at: new.now,
+            })
         });
         Ok(outcome)
     }
