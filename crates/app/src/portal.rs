@@ -14,6 +14,7 @@ use madoguchi_domain::form::{self, FormValues};
 use madoguchi_domain::procedure::{FieldKind, FileType, Procedure, Step};
 use madoguchi_domain::validate::{self, FieldError, FieldPath, Problem};
 use madoguchi_domain::{ApplicationStatus, ReceiptNumber};
+use madoguchi_jp::postal::{PostalArea, PostalError, PostalIndex};
 use madoguchi_storage::StatusChange;
 use madoguchi_storage::files::{BlobStore, LocalFiles};
 use madoguchi_storage::{
@@ -23,7 +24,7 @@ use madoguchi_storage::{
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -39,6 +40,8 @@ pub struct Portal {
     /// Definition versions by (procedure id, version). Versions never change, so an entry is
     /// never stale; the current catalog is loaded at start, older versions on first use.
     definitions: Arc<RwLock<Definitions>>,
+    /// Japan Post's data, decompressed on first use (about 14 MB).
+    postal: Arc<OnceLock<Result<PostalIndex, PostalError>>>,
 }
 
 /// Definitions by (procedure id, version).
@@ -123,6 +126,7 @@ impl Portal {
             secret,
             mailer: Arc::new(mailer),
             definitions: Arc::default(),
+            postal: Arc::default(),
         };
         for procedure in &portal.catalog.procedures {
             portal
@@ -198,6 +202,15 @@ impl Portal {
                 terms.iter().all(|t| haystack.contains(t))
             })
             .collect()
+    }
+
+    /// The areas a postal code names (for address look-up in forms and front ends).
+    pub fn postal_areas(&self, code: &str) -> Result<Vec<PostalArea>, PostalError> {
+        let index = self.postal.get_or_init(PostalIndex::bundled);
+        match index {
+            Ok(index) => index.lookup(code),
+            Err(e) => Err(e.clone()),
+        }
     }
 
     // ---- drafts ----

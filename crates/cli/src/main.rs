@@ -3,6 +3,8 @@
 //! `madoguchi serve` with no options runs a ward on this machine: SQLite in `./data`, the
 //! bundled catalog, http://127.0.0.1:8080. `madoguchi catalog check DIR` checks procedure files.
 
+mod jp;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use madoguchi_app::{Config, Portal};
@@ -28,6 +30,11 @@ enum Command {
     Catalog {
         #[command(subcommand)]
         command: CatalogCommand,
+    },
+    /// Check Japanese resident data (和暦, 郵便番号, カナ, マイナンバー, 法人番号, 電話番号).
+    Jp {
+        #[command(subcommand)]
+        command: jp::JpCommand,
     },
 }
 
@@ -74,6 +81,7 @@ fn main() -> ExitCode {
         Command::Catalog {
             command: CatalogCommand::Check { dir },
         } => return check_catalog(&dir),
+        Command::Jp { command } => return jp::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

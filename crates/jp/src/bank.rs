@@ -58,9 +58,18 @@ pub struct BankAccount {
 }
 
 impl BankAccount {
-    pub fn parse(bank_code: &str, branch_code: &str, account_type: &str, account_number: &str, holder: &str) -> Result<Self, BankError> {
-        let exact = |s: &str, n: usize, e: BankError| digits_only(s).filter(|d| d.len() == n).ok_or(e);
-        let number = digits_only(account_number).filter(|d| d.len() <= 7).ok_or(BankError::AccountNumber)?;
+    pub fn parse(
+        bank_code: &str,
+        branch_code: &str,
+        account_type: &str,
+        account_number: &str,
+        holder: &str,
+    ) -> Result<Self, BankError> {
+        let exact =
+            |s: &str, n: usize, e: BankError| digits_only(s).filter(|d| d.len() == n).ok_or(e);
+        let number = digits_only(account_number)
+            .filter(|d| d.len() <= 7)
+            .ok_or(BankError::AccountNumber)?;
         let holder_kana = holder_kana(holder)?;
         Ok(Self {
             bank_code: exact(bank_code, 4, BankError::BankCode)?,
@@ -77,7 +86,11 @@ impl BankAccount {
 fn holder_kana(input: &str) -> Result<String, BankError> {
     let normalized = kana::normalize(&input.to_uppercase());
     let allowed = |c: char| matches!(c, 'ァ'..='ヶ' | 'ー' | '\u{3000}' | 'A'..='Z' | '0'..='9' | 'Ａ'..='Ｚ' | '０'..='９' | '(' | ')' | '（' | '）' | '.' | '-' | '/' | '．' | '－' | '／');
-    let bad: String = normalized.chars().filter(|c| !allowed(*c)).map(|c| format!("「{c}」")).collect();
+    let bad: String = normalized
+        .chars()
+        .filter(|c| !allowed(*c))
+        .map(|c| format!("「{c}」"))
+        .collect();
     if normalized.is_empty() || !bad.is_empty() {
         return Err(BankError::Holder(bad));
     }
@@ -91,17 +104,39 @@ mod tests {
     #[test]
     fn an_account_is_normalised() {
         let a = BankAccount::parse("０００１", "001", "普通", "12345", "やまだ たろう").unwrap();
-        assert_eq!((a.bank_code.as_str(), a.branch_code.as_str(), a.account_number.as_str()), ("0001", "001", "0012345"));
+        assert_eq!(
+            (
+                a.bank_code.as_str(),
+                a.branch_code.as_str(),
+                a.account_number.as_str()
+            ),
+            ("0001", "001", "0012345")
+        );
         assert_eq!(a.holder_kana, "ヤマダ\u{3000}タロウ");
         assert_eq!(a.account_type, AccountType::Ordinary);
     }
 
     #[test]
     fn wrong_shapes_are_refused() {
-        assert_eq!(BankAccount::parse("001", "001", "普通", "1", "ヤマダ"), Err(BankError::BankCode));
-        assert_eq!(BankAccount::parse("0001", "01", "普通", "1", "ヤマダ"), Err(BankError::BranchCode));
-        assert_eq!(BankAccount::parse("0001", "001", "定期", "1", "ヤマダ"), Err(BankError::AccountType));
-        assert_eq!(BankAccount::parse("0001", "001", "普通", "12345678", "ヤマダ"), Err(BankError::AccountNumber));
-        assert_eq!(BankAccount::parse("0001", "001", "普通", "1", "山田"), Err(BankError::Holder("「山」「田」".into())));
+        assert_eq!(
+            BankAccount::parse("001", "001", "普通", "1", "ヤマダ"),
+            Err(BankError::BankCode)
+        );
+        assert_eq!(
+            BankAccount::parse("0001", "01", "普通", "1", "ヤマダ"),
+            Err(BankError::BranchCode)
+        );
+        assert_eq!(
+            BankAccount::parse("0001", "001", "定期", "1", "ヤマダ"),
+            Err(BankError::AccountType)
+        );
+        assert_eq!(
+            BankAccount::parse("0001", "001", "普通", "12345678", "ヤマダ"),
+            Err(BankError::AccountNumber)
+        );
+        assert_eq!(
+            BankAccount::parse("0001", "001", "普通", "1", "山田"),
+            Err(BankError::Holder("「山」「田」".into()))
+        );
     }
 }

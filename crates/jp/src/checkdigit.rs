@@ -10,7 +10,11 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NumberError {
     #[error("{what}は{expected}桁の数字で入力してください（{actual}桁入力されています）")]
-    Length { what: &'static str, expected: usize, actual: usize },
+    Length {
+        what: &'static str,
+        expected: usize,
+        actual: usize,
+    },
     #[error("{what}には数字だけを入力してください（ハイフンと空白は使えます）")]
     NotDigits { what: &'static str },
     #[error("{what}が正しくありません。番号を確かめてください（検査用数字が一致しません）")]
@@ -20,7 +24,11 @@ pub enum NumberError {
 fn digits_of(input: &str, what: &'static str, expected: usize) -> Result<Vec<u32>, NumberError> {
     let digits = digits_only(input).ok_or(NumberError::NotDigits { what })?;
     if digits.len() != expected {
-        return Err(NumberError::Length { what, expected, actual: digits.len() });
+        return Err(NumberError::Length {
+            what,
+            expected,
+            actual: digits.len(),
+        });
     }
     Ok(digits.bytes().map(|b| u32::from(b - b'0')).collect())
 }
@@ -38,7 +46,11 @@ impl MyNumber {
         if my_number_check_digit(&d[..11]) != d[11] {
             return Err(NumberError::CheckDigit { what: WHAT });
         }
-        Ok(Self(d.iter().map(|n| char::from_digit(*n, 10).unwrap_or('0')).collect()))
+        Ok(Self(
+            d.iter()
+                .map(|n| char::from_digit(*n, 10).unwrap_or('0'))
+                .collect(),
+        ))
     }
 
     /// `********9018`: the last four digits only, as screens may show them.
@@ -85,7 +97,11 @@ impl CorporateNumber {
         if corporate_check_digit(&d[1..]) != d[0] {
             return Err(NumberError::CheckDigit { what: WHAT });
         }
-        Ok(Self(d.iter().map(|n| char::from_digit(*n, 10).unwrap_or('0')).collect()))
+        Ok(Self(
+            d.iter()
+                .map(|n| char::from_digit(*n, 10).unwrap_or('0'))
+                .collect(),
+        ))
     }
 
     pub fn as_str(&self) -> &str {
@@ -95,7 +111,12 @@ impl CorporateNumber {
 
 /// The check digit of a 法人番号's 12-digit base number (most significant first).
 pub fn corporate_check_digit(base: &[u32]) -> u32 {
-    let sum: u32 = base.iter().rev().enumerate().map(|(i, p)| if i % 2 == 0 { *p } else { p * 2 }).sum();
+    let sum: u32 = base
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, p)| if i % 2 == 0 { *p } else { p * 2 })
+        .sum();
     9 - sum % 9
 }
 
@@ -113,7 +134,11 @@ impl LocalGovCode {
             5 => Ok(Self(format!("{digits}{}", local_gov_check_digit(&d)))),
             6 if local_gov_check_digit(&d[..5]) == d[5] => Ok(Self(digits)),
             6 => Err(NumberError::CheckDigit { what: WHAT }),
-            actual => Err(NumberError::Length { what: WHAT, expected: 6, actual }),
+            actual => Err(NumberError::Length {
+                what: WHAT,
+                expected: 6,
+                actual,
+            }),
         }
     }
 
@@ -128,7 +153,11 @@ impl LocalGovCode {
 
 /// JIS X 0402: the last digit of 11 − (Σ dᵢ·wᵢ mod 11), weights 6, 5, 4, 3, 2.
 pub fn local_gov_check_digit(first_five: &[u32]) -> u32 {
-    let sum: u32 = first_five.iter().zip([6, 5, 4, 3, 2]).map(|(d, w)| d * w).sum();
+    let sum: u32 = first_five
+        .iter()
+        .zip([6, 5, 4, 3, 2])
+        .map(|(d, w)| d * w)
+        .sum();
     (11 - sum % 11) % 10
 }
 
@@ -143,8 +172,16 @@ mod tests {
         assert!(MyNumber::parse("123456789018").is_ok());
         assert!(MyNumber::parse("1234 5678 9018").is_ok());
         assert!(MyNumber::parse("１２３４－５６７８－９０１８").is_ok());
-        assert_eq!(MyNumber::parse("123456789012"), Err(NumberError::CheckDigit { what: "マイナンバー（個人番号）" }));
-        assert!(matches!(MyNumber::parse("12345678901"), Err(NumberError::Length { actual: 11, .. })));
+        assert_eq!(
+            MyNumber::parse("123456789012"),
+            Err(NumberError::CheckDigit {
+                what: "マイナンバー（個人番号）"
+            })
+        );
+        assert!(matches!(
+            MyNumber::parse("12345678901"),
+            Err(NumberError::Length { actual: 11, .. })
+        ));
     }
 
     #[test]
@@ -166,13 +203,19 @@ mod tests {
     #[test]
     fn known_local_government_codes() {
         assert_eq!(LocalGovCode::parse("13111").unwrap().six_digits(), "131113"); // 大田区
-        assert_eq!(LocalGovCode::parse("131016").unwrap().five_digits(), "13101"); // 千代田区
+        assert_eq!(
+            LocalGovCode::parse("131016").unwrap().five_digits(),
+            "13101"
+        ); // 千代田区
         assert!(LocalGovCode::parse("011002").is_ok()); // 札幌市
         assert!(LocalGovCode::parse("131114").is_err());
     }
 
     fn to_digits(n: u64, width: usize) -> Vec<u32> {
-        format!("{n:0width$}").bytes().map(|b| u32::from(b - b'0')).collect()
+        format!("{n:0width$}")
+            .bytes()
+            .map(|b| u32::from(b - b'0'))
+            .collect()
     }
 
     proptest! {

@@ -27,7 +27,10 @@ impl Katakana {
         if normalized.is_empty() {
             return Err(KanaError::Empty);
         }
-        let bad: Vec<char> = normalized.chars().filter(|c| !is_katakana_text(*c)).collect();
+        let bad: Vec<char> = normalized
+            .chars()
+            .filter(|c| !is_katakana_text(*c))
+            .collect();
         if !bad.is_empty() {
             let mut unique = Vec::new();
             for c in bad {
@@ -35,7 +38,13 @@ impl Katakana {
                     unique.push(c);
                 }
             }
-            return Err(KanaError::NotKana(unique.into_iter().map(|c| format!("「{c}」")).collect::<Vec<_>>().join("")));
+            return Err(KanaError::NotKana(
+                unique
+                    .into_iter()
+                    .map(|c| format!("「{c}」"))
+                    .collect::<Vec<_>>()
+                    .join(""),
+            ));
         }
         Ok(Self(normalized))
     }
@@ -96,7 +105,10 @@ fn to_full_katakana(c: char) -> char {
         'ゝ' => 'ヽ',
         'ゞ' => 'ヾ',
         '\u{FF65}' => '・',
-        '\u{FF66}'..='\u{FF9D}' => HALF_WIDTH.chars().nth((c as u32 - 0xFF66) as usize).unwrap_or(c),
+        '\u{FF66}'..='\u{FF9D}' => HALF_WIDTH
+            .chars()
+            .nth((c as u32 - 0xFF66) as usize)
+            .unwrap_or(c),
         _ => c,
     }
 }
@@ -104,7 +116,8 @@ fn to_full_katakana(c: char) -> char {
 fn voiced(c: char) -> Option<char> {
     match c {
         'ウ' => Some('ヴ'),
-        'カ' | 'キ' | 'ク' | 'ケ' | 'コ' | 'サ' | 'シ' | 'ス' | 'セ' | 'ソ' | 'タ' | 'チ' | 'ツ' | 'テ' | 'ト' | 'ハ' | 'ヒ' | 'フ' | 'ヘ' | 'ホ' => {
+        'カ' | 'キ' | 'ク' | 'ケ' | 'コ' | 'サ' | 'シ' | 'ス' | 'セ' | 'ソ' | 'タ' | 'チ'
+        | 'ツ' | 'テ' | 'ト' | 'ハ' | 'ヒ' | 'フ' | 'ヘ' | 'ホ' => {
             char::from_u32(c as u32 + 1)
         }
         _ => None,
@@ -133,9 +146,18 @@ mod tests {
 
     #[test]
     fn kanji_and_latin_are_named() {
-        assert_eq!(Katakana::parse("山田タロウ"), Err(KanaError::NotKana("「山」「田」".into())));
-        assert_eq!(Katakana::parse("yamada"), Err(KanaError::NotKana("「y」「a」「m」「d」".into())));
+        assert_eq!(
+            Katakana::parse("山田タロウ"),
+            Err(KanaError::NotKana("「山」「田」".into()))
+        );
+        assert_eq!(
+            Katakana::parse("yamada"),
+            Err(KanaError::NotKana("「y」「a」「m」「d」".into()))
+        );
         assert_eq!(Katakana::parse(" "), Err(KanaError::Empty));
-        assert_eq!(Katakana::parse("ヤマダ タロウ").unwrap().as_str(), "ヤマダ\u{3000}タロウ");
+        assert_eq!(
+            Katakana::parse("ヤマダ タロウ").unwrap().as_str(),
+            "ヤマダ\u{3000}タロウ"
+        );
     }
 }

@@ -11,5 +11,6 @@ pub mod bank;
 pub mod checkdigit;
 pub mod kana;
 pub mod phone;
+pub mod postal;
 mod text;
 pub mod wareki;

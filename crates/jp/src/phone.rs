@@ -28,7 +28,11 @@ pub enum PhoneError {
     #[error("電話番号は0から始まる番号を入力してください（例：03-5744-1111）")]
     NoLeadingZero,
     #[error("{kind}の番号は{expected}桁です（{actual}桁入力されています）")]
-    Length { kind: &'static str, expected: usize, actual: usize },
+    Length {
+        kind: &'static str,
+        expected: usize,
+        actual: usize,
+    },
 }
 
 impl PhoneNumber {
@@ -41,18 +45,30 @@ impl PhoneNumber {
         };
         let kept: String = rest
             .chars()
-            .filter(|c| !(is_hyphen_like(*c) || c.is_whitespace() || matches!(c, '(' | ')' | '（' | '）' | '.')))
+            .filter(|c| {
+                !(is_hyphen_like(*c)
+                    || c.is_whitespace()
+                    || matches!(c, '(' | ')' | '（' | '）' | '.'))
+            })
             .collect();
         if kept.is_empty() || !kept.bytes().all(|b| b.is_ascii_digit()) {
             return Err(PhoneError::NotDigits);
         }
-        let digits = if international { format!("0{}", kept.trim_start_matches('0')) } else { kept };
+        let digits = if international {
+            format!("0{}", kept.trim_start_matches('0'))
+        } else {
+            kept
+        };
         if !digits.starts_with('0') {
             return Err(PhoneError::NoLeadingZero);
         }
         let (kind, expected, name) = classify(&digits);
         if digits.len() != expected {
-            return Err(PhoneError::Length { kind: name, expected, actual: digits.len() });
+            return Err(PhoneError::Length {
+                kind: name,
+                expected,
+                actual: digits.len(),
+            });
         }
         Ok(Self { digits, kind })
     }
@@ -72,10 +88,16 @@ impl PhoneNumber {
     pub fn display(&self) -> String {
         let d = &self.digits;
         match (self.kind, d.len()) {
-            (LineKind::Mobile | LineKind::Ip, 11) => format!("{}-{}-{}", &d[..3], &d[3..7], &d[7..]),
-            (LineKind::TollFree, 10) | (LineKind::Navi, 10) => format!("{}-{}-{}", &d[..4], &d[4..7], &d[7..]),
+            (LineKind::Mobile | LineKind::Ip, 11) => {
+                format!("{}-{}-{}", &d[..3], &d[3..7], &d[7..])
+            }
+            (LineKind::TollFree, 10) | (LineKind::Navi, 10) => {
+                format!("{}-{}-{}", &d[..4], &d[4..7], &d[7..])
+            }
             (LineKind::TollFree, 11) => format!("{}-{}-{}", &d[..4], &d[4..7], &d[7..]),
-            (LineKind::Fixed, 10) if d.starts_with("03") || d.starts_with("06") => format!("{}-{}-{}", &d[..2], &d[2..6], &d[6..]),
+            (LineKind::Fixed, 10) if d.starts_with("03") || d.starts_with("06") => {
+                format!("{}-{}-{}", &d[..2], &d[2..6], &d[6..])
+            }
             _ => d.clone(),
         }
     }
@@ -116,9 +138,19 @@ mod tests {
 
     #[test]
     fn impossible_lengths_are_refused() {
-        assert_eq!(PhoneNumber::parse("090-1234-567"), Err(PhoneError::Length { kind: "携帯電話", expected: 11, actual: 10 }));
+        assert_eq!(
+            PhoneNumber::parse("090-1234-567"),
+            Err(PhoneError::Length {
+                kind: "携帯電話",
+                expected: 11,
+                actual: 10
+            })
+        );
         assert!(PhoneNumber::parse("03-5744-111").is_err());
-        assert_eq!(PhoneNumber::parse("5744-1111"), Err(PhoneError::NoLeadingZero));
+        assert_eq!(
+            PhoneNumber::parse("5744-1111"),
+            Err(PhoneError::NoLeadingZero)
+        );
         assert_eq!(PhoneNumber::parse("tel:03"), Err(PhoneError::NotDigits));
     }
 }

@@ -14,12 +14,19 @@ pub(crate) fn fold_width(input: &str) -> String {
 
 /// Characters people use as a hyphen between digit groups.
 pub(crate) fn is_hyphen_like(c: char) -> bool {
-    matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30FC}' | '\u{FF0D}' | '\u{FF70}' | '\u{FE63}')
+    matches!(
+        c,
+        '-' | '\u{2010}'
+            ..='\u{2015}' | '\u{2212}' | '\u{30FC}' | '\u{FF0D}' | '\u{FF70}' | '\u{FE63}'
+    )
 }
 
 /// Digits only, after folding width and dropping hyphens and spaces; `None` if anything else
 /// remains.
 pub(crate) fn digits_only(input: &str) -> Option<String> {
-    let kept: String = fold_width(input).chars().filter(|c| !is_hyphen_like(*c) && !c.is_whitespace()).collect();
+    let kept: String = fold_width(input)
+        .chars()
+        .filter(|c| !is_hyphen_like(*c) && !c.is_whitespace())
+        .collect();
     (!kept.is_empty() && kept.bytes().all(|b| b.is_ascii_digit())).then_some(kept)
 }

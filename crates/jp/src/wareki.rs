@@ -55,7 +55,11 @@ impl Era {
 
     /// The era's last day, or `None` for the current era.
     pub fn last_day(self) -> Option<Date> {
-        self.next().map(|next| next.first_day().previous_day().expect("not the first day ever"))
+        self.next().map(|next| {
+            next.first_day()
+                .previous_day()
+                .expect("not the first day ever")
+        })
     }
 
     fn next(self) -> Option<Era> {
@@ -64,12 +68,18 @@ impl Era {
 
     /// The era a Gregorian date falls in.
     pub fn of(date: Date) -> Option<Era> {
-        Self::ALL.iter().rev().copied().find(|e| date >= e.first_day())
+        Self::ALL
+            .iter()
+            .rev()
+            .copied()
+            .find(|e| date >= e.first_day())
     }
 
     fn from_name(name: &str) -> Option<Era> {
         let upper = name.to_uppercase();
-        Self::ALL.into_iter().find(|e| e.kanji() == name || upper.len() == 1 && upper.starts_with(e.letter()))
+        Self::ALL
+            .into_iter()
+            .find(|e| e.kanji() == name || upper.len() == 1 && upper.starts_with(e.letter()))
     }
 }
 
@@ -90,12 +100,23 @@ pub struct Wareki {
 impl fmt::Display for Wareki {
     /// `令和7年4月1日`, `令和元年5月1日`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}年{}月{}日", self.era.kanji(), year_text(self.year), self.month, self.day)
+        write!(
+            f,
+            "{}{}年{}月{}日",
+            self.era.kanji(),
+            year_text(self.year),
+            self.month,
+            self.day
+        )
     }
 }
 
 fn year_text(year: u16) -> String {
-    if year == 1 { "元".to_owned() } else { year.to_string() }
+    if year == 1 {
+        "元".to_owned()
+    } else {
+        year.to_string()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -105,9 +126,23 @@ pub enum WarekiError {
     #[error("{0}は明治6年（1873年）1月1日より前のため、和暦と西暦の対応が定まりません")]
     BeforeGregorian(String),
     #[error("{era}{year}年はありません。{era}は{last}までです{suggestion}")]
-    AfterEraEnd { era: &'static str, year: String, last: String, suggestion: String },
-    #[error("{era}{year}年{month}月{day}日はまだ{era}ではありません。{era}は{first}からです{suggestion}")]
-    BeforeEraStart { era: &'static str, year: String, month: u8, day: u8, first: String, suggestion: String },
+    AfterEraEnd {
+        era: &'static str,
+        year: String,
+        last: String,
+        suggestion: String,
+    },
+    #[error(
+        "{era}{year}年{month}月{day}日はまだ{era}ではありません。{era}は{first}からです{suggestion}"
+    )]
+    BeforeEraStart {
+        era: &'static str,
+        year: String,
+        month: u8,
+        day: u8,
+        first: String,
+        suggestion: String,
+    },
     #[error("{0}年{1}月{2}日はありません{3}")]
     NoSuchDay(String, u8, u8, String),
     #[error("{0}月はありません。1〜12月で入力してください")]
@@ -119,11 +154,22 @@ pub enum WarekiError {
 /// 西暦 → 和暦.
 pub fn to_wareki(date: Date) -> Result<Wareki, WarekiError> {
     if date < gregorian_adoption() {
-        return Err(WarekiError::BeforeGregorian(format!("{}年{}月{}日", date.year(), u8::from(date.month()), date.day())));
+        return Err(WarekiError::BeforeGregorian(format!(
+            "{}年{}月{}日",
+            date.year(),
+            u8::from(date.month()),
+            date.day()
+        )));
     }
     let era = Era::of(date).ok_or(WarekiError::Unreadable)?;
-    let year = u16::try_from(date.year() - era.first_day().year() + 1).map_err(|_| WarekiError::Unreadable)?;
-    Ok(Wareki { era, year, month: u8::from(date.month()), day: date.day() })
+    let year = u16::try_from(date.year() - era.first_day().year() + 1)
+        .map_err(|_| WarekiError::Unreadable)?;
+    Ok(Wareki {
+        era,
+        year,
+        month: u8::from(date.month()),
+        day: date.day(),
+    })
 }
 
 /// 和暦 → 西暦, refusing dates outside the era (平成32年, 令和元年4月30日) with a suggestion.
@@ -134,25 +180,45 @@ pub fn from_wareki(era: Era, year: u16, month: u8, day: u8) -> Result<Date, Ware
     let gregorian_year = era.first_day().year() + i32::from(year) - 1;
     let month_value = Month::try_from(month).map_err(|_| WarekiError::NoSuchMonth(month))?;
     let date = Date::from_calendar_date(gregorian_year, month_value, day).map_err(|_| {
-        WarekiError::NoSuchDay(format!("{}{}", era.kanji(), year_text(year)), month, day, days_hint(gregorian_year, month_value))
+        WarekiError::NoSuchDay(
+            format!("{}{}", era.kanji(), year_text(year)),
+            month,
+            day,
+            days_hint(gregorian_year, month_value),
+        )
     })?;
     check_in_era(era, year, date)?;
     if date < gregorian_adoption() {
-        return Err(WarekiError::BeforeGregorian(format!("{}{}年{month}月{day}日", era.kanji(), year_text(year))));
+        return Err(WarekiError::BeforeGregorian(format!(
+            "{}{}年{month}月{day}日",
+            era.kanji(),
+            year_text(year)
+        )));
     }
     Ok(date)
 }
 
 fn check_in_era(era: Era, year: u16, date: Date) -> Result<(), WarekiError> {
-    let suggestion = |d: Date| to_wareki(d).map(|w| format!("。{w}のことですか")).unwrap_or_default();
+    let suggestion = |d: Date| {
+        to_wareki(d)
+            .map(|w| format!("。{w}のことですか"))
+            .unwrap_or_default()
+    };
     if let Some(last) = era.last_day()
         && date > last
     {
         let last_w = to_wareki(last).map(|w| w.to_string()).unwrap_or_default();
-        return Err(WarekiError::AfterEraEnd { era: era.kanji(), year: year_text(year), last: last_w, suggestion: suggestion(date) });
+        return Err(WarekiError::AfterEraEnd {
+            era: era.kanji(),
+            year: year_text(year),
+            last: last_w,
+            suggestion: suggestion(date),
+        });
     }
     if date < era.first_day() {
-        let first_w = to_wareki(era.first_day()).map(|w| w.to_string()).unwrap_or_default();
+        let first_w = to_wareki(era.first_day())
+            .map(|w| w.to_string())
+            .unwrap_or_default();
         return Err(WarekiError::BeforeEraStart {
             era: era.kanji(),
             year: year_text(year),
@@ -166,7 +232,11 @@ fn check_in_era(era: Era, year: u16, date: Date) -> Result<(), WarekiError> {
 }
 
 fn days_hint(year: i32, month: Month) -> String {
-    format!("（{}月は{}日までです）", u8::from(month), time::util::days_in_month(month, year))
+    format!(
+        "（{}月は{}日までです）",
+        u8::from(month),
+        time::util::days_in_month(month, year)
+    )
 }
 
 /// What a person typed, read as far as it goes: a full date, a year and month, or a year.
@@ -180,7 +250,10 @@ pub enum ParsedDate {
 /// Reads 令和7年4月1日, 令和元年, R7.4.1, H31/4/30, ｒ７．４．１, 2025-04-01, 2025/4/1, 20250401,
 /// 2025年4月1日. 元年 and 1年 are the same year.
 pub fn parse(input: &str) -> Result<ParsedDate, WarekiError> {
-    let text: String = fold_width(input.trim()).chars().filter(|c| !c.is_whitespace()).collect();
+    let text: String = fold_width(input.trim())
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     if text.is_empty() {
         return Err(WarekiError::Unreadable);
     }
@@ -241,14 +314,25 @@ fn parse_wareki(era: Era, parts: &[u32]) -> Result<ParsedDate, WarekiError> {
     let year = u16::try_from(parts[0]).map_err(|_| WarekiError::Unreadable)?;
     match *parts {
         [_, month, day] => {
-            let (m, d) = (u8::try_from(month).map_err(|_| WarekiError::NoSuchMonth(255))?, u8::try_from(day).unwrap_or(255));
+            let (m, d) = (
+                u8::try_from(month).map_err(|_| WarekiError::NoSuchMonth(255))?,
+                u8::try_from(day).unwrap_or(255),
+            );
             from_wareki(era, year, m, d).map(ParsedDate::Day)
         }
         [_, month] => {
             let m = u8::try_from(month).map_err(|_| WarekiError::NoSuchMonth(255))?;
             // The month must fall inside the era somewhere: 令和元年5月 yes, 令和元年4月 no.
-            let last = time::util::days_in_month(Month::try_from(m).map_err(|_| WarekiError::NoSuchMonth(m))?, era.first_day().year() + i32::from(year) - 1);
-            from_wareki(era, year, m, last).or_else(|_| from_wareki(era, year, m, 1)).map(|d| ParsedDate::Month { year: d.year(), month: m })
+            let last = time::util::days_in_month(
+                Month::try_from(m).map_err(|_| WarekiError::NoSuchMonth(m))?,
+                era.first_day().year() + i32::from(year) - 1,
+            );
+            from_wareki(era, year, m, last)
+                .or_else(|_| from_wareki(era, year, m, 1))
+                .map(|d| ParsedDate::Month {
+                    year: d.year(),
+                    month: m,
+                })
         }
         [_] => {
             let first = from_wareki(era, year, 12, 31).or_else(|_| from_wareki(era, year, 1, 1))?;
@@ -260,11 +344,12 @@ fn parse_wareki(era: Era, parts: &[u32]) -> Result<ParsedDate, WarekiError> {
 
 fn parse_gregorian(rest: &str, parts: &[u32]) -> Result<ParsedDate, WarekiError> {
     // 20250401: eight digits with no separator.
-    let parts: Vec<u32> = if parts.len() == 1 && rest.len() == 8 && rest.bytes().all(|b| b.is_ascii_digit()) {
-        vec![parts[0] / 10000, parts[0] / 100 % 100, parts[0] % 100]
-    } else {
-        parts.to_vec()
-    };
+    let parts: Vec<u32> =
+        if parts.len() == 1 && rest.len() == 8 && rest.bytes().all(|b| b.is_ascii_digit()) {
+            vec![parts[0] / 10000, parts[0] / 100 % 100, parts[0] % 100]
+        } else {
+            parts.to_vec()
+        };
     let year = i32::try_from(parts[0]).map_err(|_| WarekiError::Unreadable)?;
     if year < 1000 {
         // "7.4.1" without an era is ambiguous; ask for the era.
@@ -272,11 +357,17 @@ fn parse_gregorian(rest: &str, parts: &[u32]) -> Result<ParsedDate, WarekiError>
     }
     match *parts.as_slice() {
         [_, month, day] => {
-            let m = Month::try_from(u8::try_from(month).unwrap_or(0)).map_err(|_| WarekiError::NoSuchMonth(u8::try_from(month).unwrap_or(0)))?;
+            let m = Month::try_from(u8::try_from(month).unwrap_or(0))
+                .map_err(|_| WarekiError::NoSuchMonth(u8::try_from(month).unwrap_or(0)))?;
             let d = u8::try_from(day).unwrap_or(0);
-            let date = Date::from_calendar_date(year, m, d).map_err(|_| WarekiError::NoSuchDay(year.to_string(), u8::from(m), d, days_hint(year, m)))?;
+            let date = Date::from_calendar_date(year, m, d).map_err(|_| {
+                WarekiError::NoSuchDay(year.to_string(), u8::from(m), d, days_hint(year, m))
+            })?;
             if date < gregorian_adoption() {
-                return Err(WarekiError::BeforeGregorian(format!("{year}年{}月{d}日", u8::from(m))));
+                return Err(WarekiError::BeforeGregorian(format!(
+                    "{year}年{}月{d}日",
+                    u8::from(m)
+                )));
             }
             Ok(ParsedDate::Day(date))
         }
@@ -301,14 +392,38 @@ mod tests {
 
     #[test]
     fn era_boundaries_are_the_real_ones() {
-        assert_eq!(to_wareki(d(1989, 1, 7)).unwrap().to_string(), "昭和64年1月7日");
-        assert_eq!(to_wareki(d(1989, 1, 8)).unwrap().to_string(), "平成元年1月8日");
-        assert_eq!(to_wareki(d(2019, 4, 30)).unwrap().to_string(), "平成31年4月30日");
-        assert_eq!(to_wareki(d(2019, 5, 1)).unwrap().to_string(), "令和元年5月1日");
-        assert_eq!(to_wareki(d(1912, 7, 29)).unwrap().to_string(), "明治45年7月29日");
-        assert_eq!(to_wareki(d(1912, 7, 30)).unwrap().to_string(), "大正元年7月30日");
-        assert_eq!(to_wareki(d(1926, 12, 25)).unwrap().to_string(), "昭和元年12月25日");
-        assert_eq!(to_wareki(d(1873, 1, 1)).unwrap().to_string(), "明治6年1月1日");
+        assert_eq!(
+            to_wareki(d(1989, 1, 7)).unwrap().to_string(),
+            "昭和64年1月7日"
+        );
+        assert_eq!(
+            to_wareki(d(1989, 1, 8)).unwrap().to_string(),
+            "平成元年1月8日"
+        );
+        assert_eq!(
+            to_wareki(d(2019, 4, 30)).unwrap().to_string(),
+            "平成31年4月30日"
+        );
+        assert_eq!(
+            to_wareki(d(2019, 5, 1)).unwrap().to_string(),
+            "令和元年5月1日"
+        );
+        assert_eq!(
+            to_wareki(d(1912, 7, 29)).unwrap().to_string(),
+            "明治45年7月29日"
+        );
+        assert_eq!(
+            to_wareki(d(1912, 7, 30)).unwrap().to_string(),
+            "大正元年7月30日"
+        );
+        assert_eq!(
+            to_wareki(d(1926, 12, 25)).unwrap().to_string(),
+            "昭和元年12月25日"
+        );
+        assert_eq!(
+            to_wareki(d(1873, 1, 1)).unwrap().to_string(),
+            "明治6年1月1日"
+        );
         assert!(to_wareki(d(1872, 12, 31)).is_err());
     }
 
@@ -332,14 +447,33 @@ mod tests {
     #[test]
     fn dates_that_do_not_exist_say_why_and_suggest() {
         let msg = |s: &str| parse(s).unwrap_err().to_string();
-        assert_eq!(msg("平成32年1月1日"), "平成32年はありません。平成は平成31年4月30日までです。令和2年1月1日のことですか");
-        assert!(msg("昭和65年").starts_with("昭和65年はありません"), "{}", msg("昭和65年"));
-        assert_eq!(msg("令和元年4月30日"), "令和元年4月30日はまだ令和ではありません。令和は令和元年5月1日からです。平成31年4月30日のことですか");
-        assert_eq!(msg("2025年2月30日"), "2025年2月30日はありません（2月は28日までです）");
-        assert_eq!(msg("令和6年2月30日"), "令和6年2月30日はありません（2月は29日までです）");
+        assert_eq!(
+            msg("平成32年1月1日"),
+            "平成32年はありません。平成は平成31年4月30日までです。令和2年1月1日のことですか"
+        );
+        assert!(
+            msg("昭和65年").starts_with("昭和65年はありません"),
+            "{}",
+            msg("昭和65年")
+        );
+        assert_eq!(
+            msg("令和元年4月30日"),
+            "令和元年4月30日はまだ令和ではありません。令和は令和元年5月1日からです。平成31年4月30日のことですか"
+        );
+        assert_eq!(
+            msg("2025年2月30日"),
+            "2025年2月30日はありません（2月は28日までです）"
+        );
+        assert_eq!(
+            msg("令和6年2月30日"),
+            "令和6年2月30日はありません（2月は29日までです）"
+        );
         assert!(msg("令和7年13月1日").contains("13月はありません"));
         assert!(parse("きのう").is_err());
-        assert!(parse("7.4.1").is_err(), "without an era, a small year is ambiguous");
+        assert!(
+            parse("7.4.1").is_err(),
+            "without an era, a small year is ambiguous"
+        );
     }
 
     proptest! {

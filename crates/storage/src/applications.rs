@@ -169,7 +169,16 @@ impl Store {
             .bind(new.now)
             .execute(&mut *tx)
             .await?;
-            insert_event!(&mut *tx, new.municipality, new.id, "submitted", ApplicationStatus::Submitted, "resident", None::<&str>, new.now);
+            insert_event!(
+                &mut *tx,
+                new.municipality,
+                new.id,
+                "submitted",
+                ApplicationStatus::Submitted,
+                "resident",
+                None::<&str>,
+                new.now
+            );
             for job in &new.jobs {
                 insert_job!(&mut *tx, new.municipality, job, new.now);
             }

@@ -748,6 +748,7 @@ async fn the_openapi_document_describes_every_api_route() {
         "/api/v1/applications/{receipt}",
         "/api/v1/applications/{receipt}/withdraw",
         "/api/v1/attachments",
+        "/api/v1/postal-codes/{code}",
     ] {
         assert!(
             doc["paths"].get(path).is_some(),
@@ -795,4 +796,28 @@ async fn a_question_page_weighs_well_under_50_kb_with_its_style_and_script() {
     assert_eq!((css.status, js.status), (StatusCode::OK, StatusCode::OK));
     let total = page.body.len() + css.body.len() + js.body.len();
     assert!(total < 40 * 1024, "page + CSS + JS = {total} bytes");
+}
+
+#[tokio::test]
+async fn front_ends_look_up_postal_codes() {
+    let app = TestApp::new().await;
+    let found = app.get("/api/v1/postal-codes/144-0052").await;
+    assert_eq!(found.status, StatusCode::OK);
+    let body = found.json();
+    assert_eq!(body["postal_code"], "1440052");
+    assert_eq!(body["areas"][0]["town"], "蒲田");
+    assert_eq!(body["areas"][0]["local_gov_code"], "131113");
+    let unknown = app.get("/api/v1/postal-codes/0000000").await;
+    assert_eq!(
+        (unknown.status, unknown.json()["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("unknown_postal_code"))
+    );
+    let malformed = app.get("/api/v1/postal-codes/12345").await;
+    assert_eq!(
+        (malformed.status, malformed.json()["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("invalid_postal_code")
+        )
+    );
 }

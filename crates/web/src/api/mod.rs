@@ -4,6 +4,7 @@
 
 mod applications;
 mod openapi;
+mod postal;
 mod procedures;
 
 use crate::AppState;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
             post(applications::withdraw),
         )
         .route("/v1/attachments", post(applications::upload))
+        .route("/v1/postal-codes/{code}", get(postal::show))
         .fallback(|| async {
             WebError::Api(ApiError::new(
                 StatusCode::NOT_FOUND,

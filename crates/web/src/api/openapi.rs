@@ -73,6 +73,16 @@ pub fn spec() -> Value {
                     "409": error_response("Already accepted (code not_allowed)")
                 }
             }},
+            "/api/v1/postal-codes/{code}": { "get": {
+                "summary": "The areas a postal code names (Japan Post data)",
+                "operationId": "getPostalCode",
+                "parameters": [{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "description": "7 digits; a hyphen and full-width digits are accepted" }],
+                "responses": {
+                    "200": { "description": "Prefecture, city, town, their kana and the 6-digit 全国地方公共団体コード", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/PostalCode" } } } },
+                    "404": error_response("No such postal code (code unknown_postal_code)"),
+                    "422": error_response("Not 7 digits (code invalid_postal_code)")
+                }
+            }},
             "/api/v1/attachments": { "post": {
                 "summary": "Upload a file for a file question",
                 "operationId": "uploadAttachment",
@@ -120,6 +130,15 @@ pub fn spec() -> Value {
                 "answers": { "type": "object" },
                 "history": { "type": "array", "items": { "type": "object", "properties": {
                     "event": { "type": "string" }, "status": { "$ref": "#/components/schemas/Status" }, "at": { "type": "string", "format": "date-time" }
+                }}}
+            }},
+            "PostalCode": { "type": "object", "required": ["postal_code", "areas"], "properties": {
+                "postal_code": { "type": "string", "pattern": "^[0-9]{7}$" },
+                "areas": { "type": "array", "items": { "type": "object", "properties": {
+                    "local_gov_code": { "type": "string", "pattern": "^[0-9]{6}$" },
+                    "prefecture": { "type": "string" }, "city": { "type": "string" }, "town": { "type": "string" },
+                    "prefecture_kana": { "type": "string" }, "city_kana": { "type": "string" }, "town_kana": { "type": "string" },
+                    "note": { "type": "string" }
                 }}}
             }},
             "Attachment": { "type": "object", "properties": {
