@@ -3,7 +3,9 @@
 #  (a) a procedure's question page through the whole stack, beside a minimal axum handler
 #      returning a fixed page of the same size; both driven by wrk over loopback;
 #  (b) durable submissions per second on SQLite, beside a bare SQLite insert-and-commit loop
-#      with the same durability settings.
+#      with the same durability settings;
+#  (c) postal-code look-ups and address normalisations per second, beside a plain HashMap
+#      look-up of the same keys.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/madoguchi/target}"
@@ -48,3 +50,4 @@ echo "| benchmark | madoguchi | limit | share |"
 echo "|---|---|---|---|"
 echo "| question page (保育施設 children step, $bytes bytes) | $ours_rps req/s, p50 $ours_p50, p99 $ours_p99 | minimal axum handler, same size: $base_rps req/s, p50 $base_p50, p99 $base_p99 | $share % |"
 "$bin/madoguchi-bench" submissions "$SECONDS_EACH" 8
+"$bin/madoguchi-bench" jp

@@ -4,6 +4,8 @@
 //!   the limit for the form-page benchmark (`scripts/bench.sh` drives both servers with wrk).
 //! - `submissions SECONDS TASKS`: durable submissions per second through the real use case on
 //!   SQLite, beside a bare SQLite insert-and-commit loop with the same durability settings.
+//! - `jp`: postal-code look-ups and address normalisations per second, beside a plain
+//!   `HashMap` look-up of the same keys.
 
 use madoguchi_app::{Config, Portal};
 use serde_json::json;
@@ -25,6 +27,7 @@ fn main() {
             bind,
             bytes.parse().expect("BYTES is a number"),
         )),
+        ["jp"] => jp(),
         ["submissions", seconds, tasks] => runtime.block_on(submissions(
             seconds.parse().expect("SECONDS"),
             tasks.parse().expect("TASKS"),
@@ -150,5 +153,64 @@ async fn submissions(seconds: u64, tasks: usize) {
     println!(
         "| durable submissions on SQLite ({tasks} concurrent, {seconds} s) | {ours:.0} /s | bare insert-and-commit loop: {bare:.0} /s | {:.0} % |",
         100.0 * ours / bare
+    );
+}
+
+/// Runs `f` over `keys` repeatedly for about a second; operations per second.
+fn ops_per_second<K>(keys: &[K], mut f: impl FnMut(&K) -> usize) -> f64 {
+    let start = Instant::now();
+    let mut ops = 0u64;
+    let mut sink = 0usize;
+    while start.elapsed() < Duration::from_secs(1) {
+        for k in keys {
+            sink = sink.wrapping_add(f(k));
+        }
+        ops += keys.len() as u64;
+    }
+    std::hint::black_box(sink);
+    ops as f64 / start.elapsed().as_secs_f64()
+}
+
+fn jp() {
+    use madoguchi_jp::{address, postal::PostalIndex};
+    use std::collections::HashMap;
+    let index = PostalIndex::bundled().expect("postal data");
+    // Every 97th code, written as people write them: with a hyphen.
+    let codes: Vec<String> = index
+        .codes()
+        .step_by(97)
+        .map(|c| format!("{}-{}", &c[..3], &c[3..]))
+        .collect();
+    let map: HashMap<String, usize> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.clone(), i))
+        .collect();
+    let ours = ops_per_second(&codes, |c| index.lookup(c).map_or(0, |a| a.len()));
+    let limit = ops_per_second(&codes, |c| map.get(c).copied().unwrap_or(0));
+    println!(
+        "| postal-code look-up ({} codes) | {ours:.0} /s | HashMap<String, _> look-up of the same keys: {limit:.0} /s | {:.1} % |",
+        codes.len(),
+        100.0 * ours / limit
+    );
+    let addresses: Vec<String> = [
+        "東京都大田区蒲田五丁目13番14号",
+        "東京都大田区蒲田５丁目１３－１４ 蒲田マンション３０１",
+        "東京都品川区西五反田二丁目十三番十四号",
+        "大田区山王1-2-3メゾン・ド・ヴィー202",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let amap: HashMap<String, usize> = addresses
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.clone(), i))
+        .collect();
+    let ours = ops_per_second(&addresses, |a| address::normalize(a).address.len());
+    let limit = ops_per_second(&addresses, |a| amap.get(a).copied().unwrap_or(0));
+    println!(
+        "| address normalisation | {ours:.0} /s | HashMap<String, _> look-up of the same strings: {limit:.0} /s | {:.1} % |",
+        100.0 * ours / limit
     );
 }

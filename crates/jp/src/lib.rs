@@ -7,7 +7,10 @@
 //! suggests the right form where there is one. Nothing here does IO, and no error message ever
 //! contains a full My Number.
 
+pub mod address;
 pub mod bank;
+pub mod charset;
+mod charset_tables;
 pub mod checkdigit;
 pub mod kana;
 pub mod phone;

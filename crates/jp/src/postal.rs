@@ -111,6 +111,11 @@ impl PostalIndex {
         self.lines.is_empty()
     }
 
+    /// Every postal code in the index, in order (with repeats for codes of several areas).
+    pub fn codes(&self) -> impl Iterator<Item = String> + '_ {
+        self.lines.iter().map(|(code, _)| format!("{code:07}"))
+    }
+
     /// Every area of a postal code (with or without hyphen, full-width digits too).
     pub fn lookup(&self, input: &str) -> Result<Vec<PostalArea>, PostalError> {
         let code = normalize_code(input)?;
