@@ -205,7 +205,7 @@ impl Portal {
     }
 
     /// The areas a postal code names (for address look-up in forms and front ends).
-    pub fn postal_areas(&self, code: &str) -> Result<Vec<PostalArea>, PostalError> {
+    pub fn postal_areas(&self, code: &str) -> Result<Vec<PostalArea<'_>>, PostalError> {
         let index = self.postal.get_or_init(PostalIndex::bundled);
         match index {
             Ok(index) => index.lookup(code),

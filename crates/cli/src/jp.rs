@@ -93,7 +93,7 @@ fn answer(command: JpCommand) -> Result<Value, String> {
 pub fn area_json(a: &madoguchi_jp::postal::PostalArea) -> Value {
     json!({
         "postal_code": a.postal_code,
-        "local_gov_code": a.local_gov_code,
+        "local_gov_code": a.local_gov_code(),
         "prefecture": a.prefecture,
         "city": a.city,
         "town": a.town,

@@ -23,25 +23,34 @@ pub enum PostalError {
     Data(String),
 }
 
-/// One area a postal code names.
+/// One area a postal code names, borrowed from the index (a look-up allocates no strings).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PostalArea {
-    pub postal_code: String,
-    pub local_gov_code: String,
-    pub prefecture: String,
-    pub city: String,
+pub struct PostalArea<'a> {
+    pub postal_code: &'a str,
+    /// The 5-digit 全国地方公共団体コード as Japan Post writes it; see [`Self::local_gov_code`].
+    pub local_gov_code_5: &'a str,
+    pub prefecture: &'a str,
+    pub city: &'a str,
     /// Empty where the code covers the whole city (以下に掲載がない場合).
-    pub town: String,
-    pub prefecture_kana: String,
-    pub city_kana: String,
-    pub town_kana: String,
-    pub note: String,
+    pub town: &'a str,
+    pub prefecture_kana: &'a str,
+    pub city_kana: &'a str,
+    pub town_kana: &'a str,
+    pub note: &'a str,
 }
 
-impl PostalArea {
+impl PostalArea<'_> {
     /// `東京都大田区蒲田`: what an address field is pre-filled with.
     pub fn address(&self) -> String {
         format!("{}{}{}", self.prefecture, self.city, self.town)
+    }
+
+    /// The 6-digit 全国地方公共団体コード (with its check digit).
+    pub fn local_gov_code(&self) -> String {
+        LocalGovCode::parse(self.local_gov_code_5).map_or_else(
+            |_| self.local_gov_code_5.to_owned(),
+            |c| c.six_digits().to_owned(),
+        )
     }
 }
 
@@ -54,9 +63,25 @@ pub struct PostalIndex {
 
 /// `1448621`, `144-8621`, `〒１４４－８６２１` → `1448621`.
 pub fn normalize_code(input: &str) -> Result<String, PostalError> {
+    code_number(input).map(|n| format!("{n:07}"))
+}
+
+/// The code as a number; the common ASCII writings are read without allocating.
+fn code_number(input: &str) -> Result<u32, PostalError> {
+    let b = input.as_bytes();
+    let all_digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    if b.len() == 7 && all_digits(b) {
+        return input.parse().map_err(|_| PostalError::Shape);
+    }
+    if b.len() == 8 && b[3] == b'-' && all_digits(&b[..3]) && all_digits(&b[4..]) {
+        let high: u32 = input[..3].parse().map_err(|_| PostalError::Shape)?;
+        let low: u32 = input[4..].parse().map_err(|_| PostalError::Shape)?;
+        return Ok(high * 10_000 + low);
+    }
     let trimmed = input.trim().trim_start_matches('〒');
     digits_only(trimmed)
         .filter(|d| d.len() == 7)
+        .and_then(|d| d.parse().ok())
         .ok_or(PostalError::Shape)
 }
 
@@ -117,9 +142,8 @@ impl PostalIndex {
     }
 
     /// Every area of a postal code (with or without hyphen, full-width digits too).
-    pub fn lookup(&self, input: &str) -> Result<Vec<PostalArea>, PostalError> {
-        let code = normalize_code(input)?;
-        let key: u32 = code.parse().map_err(|_| PostalError::Shape)?;
+    pub fn lookup(&self, input: &str) -> Result<Vec<PostalArea<'_>>, PostalError> {
+        let key = code_number(input)?;
         let start = self.lines.partition_point(|(c, _)| *c < key);
         let areas: Vec<PostalArea> = self.lines[start..]
             .iter()
@@ -128,48 +152,33 @@ impl PostalIndex {
             .collect();
         if areas.is_empty() {
             Err(PostalError::Unknown(format!(
-                "{}-{}",
-                &code[..3],
-                &code[3..]
+                "{:03}-{:04}",
+                key / 10_000,
+                key % 10_000
             )))
         } else {
             Ok(areas)
         }
     }
 
-    fn area_at(&self, offset: usize) -> Option<PostalArea> {
+    fn area_at(&self, offset: usize) -> Option<PostalArea<'_>> {
         let line = self.text[offset..]
             .split('\n')
             .next()?
             .trim_end_matches('\r');
-        let f: Vec<&str> = line.split(',').collect();
-        let [
-            code,
-            gov,
-            pref,
-            city,
-            town,
-            pref_kana,
-            city_kana,
-            town_kana,
-            note,
-        ] = f.as_slice()
-        else {
-            return None;
+        let mut f = line.split(',');
+        let area = PostalArea {
+            postal_code: f.next()?,
+            local_gov_code_5: f.next()?,
+            prefecture: f.next()?,
+            city: f.next()?,
+            town: f.next()?,
+            prefecture_kana: f.next()?,
+            city_kana: f.next()?,
+            town_kana: f.next()?,
+            note: f.next()?,
         };
-        Some(PostalArea {
-            postal_code: (*code).to_owned(),
-            local_gov_code: LocalGovCode::parse(gov)
-                .map(|c| c.six_digits().to_owned())
-                .unwrap_or_else(|_| (*gov).to_owned()),
-            prefecture: (*pref).to_owned(),
-            city: (*city).to_owned(),
-            town: (*town).to_owned(),
-            prefecture_kana: (*pref_kana).to_owned(),
-            city_kana: (*city_kana).to_owned(),
-            town_kana: (*town_kana).to_owned(),
-            note: (*note).to_owned(),
-        })
+        f.next().is_none().then_some(area)
     }
 }
 
@@ -192,27 +201,19 @@ mod tests {
     fn known_codes_are_found_however_written() {
         let kamata = &index().lookup("144-0052").unwrap()[0];
         assert_eq!(
-            (
-                kamata.prefecture.as_str(),
-                kamata.city.as_str(),
-                kamata.town.as_str()
-            ),
+            (kamata.prefecture, kamata.city, kamata.town),
             ("東京都", "大田区", "蒲田")
         );
-        assert_eq!(kamata.local_gov_code, "131113");
+        assert_eq!(kamata.local_gov_code(), "131113");
         assert_eq!(kamata.town_kana, "カマタ");
         assert_eq!(index().lookup("〒１４４－００５２").unwrap()[0], *kamata);
         assert_eq!(index().lookup("1440052").unwrap()[0], *kamata);
         let sapporo = &index().lookup("060-0000").unwrap()[0];
         assert_eq!(
-            (
-                sapporo.city.as_str(),
-                sapporo.town.as_str(),
-                sapporo.note.as_str()
-            ),
+            (sapporo.city, sapporo.town, sapporo.note),
             ("札幌市中央区", "", "以下に掲載がない場合")
         );
-        assert_eq!(sapporo.local_gov_code, "011011");
+        assert_eq!(sapporo.local_gov_code(), "011011");
     }
 
     #[test]
@@ -232,10 +233,7 @@ mod tests {
         let index = PostalIndex::from_csv(csv).unwrap();
         let areas = index.lookup("498-0000").unwrap();
         assert_eq!(
-            areas
-                .iter()
-                .map(|a| a.prefecture.as_str())
-                .collect::<Vec<_>>(),
+            areas.iter().map(|a| a.prefecture).collect::<Vec<_>>(),
             ["愛知県", "三重県"]
         );
     }

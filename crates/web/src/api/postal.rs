@@ -24,7 +24,7 @@ pub async fn show(
         .iter()
         .map(|a| {
             json!({
-                "local_gov_code": a.local_gov_code,
+                "local_gov_code": a.local_gov_code(),
                 "prefecture": a.prefecture,
                 "city": a.city,
                 "town": a.town,
