@@ -129,6 +129,10 @@ impl Tr {
             Problem::TooManyFiles { max } => {
                 self.t_with("error-too-many-files", &[label, ("max", max.to_string())])
             }
+            Problem::InvalidKana { found } if !found.is_empty() => self.t_with(
+                "error-invalid-kana-chars",
+                &[label, ("found", found.clone())],
+            ),
             Problem::FileType { accepted } => {
                 let types = accepted
                     .iter()

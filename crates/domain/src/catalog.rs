@@ -22,6 +22,7 @@ use std::fmt;
 pub const INDEX_FILE: &str = "catalog.toml";
 const DEFAULT_MAX_LENGTH: usize = 200;
 const DEFAULT_LONG_MAX_LENGTH: usize = 2000;
+const DEFAULT_KANA_MAX_LENGTH: usize = 60;
 const DEFAULT_MAX_FILE_MB: u64 = 10;
 
 /// One problem in one file, at a line and column (1-based).
@@ -413,6 +414,7 @@ const MESSAGE_CODES: &[&str] = &[
     "invalid_option",
     "invalid_email",
     "invalid_phone",
+    "invalid_kana",
     "too_few_items",
     "too_many_items",
     "duplicate",
@@ -634,6 +636,9 @@ impl Checker<'_> {
             "long_text" => FieldKind::LongText {
                 max_length: raw.max_length.unwrap_or(DEFAULT_LONG_MAX_LENGTH),
             },
+            "kana" => FieldKind::Kana {
+                max_length: raw.max_length.unwrap_or(DEFAULT_KANA_MAX_LENGTH),
+            },
             "number" => {
                 let min = self.integer(raw.min.as_ref(), &sub("min"));
                 let max = self.integer(raw.max.as_ref(), &sub("max"));
@@ -711,7 +716,7 @@ impl Checker<'_> {
             }
             "group" => self.group(raw, scope, path, top_level)?,
             other => {
-                self.error(&sub("type"), format!("unknown question type \"{other}\"; use text, long_text, number, date, choice, multiple_choice, yes_no, email, phone, file or group"));
+                self.error(&sub("type"), format!("unknown question type \"{other}\"; use text, long_text, kana, number, date, choice, multiple_choice, yes_no, email, phone, file or group"));
                 return None;
             }
         })
@@ -782,7 +787,9 @@ impl Checker<'_> {
     /// Keys that mean nothing for the question's type are almost always mistakes.
     fn reject_stray_keys(&mut self, raw: &RawField, kind: &FieldKind, path: &[Key<'_>]) {
         let allowed: &[&str] = match kind {
-            FieldKind::Text { .. } | FieldKind::LongText { .. } => &["max_length"],
+            FieldKind::Text { .. } | FieldKind::LongText { .. } | FieldKind::Kana { .. } => {
+                &["max_length"]
+            }
             FieldKind::Number { .. } => &["min", "max", "unit"],
             FieldKind::Date { .. } => &["min", "max"],
             FieldKind::Choice { .. } => &["options", "style"],
@@ -1004,9 +1011,10 @@ impl Checker<'_> {
                 }
                 Literal::Text(s.clone())
             }
-            (FieldKind::Text { .. } | FieldKind::LongText { .. }, toml::Value::String(s)) => {
-                Literal::Text(s.clone())
-            }
+            (
+                FieldKind::Text { .. } | FieldKind::LongText { .. } | FieldKind::Kana { .. },
+                toml::Value::String(s),
+            ) => Literal::Text(s.clone()),
             (FieldKind::Number { .. }, toml::Value::Integer(i)) => Literal::Number(*i),
             (FieldKind::YesNo, toml::Value::Boolean(b)) => Literal::Bool(*b),
             (FieldKind::Date { .. }, v) => Literal::Date(self.date(Some(v), path)?),

@@ -188,6 +188,9 @@ fn read_field(
     match &field.kind {
         FieldKind::Text { .. } => non_blank(raw).map(|s| Answer::Text(s.to_owned())),
         FieldKind::LongText { .. } => non_blank(raw).map(|s| Answer::Text(s.replace("\r\n", "\n"))),
+        FieldKind::Kana { .. } => {
+            non_blank(raw).map(|s| Answer::Text(madoguchi_jp::kana::normalize(s)))
+        }
         FieldKind::Email => non_blank(raw).map(|s| Answer::Text(fold_width(s).trim().to_owned())),
         FieldKind::Phone => match non_blank(raw).map(phone_digits)? {
             Some(digits) => Some(Answer::Text(digits)),

@@ -110,6 +110,10 @@ pub enum FieldKind {
     LongText {
         max_length: usize,
     },
+    /// フリガナ: stored as full-width katakana; ひらがな and 半角カナ are converted on the web.
+    Kana {
+        max_length: usize,
+    },
     Number {
         min: Option<i64>,
         max: Option<i64>,
@@ -140,6 +144,7 @@ impl FieldKind {
         match self {
             Self::Text { .. } => "text",
             Self::LongText { .. } => "long_text",
+            Self::Kana { .. } => "kana",
             Self::Number { .. } => "number",
             Self::Date { .. } => "date",
             Self::Choice {

@@ -10,7 +10,8 @@ use crate::answers::format_date;
 use crate::condition::Condition;
 use crate::procedure::{Field, FieldKind, Procedure};
 use crate::validate::{
-    EMAIL_PATTERN, MAX_EMAIL_CHARS, PHONE_PATTERN, SHA256_PATTERN, effective_condition,
+    EMAIL_PATTERN, KANA_PATTERN, MAX_EMAIL_CHARS, PHONE_PATTERN, SHA256_PATTERN,
+    effective_condition,
 };
 use serde_json::{Map, Value, json};
 
@@ -83,6 +84,9 @@ fn value_schema(field: &Field) -> Value {
     let mut schema = match &field.kind {
         FieldKind::Text { max_length } | FieldKind::LongText { max_length } => {
             json!({ "type": "string", "pattern": r"\S", "maxLength": max_length })
+        }
+        FieldKind::Kana { max_length } => {
+            json!({ "type": "string", "pattern": KANA_PATTERN, "maxLength": max_length })
         }
         FieldKind::Email => {
             json!({ "type": "string", "pattern": EMAIL_PATTERN, "maxLength": MAX_EMAIL_CHARS })

@@ -18,25 +18,51 @@ use time::Date;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     Required,
-    TooLong { max: usize },
-    TooSmall { min: i64 },
-    TooLarge { max: i64 },
-    DateTooEarly { min: Date },
-    DateTooLate { max: Date },
+    TooLong {
+        max: usize,
+    },
+    TooSmall {
+        min: i64,
+    },
+    TooLarge {
+        max: i64,
+    },
+    DateTooEarly {
+        min: Date,
+    },
+    DateTooLate {
+        max: Date,
+    },
     InvalidNumber,
     InvalidDate,
     InvalidOption,
     InvalidEmail,
     InvalidPhone,
-    InvalidType { expected: &'static str },
+    /// Not katakana; `found` names the characters that are not (「山」「田」), if any.
+    InvalidKana {
+        found: String,
+    },
+    InvalidType {
+        expected: &'static str,
+    },
     NotApplicable,
     UnknownField,
-    TooFewItems { min: usize },
-    TooManyItems { max: usize },
+    TooFewItems {
+        min: usize,
+    },
+    TooManyItems {
+        max: usize,
+    },
     Duplicate,
-    FileType { accepted: Vec<FileType> },
-    FileTooLarge { max_bytes: u64 },
-    TooManyFiles { max: usize },
+    FileType {
+        accepted: Vec<FileType>,
+    },
+    FileTooLarge {
+        max_bytes: u64,
+    },
+    TooManyFiles {
+        max: usize,
+    },
     UnknownAttachment,
 }
 
@@ -54,6 +80,7 @@ impl Problem {
             Self::InvalidOption => "invalid_option",
             Self::InvalidEmail => "invalid_email",
             Self::InvalidPhone => "invalid_phone",
+            Self::InvalidKana { .. } => "invalid_kana",
             Self::InvalidType { .. } => "invalid_type",
             Self::NotApplicable => "not_applicable",
             Self::UnknownField => "unknown_field",
@@ -203,6 +230,20 @@ pub fn is_valid_phone_digits(s: &str) -> bool {
 
 pub const PHONE_PATTERN: &str = r"^0[0-9]{9,10}$";
 pub const SHA256_PATTERN: &str = r"^[0-9a-f]{64}$";
+
+/// Katakana in the one form the server stores: full-width, single full-width spaces between
+/// words, nothing before or after. The JSON Schema pattern [`KANA_PATTERN`] says the same.
+fn kana_problem(s: &str) -> Option<Problem> {
+    match madoguchi_jp::kana::Katakana::parse(s) {
+        Ok(k) if k.as_str() == s => None,
+        Ok(_) | Err(madoguchi_jp::kana::KanaError::Empty) => Some(Problem::InvalidKana {
+            found: String::new(),
+        }),
+        Err(madoguchi_jp::kana::KanaError::NotKana(found)) => Some(Problem::InvalidKana { found }),
+    }
+}
+
+pub const KANA_PATTERN: &str = r"^[ァ-ヶー・ヽヾ]+(\u3000[ァ-ヶー・ヽヾ]+)*$";
 
 /// Whether a step applies to these answers.
 pub fn step_applies(step: &Step, answers: &Answers) -> bool {
@@ -370,6 +411,13 @@ fn check_value(
             }
         }
         (FieldKind::YesNo, Answer::YesNo(_)) => {}
+        (FieldKind::Kana { max_length }, Answer::Text(s)) => {
+            if let Some(problem) = kana_problem(s) {
+                fail(problem);
+            } else if s.chars().count() > *max_length {
+                fail(Problem::TooLong { max: *max_length });
+            }
+        }
         (FieldKind::Email, Answer::Text(s)) => {
             if !is_valid_email(s) {
                 fail(Problem::InvalidEmail);
@@ -533,6 +581,7 @@ fn parse_json_value(
     match kind {
         FieldKind::Text { .. }
         | FieldKind::LongText { .. }
+        | FieldKind::Kana { .. }
         | FieldKind::Email
         | FieldKind::Phone => {
             let s = text()?;

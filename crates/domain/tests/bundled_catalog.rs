@@ -109,6 +109,15 @@ fn value_for(kind: &FieldKind) -> BoxedStrategy<Value> {
             ]
             .boxed()
         }
+                FieldKind::Kana { .. } => prop_oneof![
+            20 => Just(json!("ヤマダ\u{3000}タロウ")),
+            5 => Just(json!("サトウ")),
+            1 => Just(json!("やまだ")),
+            1 => Just(json!("山田")),
+            1 => Just(json!("ヤマダ  タロウ")),
+            1 => Just(json!(" ヤマダ")),
+        ]
+        .boxed(),
         FieldKind::Email => prop_oneof![20 => Just(json!("taro@example.jp")), 1 => Just(json!("taro@example")), 1 => Just(json!("a b@c.jp"))].boxed(),
         FieldKind::Phone => prop_oneof![20 => Just(json!("0357441111")), 20 => Just(json!("09012345678")), 1 => Just(json!("03-5744-1111")), 1 => Just(json!("123"))].boxed(),
         FieldKind::Number { min, max, .. } => {

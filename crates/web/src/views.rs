@@ -160,7 +160,7 @@ impl FieldBuilder<'_> {
             ..FieldView::default()
         };
         match &field.kind {
-            FieldKind::Text { max_length } => {
+            FieldKind::Text { max_length } | FieldKind::Kana { max_length } => {
                 view.max_length = *max_length;
             }
             FieldKind::LongText { max_length } => {

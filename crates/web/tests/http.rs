@@ -88,6 +88,11 @@ async fn a_resident_applies_for_a_residence_record_from_start_to_withdrawal() {
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     reply.assert_contains("入力内容を確認してください");
     reply.assert_contains("フリガナを入力してください");
+    let kanji = app.answer(&first, &[("f.name_kana", "山田タロウ")]).await;
+    kanji.assert_contains(
+        "フリガナはカタカナかひらがなで入力してください（使えない文字：「山」「田」）",
+    );
+    kanji.assert_contains("value=\"山田タロウ\"");
     reply.assert_contains("0から始まる10桁または11桁の電話番号");
     reply.assert_contains("value=\"山田 太郎\"");
     reply.assert_contains("value=\"abc\"");
@@ -101,7 +106,7 @@ async fn a_resident_applies_for_a_residence_record_from_start_to_withdrawal() {
             &first,
             &[
                 ("f.name", "山田 太郎"),
-                ("f.name_kana", "ヤマダ タロウ"),
+                ("f.name_kana", "やまだ たろう"),
                 ("f.address", "東京都大田区蒲田五丁目13番14号"),
                 ("f.phone", "０３－５７４４－１１１１"),
                 ("f.email", "taro@example.jp"),
@@ -233,6 +238,7 @@ async fn a_resident_applies_for_a_residence_record_from_start_to_withdrawal() {
     review.assert_contains("相続の手続");
     review.assert_contains("600円");
     review.assert_contains("0357441111");
+    review.assert_contains("ヤマダ\u{3000}タロウ");
 
     // Two clicks on 送信: one application.
     let csrf = review.csrf();
@@ -454,7 +460,7 @@ async fn english_is_one_click_away() {
 fn juminhyo_answers() -> serde_json::Value {
     json!({
         "name": "山田 太郎",
-        "name_kana": "ヤマダ タロウ",
+        "name_kana": "ヤマダ\u{3000}タロウ",
         "address": "東京都大田区蒲田五丁目13番14号",
         "phone": "0357441111",
         "relationship": "self",
