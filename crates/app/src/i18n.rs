@@ -133,6 +133,10 @@ impl Tr {
                 "error-invalid-kana-chars",
                 &[label, ("found", found.clone())],
             ),
+            Problem::InvalidWareki { reason } if self.lang.code() == "ja" => {
+                self.t_with("error-invalid-wareki", &[label, ("reason", reason.clone())])
+            }
+            Problem::InvalidWareki { .. } => self.t_with("error-invalid-date", &[label]),
             Problem::FileType { accepted } => {
                 let types = accepted
                     .iter()

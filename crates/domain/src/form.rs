@@ -9,6 +9,7 @@ use crate::answers::{Answer, Answers, date_from_parts};
 use crate::procedure::{Field, FieldKind, Procedure, Step};
 use crate::text::{fold_width, is_hyphen_like};
 use crate::validate::{self, FieldError, FieldPath, Problem, Segment};
+use madoguchi_jp::wareki::{self, Era};
 use std::collections::BTreeMap;
 
 /// The `f.`-prefixed controls of a submitted (or to-be-rendered) question page.
@@ -200,9 +201,7 @@ fn read_field(
             Some(n) => Some(Answer::Number(n)),
             None => fail(Problem::InvalidNumber),
         },
-        FieldKind::Date { .. } => {
-            read_date(values, &name).unwrap_or_else(|| fail(Problem::InvalidDate))
-        }
+        FieldKind::Date { .. } => read_date(values, &name).unwrap_or_else(fail),
         FieldKind::Choice {
             multiple: false, ..
         } => non_blank(raw).map(|s| Answer::Choice(s.to_owned())),
@@ -273,15 +272,49 @@ pub fn phone_digits(raw: &str) -> Option<String> {
     kept.chars().all(|c| c.is_ascii_digit()).then_some(kept)
 }
 
-/// `None` when the parts are present but do not make a real date; `Some(None)` when all blank.
-fn read_date(values: &FormValues, name: &str) -> Option<Option<Answer>> {
+/// The eras a date question offers besides 西暦, by the value of its `.era` control.
+pub const ERAS: [(&str, Era); 5] = [
+    ("reiwa", Era::Reiwa),
+    ("heisei", Era::Heisei),
+    ("showa", Era::Showa),
+    ("taisho", Era::Taisho),
+    ("meiji", Era::Meiji),
+];
+
+/// A date typed as 年・月・日 in 西暦 or, with the era chosen, in 和暦 (元年 allowed).
+/// `Ok(None)` when all parts are blank.
+fn read_date(values: &FormValues, name: &str) -> Result<Option<Answer>, Problem> {
     let part = |p: &str| fold_width(values.get(&format!("{name}.{p}")).trim());
     let (y, m, d) = (part("year"), part("month"), part("day"));
     if y.is_empty() && m.is_empty() && d.is_empty() {
-        return Some(None);
+        return Ok(None);
     }
-    let date = date_from_parts(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
-    Some(Some(Answer::Date(date)))
+    let year: u32 = if y == "元" {
+        1
+    } else {
+        y.parse().map_err(|_| Problem::InvalidDate)?
+    };
+    let month: u32 = m.parse().map_err(|_| Problem::InvalidDate)?;
+    let day: u32 = d.parse().map_err(|_| Problem::InvalidDate)?;
+    let era = values.get(&format!("{name}.era"));
+    let date = match ERAS.iter().find(|(code, _)| *code == era) {
+        None => date_from_parts(
+            i32::try_from(year).map_err(|_| Problem::InvalidDate)?,
+            month,
+            day,
+        )
+        .ok_or(Problem::InvalidDate)?,
+        Some((_, era)) => {
+            let (y, m, d) = (u16::try_from(year), u8::try_from(month), u8::try_from(day));
+            let (Ok(y), Ok(m), Ok(d)) = (y, m, d) else {
+                return Err(Problem::InvalidDate);
+            };
+            wareki::from_wareki(*era, y, m, d).map_err(|e| Problem::InvalidWareki {
+                reason: e.to_string(),
+            })?
+        }
+    };
+    Ok(Some(Answer::Date(date)))
 }
 
 #[cfg(test)]
@@ -300,6 +333,55 @@ mod tests {
             Some("09012345678")
         );
         assert_eq!(phone_digits("tel 03"), None);
+    }
+
+    #[test]
+    fn dates_are_read_in_seireki_or_wareki() {
+        let read = |pairs: &[(&str, &str)]| {
+            let values = FormValues::from_pairs(
+                pairs
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+            );
+            read_date(&values, "f.d")
+        };
+        let expected = Some(Answer::Date(date_from_parts(2019, 5, 1).unwrap()));
+        assert_eq!(
+            read(&[("f.d.year", "2019"), ("f.d.month", "5"), ("f.d.day", "1")]),
+            Ok(expected.clone())
+        );
+        assert_eq!(
+            read(&[
+                ("f.d.era", "reiwa"),
+                ("f.d.year", "元"),
+                ("f.d.month", "5"),
+                ("f.d.day", "1")
+            ]),
+            Ok(expected.clone())
+        );
+        assert_eq!(
+            read(&[
+                ("f.d.era", "reiwa"),
+                ("f.d.year", "１"),
+                ("f.d.month", "５"),
+                ("f.d.day", "１")
+            ]),
+            Ok(expected)
+        );
+        let Err(Problem::InvalidWareki { reason }) = read(&[
+            ("f.d.era", "heisei"),
+            ("f.d.year", "32"),
+            ("f.d.month", "1"),
+            ("f.d.day", "1"),
+        ]) else {
+            panic!("平成32年 must be refused")
+        };
+        assert!(reason.contains("令和2年1月1日のことですか"), "{reason}");
+        assert_eq!(
+            read(&[("f.d.year", "2025"), ("f.d.month", "2"), ("f.d.day", "30")]),
+            Err(Problem::InvalidDate)
+        );
+        assert_eq!(read(&[]), Ok(None));
     }
 
     #[test]

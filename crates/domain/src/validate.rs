@@ -35,6 +35,10 @@ pub enum Problem {
     },
     InvalidNumber,
     InvalidDate,
+    /// A 和暦 date that does not exist; `reason` says why and suggests the right one.
+    InvalidWareki {
+        reason: String,
+    },
     InvalidOption,
     InvalidEmail,
     InvalidPhone,
@@ -76,7 +80,7 @@ impl Problem {
             Self::DateTooEarly { .. } => "date_too_early",
             Self::DateTooLate { .. } => "date_too_late",
             Self::InvalidNumber => "invalid_number",
-            Self::InvalidDate => "invalid_date",
+            Self::InvalidDate | Self::InvalidWareki { .. } => "invalid_date",
             Self::InvalidOption => "invalid_option",
             Self::InvalidEmail => "invalid_email",
             Self::InvalidPhone => "invalid_phone",

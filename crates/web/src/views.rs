@@ -4,7 +4,7 @@
 use madoguchi_app::i18n::{Tr, japanese_date};
 use madoguchi_domain::answers::{Answer, Answers};
 use madoguchi_domain::fee::FeeRule;
-use madoguchi_domain::form::FormValues;
+use madoguchi_domain::form::{ERAS, FormValues};
 use madoguchi_domain::procedure::{ChoiceStyle, Field, FieldKind, Procedure};
 use madoguchi_domain::validate::{self, FieldError, FieldPath, Segment};
 
@@ -79,6 +79,9 @@ pub struct FieldView {
     pub year: String,
     pub month: String,
     pub day: String,
+    /// The chosen era of a date (`seireki`, `reiwa` …) and the choices.
+    pub era: String,
+    pub eras: Vec<OptionView>,
     pub unit: Option<String>,
     pub max_length: usize,
     pub options: Vec<OptionView>,
@@ -178,6 +181,22 @@ impl FieldBuilder<'_> {
                 view.year = self.values.get(&format!("{name}.year")).to_owned();
                 view.month = self.values.get(&format!("{name}.month")).to_owned();
                 view.day = self.values.get(&format!("{name}.day")).to_owned();
+                view.era = self.values.get(&format!("{name}.era")).to_owned();
+                let chosen = if view.era.is_empty() {
+                    "seireki"
+                } else {
+                    view.era.as_str()
+                };
+                view.eras = std::iter::once("seireki")
+                    .chain(ERAS.iter().map(|(code, _)| *code))
+                    .map(|code| OptionView {
+                        id: format!("{id}-era-{code}"),
+                        value: code.to_owned(),
+                        label: self.tr.t(&format!("era-{code}")),
+                        hint: None,
+                        checked: code == chosen,
+                    })
+                    .collect();
                 view.hint = Some(view.hint.map_or_else(
                     || self.tr.t("date-hint"),
                     |h| format!("{h} {}", self.tr.t("date-hint")),
@@ -494,7 +513,11 @@ pub fn answer_text(tr: Tr, field: &Field, answer: &Answer) -> String {
             } => format!("{n}{}", unit.get(lang)),
             _ => n.to_string(),
         },
-        Answer::Date(d) => japanese_date(*d),
+        // Both calendars, so that a resident who thinks in 和暦 recognises the date.
+        Answer::Date(d) => match madoguchi_jp::wareki::to_wareki(*d) {
+            Ok(w) if tr.lang.code() == "ja" => format!("{}（{w}）", japanese_date(*d)),
+            _ => japanese_date(*d),
+        },
         Answer::Choice(v) => option_label(v),
         Answer::Choices(vs) => vs
             .iter()

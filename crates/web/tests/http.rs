@@ -827,3 +827,60 @@ async fn front_ends_look_up_postal_codes() {
         )
     );
 }
+
+#[tokio::test]
+async fn dates_can_be_entered_in_wareki_and_are_shown_in_both_calendars() {
+    let app = TestApp::new().await;
+    let (token, first) = app.start("inu-toroku").await;
+    let base = format!("/drafts/{token}");
+    app.answer(
+        &first,
+        &[
+            ("f.name", "佐藤 一郎"),
+            ("f.address", "東京都大田区山王1-1-1"),
+            ("f.phone", "09012345678"),
+        ],
+    )
+    .await;
+    let dog = format!("{base}/steps/dog");
+    let page = app.get(&dog).await;
+    page.assert_contains("<option value=\"heisei\">平成</option>");
+    let common = [
+        ("f.dog_name", "ポチ"),
+        ("f.breed", "柴"),
+        ("f.color", "茶"),
+        ("f.sex", "male"),
+        ("f.dog_birth_date.month", "1"),
+        ("f.dog_birth_date.day", "1"),
+    ];
+    let mut wrong = common.to_vec();
+    wrong.extend([
+        ("f.dog_birth_date.era", "heisei"),
+        ("f.dog_birth_date.year", "32"),
+    ]);
+    let reply = app.answer(&dog, &wrong).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    reply.assert_contains("生年月日（わかる範囲で）：平成32年はありません。平成は平成31年4月30日までです。令和2年1月1日のことですか");
+    reply.assert_contains("<option value=\"heisei\" selected>平成</option>");
+    let mut right = common.to_vec();
+    right.extend([
+        ("f.dog_birth_date.era", "reiwa"),
+        ("f.dog_birth_date.year", "元"),
+        ("f.dog_birth_date.month", "5"),
+    ]);
+    right.retain(|(k, v)| !(*k == "f.dog_birth_date.month" && *v == "1"));
+    let reply = app.answer(&dog, &right).await;
+    assert_eq!(
+        reply.location(),
+        format!("{base}/steps/vaccination"),
+        "{}",
+        reply.body
+    );
+    app.answer(
+        &format!("{base}/steps/vaccination"),
+        &[("f.vaccinated", "no")],
+    )
+    .await;
+    let review = app.get(&format!("{base}/review")).await;
+    review.assert_contains("2019年5月1日（令和元年5月1日）");
+}
