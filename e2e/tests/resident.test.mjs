@@ -53,6 +53,12 @@ for (const javaScriptEnabled of [true, false]) {
 
     await page.locator("#f-name").fill("山田 太郎");
     await page.locator("#f-name_kana").fill("ヤマダ タロウ");
+    // 「住所を検索」: the API fills it in place with JavaScript, the server does without.
+    await page.locator("#f-postal_code").fill("144-0052");
+    await page.getByRole("button", { name: "住所を検索" }).click();
+    await page.waitForFunction(() => document.querySelector("#f-address")?.value === "東京都大田区蒲田");
+    await expectAccessible(page, "address filled from the postal code");
+    assert.equal(await page.locator("#f-name").inputValue(), "山田 太郎", "the rest of the page is kept");
     await page.locator("#f-address").fill("東京都大田区蒲田五丁目13番14号");
     await page.locator("#f-phone").fill("03-5744-1111");
     await page.locator("#f-email").fill("taro@example.jp");

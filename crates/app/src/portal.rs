@@ -213,6 +213,39 @@ impl Portal {
         }
     }
 
+    /// 「住所を検索」: fills the address question tied to a postal-code question from the
+    /// postal data, keeping everything else typed on the page.
+    pub fn fill_address(
+        &self,
+        procedure: &Procedure,
+        postal_field: &str,
+        values: &mut FormValues,
+    ) -> Result<(), FieldError> {
+        let path = FieldPath::field(postal_field);
+        let Some(FieldKind::PostalCode {
+            address_field: Some(target),
+        }) = procedure.field(postal_field).map(|f| &f.kind)
+        else {
+            return Err(FieldError::new(path, Problem::UnknownField));
+        };
+        let areas = self
+            .postal_areas(values.get(&path.form_name()))
+            .map_err(|e| {
+                let problem = match e {
+                    PostalError::Unknown(_) => Problem::UnknownPostalCode,
+                    _ => Problem::InvalidPostalCode,
+                };
+                FieldError::new(path.clone(), problem)
+            })?;
+        if let Some(area) = areas.first() {
+            values.set(
+                FieldPath::field(target.as_str()).form_name(),
+                vec![area.address()],
+            );
+        }
+        Ok(())
+    }
+
     // ---- drafts ----
 
     /// Starts a draft and returns its private token (the resume link's secret).

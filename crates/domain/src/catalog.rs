@@ -363,6 +363,7 @@ struct RawField {
     max_items: Option<usize>,
     item_label: Option<Localized>,
     unique_field: Option<String>,
+    address_field: Option<String>,
     #[serde(default)]
     messages: BTreeMap<String, Localized>,
 }
@@ -415,6 +416,7 @@ const MESSAGE_CODES: &[&str] = &[
     "invalid_email",
     "invalid_phone",
     "invalid_kana",
+    "invalid_postal_code",
     "too_few_items",
     "too_many_items",
     "duplicate",
@@ -554,6 +556,7 @@ impl Checker<'_> {
                     fields.push(field);
                 }
             }
+            self.link_postal_codes(si, &raw_step.fields, &mut fields);
             steps.push(Step {
                 id,
                 title: raw_step.title.clone(),
@@ -563,6 +566,36 @@ impl Checker<'_> {
             });
         }
         steps
+    }
+
+    /// A postal-code question fills an address question of the same page (so that
+    /// 「住所を検索」 works without JavaScript).
+    fn link_postal_codes(&mut self, si: usize, raw_fields: &[RawField], fields: &mut [Field]) {
+        for (fi, raw) in raw_fields.iter().enumerate() {
+            let Some(target) = &raw.address_field else {
+                continue;
+            };
+            let found = fields
+                .iter()
+                .find(|f| {
+                    f.id.as_str() == target
+                        && matches!(f.kind, FieldKind::Text { .. } | FieldKind::LongText { .. })
+                })
+                .map(|f| f.id.clone());
+            if found.is_none() {
+                self.error(
+                    &[k("steps"), n(si), k("fields"), n(fi), k("address_field")],
+                    format!("address_field \"{target}\" is not a text question on the same step"),
+                );
+            }
+            if let Some(FieldKind::PostalCode { address_field }) = fields
+                .iter_mut()
+                .find(|f| f.id.as_str() == raw.id)
+                .map(|f| &mut f.kind)
+            {
+                *address_field = found;
+            }
+        }
     }
 
     fn field(
@@ -700,6 +733,9 @@ impl Checker<'_> {
             "yes_no" => FieldKind::YesNo,
             "email" => FieldKind::Email,
             "phone" => FieldKind::Phone,
+            "postal_code" => FieldKind::PostalCode {
+                address_field: None,
+            },
             "file" => {
                 if !top_level {
                     self.error(&sub("type"), "file questions cannot be inside a repeating group; ask for the files on a step of their own");
@@ -716,7 +752,7 @@ impl Checker<'_> {
             }
             "group" => self.group(raw, scope, path, top_level)?,
             other => {
-                self.error(&sub("type"), format!("unknown question type \"{other}\"; use text, long_text, kana, number, date, choice, multiple_choice, yes_no, email, phone, file or group"));
+                self.error(&sub("type"), format!("unknown question type \"{other}\"; use text, long_text, kana, postal_code, number, date, choice, multiple_choice, yes_no, email, phone, file or group"));
                 return None;
             }
         })
@@ -802,6 +838,7 @@ impl Checker<'_> {
                 "unique_field",
             ],
             FieldKind::YesNo | FieldKind::Email | FieldKind::Phone => &[],
+            FieldKind::PostalCode { .. } => &["address_field"],
         };
         let present = [
             ("max_length", raw.max_length.is_some()),
@@ -818,6 +855,7 @@ impl Checker<'_> {
             ("max_items", raw.max_items.is_some()),
             ("item_label", raw.item_label.is_some()),
             ("unique_field", raw.unique_field.is_some()),
+            ("address_field", raw.address_field.is_some()),
         ];
         for (key, is_set) in present {
             if is_set && !allowed.contains(&key) {

@@ -197,6 +197,12 @@ fn read_field(
             Some(digits) => Some(Answer::Text(digits)),
             None => fail(Problem::InvalidPhone),
         },
+        FieldKind::PostalCode { .. } => {
+            match non_blank(raw).map(madoguchi_jp::postal::normalize_code)? {
+                Ok(code) => Some(Answer::Text(code)),
+                Err(_) => fail(Problem::InvalidPostalCode),
+            }
+        }
         FieldKind::Number { .. } => match non_blank(raw).map(parse_number)? {
             Some(n) => Some(Answer::Number(n)),
             None => fail(Problem::InvalidNumber),

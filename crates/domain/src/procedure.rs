@@ -131,6 +131,11 @@ pub enum FieldKind {
     YesNo,
     Email,
     Phone,
+    /// 郵便番号, stored as 7 digits. `address_field` names the address question on the same
+    /// step that 「住所を検索」 fills in.
+    PostalCode {
+        address_field: Option<FieldId>,
+    },
     File {
         accept: Vec<FileType>,
         max_bytes: u64,
@@ -154,6 +159,7 @@ impl FieldKind {
             Self::YesNo => "yes_no",
             Self::Email => "email",
             Self::Phone => "phone",
+            Self::PostalCode { .. } => "postal_code",
             Self::File { .. } => "file",
             Self::Group(_) => "group",
         }

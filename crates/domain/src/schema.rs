@@ -10,8 +10,8 @@ use crate::answers::format_date;
 use crate::condition::Condition;
 use crate::procedure::{Field, FieldKind, Procedure};
 use crate::validate::{
-    EMAIL_PATTERN, KANA_PATTERN, MAX_EMAIL_CHARS, PHONE_PATTERN, SHA256_PATTERN,
-    effective_condition,
+    EMAIL_PATTERN, KANA_PATTERN, MAX_EMAIL_CHARS, PHONE_PATTERN, POSTAL_CODE_PATTERN,
+    SHA256_PATTERN, effective_condition,
 };
 use serde_json::{Map, Value, json};
 
@@ -91,6 +91,7 @@ fn value_schema(field: &Field) -> Value {
         FieldKind::Email => {
             json!({ "type": "string", "pattern": EMAIL_PATTERN, "maxLength": MAX_EMAIL_CHARS })
         }
+        FieldKind::PostalCode { .. } => json!({ "type": "string", "pattern": POSTAL_CODE_PATTERN }),
         FieldKind::Phone => json!({ "type": "string", "pattern": PHONE_PATTERN }),
         FieldKind::Number { min, max, .. } => {
             let mut s = json!({ "type": "integer" });

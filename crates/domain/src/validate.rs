@@ -42,6 +42,9 @@ pub enum Problem {
     InvalidOption,
     InvalidEmail,
     InvalidPhone,
+    InvalidPostalCode,
+    /// Well formed, but Japan Post has no such code (found when looking up an address).
+    UnknownPostalCode,
     /// Not katakana; `found` names the characters that are not (「山」「田」), if any.
     InvalidKana {
         found: String,
@@ -84,6 +87,8 @@ impl Problem {
             Self::InvalidOption => "invalid_option",
             Self::InvalidEmail => "invalid_email",
             Self::InvalidPhone => "invalid_phone",
+            Self::InvalidPostalCode => "invalid_postal_code",
+            Self::UnknownPostalCode => "unknown_postal_code",
             Self::InvalidKana { .. } => "invalid_kana",
             Self::InvalidType { .. } => "invalid_type",
             Self::NotApplicable => "not_applicable",
@@ -233,6 +238,7 @@ pub fn is_valid_phone_digits(s: &str) -> bool {
 }
 
 pub const PHONE_PATTERN: &str = r"^0[0-9]{9,10}$";
+pub const POSTAL_CODE_PATTERN: &str = r"^[0-9]{7}$";
 pub const SHA256_PATTERN: &str = r"^[0-9a-f]{64}$";
 
 /// Katakana in the one form the server stores: full-width, single full-width spaces between
@@ -422,6 +428,11 @@ fn check_value(
                 fail(Problem::TooLong { max: *max_length });
             }
         }
+        (FieldKind::PostalCode { .. }, Answer::Text(s)) => {
+            if s.len() != 7 || !s.bytes().all(|b| b.is_ascii_digit()) {
+                fail(Problem::InvalidPostalCode);
+            }
+        }
         (FieldKind::Email, Answer::Text(s)) => {
             if !is_valid_email(s) {
                 fail(Problem::InvalidEmail);
@@ -587,7 +598,8 @@ fn parse_json_value(
         | FieldKind::LongText { .. }
         | FieldKind::Kana { .. }
         | FieldKind::Email
-        | FieldKind::Phone => {
+        | FieldKind::Phone
+        | FieldKind::PostalCode { .. } => {
             let s = text()?;
             if is_blank(s) {
                 Err(Problem::Required)

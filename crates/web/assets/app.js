@@ -18,6 +18,35 @@
     }
   });
 
+  // 「住所を検索」 without leaving the page: ask the API and fill the address. Without
+  // JavaScript (or if the request fails) the button submits the form and the server fills it.
+  function lookupAddress(button, announce) {
+    var input = document.getElementById(button.getAttribute("data-postal-lookup"));
+    var target = document.getElementById(button.getAttribute("data-address-target"));
+    if (!input || !target || !window.fetch) return Promise.reject();
+    return fetch("/api/v1/postal-codes/" + encodeURIComponent(input.value.trim()), { headers: { Accept: "application/json" } })
+      .then(function (res) { return res.ok ? res.json() : Promise.reject(); })
+      .then(function (body) {
+        var area = body.areas[0];
+        target.value = area.prefecture + area.city + area.town;
+        if (announce) announce.textContent = button.getAttribute("data-filled-message") || "";
+        target.focus();
+        target.setSelectionRange(target.value.length, target.value.length);
+      });
+  }
+  document.querySelectorAll("[data-postal-lookup]").forEach(function (button) {
+    var live = document.createElement("p");
+    live.className = "visually-hidden";
+    live.setAttribute("role", "status");
+    button.parentNode.appendChild(live);
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      lookupAddress(button, live).catch(function () {
+        button.form.requestSubmit(button);
+      });
+    });
+  });
+
   // A second click while the first submission is on its way does nothing: the server already
   // guarantees one application, this spares the resident a confusing wait.
   document.addEventListener("submit", function (event) {

@@ -93,6 +93,9 @@ pub struct FieldView {
     pub add_label: String,
     /// The value of the "add another" button: `add:{group id}`.
     pub add_action: String,
+    /// A postal code's 「住所を検索」 button value (`lookup:{id}`) and the address control it fills.
+    pub lookup_action: String,
+    pub address_target: String,
     pub autocomplete: &'static str,
     pub described_by: String,
 }
@@ -171,6 +174,14 @@ impl FieldBuilder<'_> {
                 view.max_length = *max_length;
             }
             FieldKind::Email => view.kind = "email",
+            FieldKind::PostalCode { address_field } => {
+                view.kind = "postal_code";
+                view.autocomplete = "postal-code";
+                if let Some(target) = address_field {
+                    view.lookup_action = format!("lookup:{}", field.id);
+                    view.address_target = FieldPath::field(target.as_str()).html_id();
+                }
+            }
             FieldKind::Phone => view.kind = "phone",
             FieldKind::Number { unit, .. } => {
                 view.kind = "number";

@@ -884,3 +884,49 @@ async fn dates_can_be_entered_in_wareki_and_are_shown_in_both_calendars() {
     let review = app.get(&format!("{base}/review")).await;
     review.assert_contains("2019年5月1日（令和元年5月1日）");
 }
+
+#[tokio::test]
+async fn the_find_address_button_fills_the_address_without_javascript() {
+    let app = TestApp::new().await;
+    let (_, first) = app.start("juminhyo-yuso").await;
+    let reply = app
+        .answer(
+            &first,
+            &[
+                ("f.name", "山田 太郎"),
+                ("f.postal_code", "１４４－００５２"),
+                ("action", "lookup:postal_code"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    reply.assert_contains("value=\"東京都大田区蒲田\"");
+    reply.assert_contains("住所を入力しました");
+    reply.assert_contains("value=\"山田 太郎\"");
+    let unknown = app
+        .answer(
+            &first,
+            &[
+                ("f.postal_code", "000-0000"),
+                ("action", "lookup:postal_code"),
+            ],
+        )
+        .await;
+    unknown.assert_contains("郵便番号：この郵便番号は見つかりません");
+    // The code is stored as seven digits.
+    let reply = app
+        .answer(
+            &first,
+            &[
+                ("f.name", "山田 太郎"),
+                ("f.name_kana", "ヤマダ タロウ"),
+                ("f.postal_code", "144-0052"),
+                ("f.address", "東京都大田区蒲田五丁目13番14号"),
+                ("f.phone", "0357441111"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let back = app.get(&first).await;
+    back.assert_contains("value=\"1440052\"");
+}

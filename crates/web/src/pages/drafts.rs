@@ -91,6 +91,16 @@ struct StepPage {
     resume_title: String,
     resume_body: String,
     resume_url: String,
+    /// Said after 「住所を検索」 filled in the address.
+    notice: Option<String>,
+}
+
+/// What a question page shows besides its questions: the values in its controls, the problems
+/// found, and a notice (after 「住所を検索」).
+struct Shown<'a> {
+    values: &'a FormValues,
+    errors: &'a [FieldError],
+    notice: Option<String>,
 }
 
 fn render_step(
@@ -99,9 +109,13 @@ fn render_step(
     draft: &Draft,
     step_id: &str,
     to_review: bool,
-    values: &FormValues,
-    errors: &[FieldError],
+    shown: Shown<'_>,
 ) -> Result<Html<String>, WebError> {
+    let Shown {
+        values,
+        errors,
+        notice,
+    } = shown;
     let procedure = &draft.procedure;
     let step = procedure
         .step(step_id)
@@ -168,6 +182,7 @@ fn render_step(
         resume_body: ctx
             .tr
             .t_with("resume-body", &[("date", japanese_date(expires))]),
+        notice,
         resume_url: format!(
             "{}/drafts/{}",
             state.portal.config.public_url.trim_end_matches('/'),
@@ -202,8 +217,11 @@ pub async fn show_step(
         &draft,
         &step_id,
         q.r#return == "review",
-        &values,
-        &[],
+        Shown {
+            values: &values,
+            errors: &[],
+            notice: None,
+        },
     )?))
 }
 
@@ -288,6 +306,27 @@ pub async fn answer_step(
     let to_review = q.r#return == "review";
     let action = form_value(&posted.pairs, "action").to_owned();
     let mut values = FormValues::from_pairs(posted.pairs);
+    if let Some(field) = action.strip_prefix("lookup:") {
+        let (errors, notice) = match state
+            .portal
+            .fill_address(&draft.procedure, field, &mut values)
+        {
+            Ok(()) => (Vec::new(), Some(ctx.tr.t("postal-filled"))),
+            Err(error) => (vec![error], None),
+        };
+        return Ok(no_store(render_step(
+            &state,
+            &ctx,
+            &draft,
+            &step_id,
+            to_review,
+            Shown {
+                values: &values,
+                errors: &errors,
+                notice,
+            },
+        )?));
+    }
     if let Some(group_action) = GroupAction::parse(&action) {
         group_action.apply(&draft, &mut values);
         return Ok(no_store(render_step(
@@ -296,8 +335,11 @@ pub async fn answer_step(
             &draft,
             &step_id,
             to_review,
-            &values,
-            &[],
+            Shown {
+                values: &values,
+                errors: &[],
+                notice: None,
+            },
         )?));
     }
     match state
@@ -309,7 +351,16 @@ pub async fn answer_step(
         StepResult::Invalid { errors, values } => {
             let draft = load(&state, &ctx, &token).await?;
             let mut response = no_store(render_step(
-                &state, &ctx, &draft, &step_id, to_review, &values, &errors,
+                &state,
+                &ctx,
+                &draft,
+                &step_id,
+                to_review,
+                Shown {
+                    values: &values,
+                    errors: &errors,
+                    notice: None,
+                },
             )?);
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
