@@ -417,6 +417,7 @@ const MESSAGE_CODES: &[&str] = &[
     "invalid_phone",
     "invalid_kana",
     "invalid_postal_code",
+    "invalid_corporate_number",
     "too_few_items",
     "too_many_items",
     "duplicate",
@@ -736,6 +737,7 @@ impl Checker<'_> {
             "postal_code" => FieldKind::PostalCode {
                 address_field: None,
             },
+            "corporate_number" => FieldKind::CorporateNumber,
             "file" => {
                 if !top_level {
                     self.error(&sub("type"), "file questions cannot be inside a repeating group; ask for the files on a step of their own");
@@ -752,7 +754,7 @@ impl Checker<'_> {
             }
             "group" => self.group(raw, scope, path, top_level)?,
             other => {
-                self.error(&sub("type"), format!("unknown question type \"{other}\"; use text, long_text, kana, postal_code, number, date, choice, multiple_choice, yes_no, email, phone, file or group"));
+                self.error(&sub("type"), format!("unknown question type \"{other}\"; use text, long_text, kana, postal_code, corporate_number, number, date, choice, multiple_choice, yes_no, email, phone, file or group"));
                 return None;
             }
         })
@@ -837,7 +839,9 @@ impl Checker<'_> {
                 "item_label",
                 "unique_field",
             ],
-            FieldKind::YesNo | FieldKind::Email | FieldKind::Phone => &[],
+            FieldKind::YesNo | FieldKind::Email | FieldKind::Phone | FieldKind::CorporateNumber => {
+                &[]
+            }
             FieldKind::PostalCode { .. } => &["address_field"],
         };
         let present = [

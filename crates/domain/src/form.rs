@@ -203,6 +203,12 @@ fn read_field(
                 Err(_) => fail(Problem::InvalidPostalCode),
             }
         }
+        FieldKind::CorporateNumber => {
+            match non_blank(raw).map(madoguchi_jp::checkdigit::CorporateNumber::parse)? {
+                Ok(n) => Some(Answer::Text(n.as_str().to_owned())),
+                Err(_) => fail(Problem::InvalidCorporateNumber),
+            }
+        }
         FieldKind::Number { .. } => match non_blank(raw).map(parse_number)? {
             Some(n) => Some(Answer::Number(n)),
             None => fail(Problem::InvalidNumber),

@@ -136,6 +136,8 @@ pub enum FieldKind {
     PostalCode {
         address_field: Option<FieldId>,
     },
+    /// 法人番号, stored as 13 digits with a valid check digit.
+    CorporateNumber,
     File {
         accept: Vec<FileType>,
         max_bytes: u64,
@@ -160,6 +162,7 @@ impl FieldKind {
             Self::Email => "email",
             Self::Phone => "phone",
             Self::PostalCode { .. } => "postal_code",
+            Self::CorporateNumber => "corporate_number",
             Self::File { .. } => "file",
             Self::Group(_) => "group",
         }

@@ -3,15 +3,15 @@
 //!
 //! The contract with API clients: answers the server accepts satisfy this schema, and answers
 //! that satisfy it are accepted, except where a rule cannot be written in JSON Schema — a date
-//! that does not exist (2月30日), a date's earliest and latest day, a condition comparing dates, an attachment id that was never
+//! that does not exist (2月30日), a 法人番号's check digit, a date's earliest and latest day, a condition comparing dates, an attachment id that was never
 //! uploaded, a value repeated across group items. Those are rejected with a 422 naming the field.
 
 use crate::answers::format_date;
 use crate::condition::Condition;
 use crate::procedure::{Field, FieldKind, Procedure};
 use crate::validate::{
-    EMAIL_PATTERN, KANA_PATTERN, MAX_EMAIL_CHARS, PHONE_PATTERN, POSTAL_CODE_PATTERN,
-    SHA256_PATTERN, effective_condition,
+    CORPORATE_NUMBER_PATTERN, EMAIL_PATTERN, KANA_PATTERN, MAX_EMAIL_CHARS, PHONE_PATTERN,
+    POSTAL_CODE_PATTERN, SHA256_PATTERN, effective_condition,
 };
 use serde_json::{Map, Value, json};
 
@@ -92,6 +92,9 @@ fn value_schema(field: &Field) -> Value {
             json!({ "type": "string", "pattern": EMAIL_PATTERN, "maxLength": MAX_EMAIL_CHARS })
         }
         FieldKind::PostalCode { .. } => json!({ "type": "string", "pattern": POSTAL_CODE_PATTERN }),
+        FieldKind::CorporateNumber => {
+            json!({ "type": "string", "pattern": CORPORATE_NUMBER_PATTERN })
+        }
         FieldKind::Phone => json!({ "type": "string", "pattern": PHONE_PATTERN }),
         FieldKind::Number { min, max, .. } => {
             let mut s = json!({ "type": "integer" });

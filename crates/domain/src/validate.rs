@@ -43,6 +43,8 @@ pub enum Problem {
     InvalidEmail,
     InvalidPhone,
     InvalidPostalCode,
+    /// Not 13 digits, or a wrong check digit (法人番号の指定等に関する省令).
+    InvalidCorporateNumber,
     /// Well formed, but Japan Post has no such code (found when looking up an address).
     UnknownPostalCode,
     /// Not katakana; `found` names the characters that are not (「山」「田」), if any.
@@ -88,6 +90,7 @@ impl Problem {
             Self::InvalidEmail => "invalid_email",
             Self::InvalidPhone => "invalid_phone",
             Self::InvalidPostalCode => "invalid_postal_code",
+            Self::InvalidCorporateNumber => "invalid_corporate_number",
             Self::UnknownPostalCode => "unknown_postal_code",
             Self::InvalidKana { .. } => "invalid_kana",
             Self::InvalidType { .. } => "invalid_type",
@@ -239,6 +242,7 @@ pub fn is_valid_phone_digits(s: &str) -> bool {
 
 pub const PHONE_PATTERN: &str = r"^0[0-9]{9,10}$";
 pub const POSTAL_CODE_PATTERN: &str = r"^[0-9]{7}$";
+pub const CORPORATE_NUMBER_PATTERN: &str = r"^[1-9][0-9]{12}$";
 pub const SHA256_PATTERN: &str = r"^[0-9a-f]{64}$";
 
 /// Katakana in the one form the server stores: full-width, single full-width spaces between
@@ -433,6 +437,13 @@ fn check_value(
                 fail(Problem::InvalidPostalCode);
             }
         }
+        (FieldKind::CorporateNumber, Answer::Text(s)) => {
+            let canonical =
+                madoguchi_jp::checkdigit::CorporateNumber::parse(s).is_ok_and(|n| n.as_str() == s);
+            if !canonical {
+                fail(Problem::InvalidCorporateNumber);
+            }
+        }
         (FieldKind::Email, Answer::Text(s)) => {
             if !is_valid_email(s) {
                 fail(Problem::InvalidEmail);
@@ -599,7 +610,8 @@ fn parse_json_value(
         | FieldKind::Kana { .. }
         | FieldKind::Email
         | FieldKind::Phone
-        | FieldKind::PostalCode { .. } => {
+        | FieldKind::PostalCode { .. }
+        | FieldKind::CorporateNumber => {
             let s = text()?;
             if is_blank(s) {
                 Err(Problem::Required)

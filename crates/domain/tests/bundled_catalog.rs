@@ -119,6 +119,8 @@ fn value_for(kind: &FieldKind) -> BoxedStrategy<Value> {
         ]
         .boxed(),
                 FieldKind::PostalCode { .. } => prop_oneof![20 => Just(json!("1440052")), 1 => Just(json!("144-0052")), 1 => Just(json!("123"))].boxed(),
+                // Check digits cannot be stated in JSON Schema: only shapes are varied here.
+        FieldKind::CorporateNumber => prop_oneof![20 => Just(json!("7000012050002")), 1 => Just(json!("700001205000")), 1 => Just(json!("0000012050002"))].boxed(),
         FieldKind::Email => prop_oneof![20 => Just(json!("taro@example.jp")), 1 => Just(json!("taro@example")), 1 => Just(json!("a b@c.jp"))].boxed(),
         FieldKind::Phone => prop_oneof![20 => Just(json!("0357441111")), 20 => Just(json!("09012345678")), 1 => Just(json!("03-5744-1111")), 1 => Just(json!("123"))].boxed(),
         FieldKind::Number { min, max, .. } => {

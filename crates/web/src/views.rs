@@ -174,6 +174,7 @@ impl FieldBuilder<'_> {
                 view.max_length = *max_length;
             }
             FieldKind::Email => view.kind = "email",
+            FieldKind::CorporateNumber => view.kind = "number",
             FieldKind::PostalCode { address_field } => {
                 view.kind = "postal_code";
                 view.autocomplete = "postal-code";

@@ -930,3 +930,32 @@ async fn the_find_address_button_fills_the_address_without_javascript() {
     let back = app.get(&first).await;
     back.assert_contains("value=\"1440052\"");
 }
+
+#[tokio::test]
+async fn corporate_numbers_are_checked_by_their_check_digit() {
+    let app = TestApp::new().await;
+    let (token, first) = app.start("shisetsu-shiyo").await;
+    let common = [
+        ("f.group_name", "蒲田合唱団"),
+        ("f.name", "鈴木 花子"),
+        ("f.phone", "0312345678"),
+        ("f.email", "hanako@example.jp"),
+    ];
+    let mut wrong = common.to_vec();
+    wrong.push(("f.corporate_number", "8000012050002"));
+    let reply = app.answer(&first, &wrong).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    reply.assert_contains("法人番号（法人の場合）が正しくありません");
+    let mut right = common.to_vec();
+    right.push(("f.corporate_number", "７－００００－１２０５－０００２"));
+    let reply = app.answer(&first, &right).await;
+    assert_eq!(
+        reply.location(),
+        format!("/drafts/{token}/steps/use"),
+        "{}",
+        reply.body
+    );
+    app.get(&first)
+        .await
+        .assert_contains("value=\"7000012050002\"");
+}
