@@ -246,6 +246,20 @@ impl Portal {
         Ok(())
     }
 
+    /// A postal area as the API and the `jp postal` command print it.
+    pub fn postal_area_json(area: &PostalArea<'_>) -> Value {
+        json!({
+            "local_gov_code": area.local_gov_code(),
+            "prefecture": area.prefecture,
+            "city": area.city,
+            "town": area.town,
+            "prefecture_kana": area.prefecture_kana,
+            "city_kana": area.city_kana,
+            "town_kana": area.town_kana,
+            "note": area.note,
+        })
+    }
+
     // ---- drafts ----
 
     /// Starts a draft and returns its private token (the resume link's secret).

@@ -60,7 +60,10 @@ fn answer(command: JpCommand) -> Result<Value, String> {
         JpCommand::Postal { code } => {
             let index = PostalIndex::bundled().map_err(|e| e.to_string())?;
             let areas = index.lookup(&code).map_err(|e| e.to_string())?;
-            Ok(json!({ "areas": areas.iter().map(area_json).collect::<Vec<_>>() }))
+            Ok(json!({
+                "postal_code": areas[0].postal_code,
+                "areas": areas.iter().map(madoguchi_app::Portal::postal_area_json).collect::<Vec<_>>(),
+            }))
         }
         JpCommand::Kana { text } => Katakana::parse(&text).map(|k| json!({ "kana": k.as_str() })).map_err(|e| e.to_string()),
         JpCommand::Mynumber { digits } => MyNumber::parse(&digits).map(|n| json!({ "valid": true, "masked": n.masked() })).map_err(|e| e.to_string()),
@@ -88,18 +91,4 @@ fn answer(command: JpCommand) -> Result<Value, String> {
             .map(|p| json!({ "digits": p.digits(), "display": p.display(), "kind": format!("{:?}", p.kind()).to_lowercase() }))
             .map_err(|e| e.to_string()),
     }
-}
-
-pub fn area_json(a: &madoguchi_jp::postal::PostalArea) -> Value {
-    json!({
-        "postal_code": a.postal_code,
-        "local_gov_code": a.local_gov_code(),
-        "prefecture": a.prefecture,
-        "city": a.city,
-        "town": a.town,
-        "prefecture_kana": a.prefecture_kana,
-        "city_kana": a.city_kana,
-        "town_kana": a.town_kana,
-        "note": a.note,
-    })
 }

@@ -53,42 +53,9 @@ impl<'de> Deserialize<'de> for Localized {
     }
 }
 
-/// Folds full-width ASCII (０-９, Ａ-Ｚ, －, ＠ …) and the ideographic space to their half-width
-/// forms. Residents type on Japanese keyboards that produce full-width digits by default; the
-/// value they mean is the same.
-pub fn fold_width(input: &str) -> String {
-    input
-        .chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        })
-        .collect()
-}
-
-/// Hyphen-like characters people use between digit groups (phone numbers, postal codes,
-/// receipt numbers), all read as `-`.
-pub fn is_hyphen_like(c: char) -> bool {
-    matches!(
-        c,
-        '-' | '\u{2010}'
-            | '\u{2011}'
-            | '\u{2012}'
-            | '\u{2013}'
-            | '\u{2014}'
-            | '\u{2015}'
-            | '\u{2212}'
-            | '\u{30FC}'
-            | '\u{FF0D}'
-            | '\u{FF70}'
-    )
-}
-
-/// Counts characters the way a person does (Unicode scalar values), for length limits.
-pub fn char_len(text: &str) -> usize {
-    text.chars().count()
-}
+/// Width folding and hyphen-like characters: the Japanese data toolkit's, so that every layer
+/// reads what residents type the same way.
+pub use madoguchi_jp::text::{fold_width, is_hyphen_like};
 
 #[cfg(test)]
 mod tests {

@@ -15,5 +15,5 @@ pub mod checkdigit;
 pub mod kana;
 pub mod phone;
 pub mod postal;
-mod text;
+pub mod text;
 pub mod wareki;

@@ -1,7 +1,8 @@
-//! Small text helpers shared by the parsers.
+//! Small text helpers shared by the parsers, and by users of the library who read what
+//! residents type.
 
 /// Full-width ASCII (０-９, Ａ-Ｚ, －, ．, ／ …) and the ideographic space to half-width.
-pub(crate) fn fold_width(input: &str) -> String {
+pub fn fold_width(input: &str) -> String {
     input
         .chars()
         .map(|c| match c {
@@ -13,7 +14,7 @@ pub(crate) fn fold_width(input: &str) -> String {
 }
 
 /// Characters people use as a hyphen between digit groups.
-pub(crate) fn is_hyphen_like(c: char) -> bool {
+pub fn is_hyphen_like(c: char) -> bool {
     matches!(
         c,
         '-' | '\u{2010}'

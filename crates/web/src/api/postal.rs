@@ -5,6 +5,7 @@ use crate::error::{ApiError, WebError};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use madoguchi_app::Portal;
 use madoguchi_jp::postal::{PostalError, normalize_code};
 use serde_json::{Value, json};
 
@@ -20,21 +21,7 @@ pub async fn show(
         };
         WebError::Api(ApiError::new(status, code, e.to_string()))
     })?;
-    let areas: Vec<Value> = areas
-        .iter()
-        .map(|a| {
-            json!({
-                "local_gov_code": a.local_gov_code(),
-                "prefecture": a.prefecture,
-                "city": a.city,
-                "town": a.town,
-                "prefecture_kana": a.prefecture_kana,
-                "city_kana": a.city_kana,
-                "town_kana": a.town_kana,
-                "note": a.note,
-            })
-        })
-        .collect();
+    let areas: Vec<Value> = areas.iter().map(Portal::postal_area_json).collect();
     Ok(Json(
         json!({ "postal_code": normalize_code(&code).unwrap_or_default(), "areas": areas }),
     ))

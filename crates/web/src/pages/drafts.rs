@@ -445,10 +445,7 @@ pub async fn review(
     }
     let p = &draft.procedure;
     let lang = ctx.tr.lang.code();
-    let fee_total = (!p.fee.is_free())
-        .then(|| p.fee.amount_due(p, &draft.answers))
-        .flatten()
-        .map(|a| format!("{}円", yen(a)));
+    let fee_total = fee_total(p, &draft.answers);
     let last = validate::applicable_steps(p, &draft.answers)
         .last()
         .map(|s| s.id.to_string())
@@ -550,10 +547,7 @@ pub async fn done(
             "done-contact",
             &[("department", department), ("phone", phone)],
         ),
-        fee_total: (!p.fee.is_free())
-            .then(|| p.fee.amount_due(p, &draft.answers))
-            .flatten()
-            .map(|a| format!("{}円", yen(a))),
+        fee_total: fee_total(p, &draft.answers),
         fee_note: p
             .fee
             .note
@@ -566,6 +560,16 @@ pub async fn done(
             .is_some_and(|f| draft.answers.contains(f.as_str())),
     };
     Ok(no_store(render(&page, ctx.tr)?))
+}
+
+/// The fee due for these answers, `3,000円`; `None` when free or not yet known.
+fn fee_total(p: &Procedure, answers: &madoguchi_domain::Answers) -> Option<String> {
+    if p.fee.is_free() {
+        return None;
+    }
+    p.fee
+        .amount_due(p, answers)
+        .map(|a| format!("{}円", yen(a)))
 }
 
 /// Pages holding a resident's answers or codes are never kept by shared caches or the
