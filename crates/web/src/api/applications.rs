@@ -118,6 +118,15 @@ fn status_json(view: &StatusView) -> Value {
     })
 }
 
+/// What both status endpoints check first: the per-address look-up budget and the
+/// `Access-Code` header.
+fn guard<'p>(state: &AppState, parts: &'p Parts) -> Result<&'p str, WebError> {
+    if !state.lookups.allow(client_ip(parts)) {
+        return Err(rate_limited());
+    }
+    access_code(&parts.headers)
+}
+
 /// `GET /api/v1/applications/{receipt}` with `Access-Code`.
 pub async fn show(
     State(state): State<AppState>,
@@ -125,12 +134,10 @@ pub async fn show(
     Path(receipt): Path<String>,
 ) -> Result<Json<Value>, WebError> {
     let tr = tr_for(&parts.headers);
-    if !state.lookups.allow(client_ip(&parts)) {
-        return Err(rate_limited());
-    }
+    let code = guard(&state, &parts)?;
     let view = state
         .portal
-        .status(&receipt, access_code(&parts.headers)?)
+        .status(&receipt, code)
         .await
         .map_err(|e| api_error(e, tr, None))?;
     Ok(Json(status_json(&view)))
@@ -143,12 +150,10 @@ pub async fn withdraw(
     Path(receipt): Path<String>,
 ) -> Result<Json<Value>, WebError> {
     let tr = tr_for(&parts.headers);
-    if !state.lookups.allow(client_ip(&parts)) {
-        return Err(rate_limited());
-    }
+    let code = guard(&state, &parts)?;
     let view = state
         .portal
-        .withdraw(&receipt, access_code(&parts.headers)?)
+        .withdraw(&receipt, code)
         .await
         .map_err(|e| api_error(e, tr, None))?;
     Ok(Json(status_json(&view)))

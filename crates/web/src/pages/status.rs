@@ -101,23 +101,49 @@ fn status_page(
     }
 }
 
+/// The receipt number and access code a status form carries, after the checks every status
+/// form shares: its CSRF token and the per-address look-up budget.
+fn read_codes(
+    state: &AppState,
+    ctx: &Ctx,
+    form: &[(String, String)],
+) -> Result<(String, String), WebError> {
+    ctx.verify_csrf(state, form_value(form, crate::csrf::FIELD))?;
+    if !state.lookups.allow(ctx.ip) {
+        return Err(ctx.page_error(PageError::RateLimited));
+    }
+    Ok((
+        form_value(form, "receipt").trim().to_owned(),
+        form_value(form, "access_code").trim().to_owned(),
+    ))
+}
+
+/// The status page, with a notice or a withdrawal problem, under `status`.
+fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    view: &StatusView,
+    access_code: &str,
+    message: Result<Option<String>, String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let (notice, error) = match message {
+        Ok(notice) => (notice, None),
+        Err(error) => (None, Some(error)),
+    };
+    let page = status_page(state, ctx, view, access_code, notice, error);
+    Ok((status, no_store(render(&page, ctx.tr)?)).into_response())
+}
+
 /// `POST /status`
 pub async fn lookup(
     State(state): State<AppState>,
     ctx: Ctx,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    ctx.verify_csrf(&state, form_value(&form, crate::csrf::FIELD))?;
-    if !state.lookups.allow(ctx.ip) {
-        return Err(ctx.page_error(PageError::RateLimited));
-    }
-    let receipt = form_value(&form, "receipt").trim().to_owned();
-    let access_code = form_value(&form, "access_code").trim().to_owned();
+    let (receipt, access_code) = read_codes(&state, &ctx, &form)?;
     match state.portal.status(&receipt, &access_code).await {
-        Ok(view) => Ok(no_store(render(
-            &status_page(&state, &ctx, &view, &access_code, None, None),
-            ctx.tr,
-        )?)),
+        Ok(view) => show(&state, &ctx, &view, &access_code, Ok(None), StatusCode::OK),
         Err(AppError::NotFound) => {
             let mut base = ctx.base(&state, ctx.tr.t("status-lookup-title"));
             base.has_errors = true;
@@ -139,77 +165,43 @@ pub async fn withdraw(
     ctx: Ctx,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    ctx.verify_csrf(&state, form_value(&form, crate::csrf::FIELD))?;
-    if !state.lookups.allow(ctx.ip) {
-        return Err(ctx.page_error(PageError::RateLimited));
-    }
-    let receipt = form_value(&form, "receipt").trim().to_owned();
-    let access_code = form_value(&form, "access_code").trim().to_owned();
+    let (receipt, access_code) = read_codes(&state, &ctx, &form)?;
+    let current = |state: &AppState| {
+        let (portal, receipt, access_code) =
+            (state.portal.clone(), receipt.clone(), access_code.clone());
+        async move { portal.status(&receipt, &access_code).await }
+    };
     if form_value(&form, "confirm") != "yes" {
-        let view = state
-            .portal
-            .status(&receipt, &access_code)
-            .await
-            .map_err(|e| ctx.fail(e))?;
-        let page = status_page(
+        let view = current(&state).await.map_err(|e| ctx.fail(e))?;
+        let problem = Err(ctx.tr.t("status-withdraw-confirm-required"));
+        return show(
             &state,
             &ctx,
             &view,
             &access_code,
-            None,
-            Some(ctx.tr.t("status-withdraw-confirm-required")),
-        );
-        return Ok((
+            problem,
             StatusCode::UNPROCESSABLE_ENTITY,
-            no_store(render(&page, ctx.tr)?),
-        )
-            .into_response());
+        );
     }
+    let withdrawn = Ok(Some(ctx.tr.t("status-withdrawn-notice")));
     match state.portal.withdraw(&receipt, &access_code).await {
-        Ok(view) => Ok(no_store(render(
-            &status_page(
-                &state,
-                &ctx,
-                &view,
-                &access_code,
-                Some(ctx.tr.t("status-withdrawn-notice")),
-                None,
-            ),
-            ctx.tr,
-        )?)),
+        Ok(view) => show(&state, &ctx, &view, &access_code, withdrawn, StatusCode::OK),
+        // A second click: the first one already withdrew it.
         Err(AppError::NotAllowed(ApplicationStatus::Withdrawn)) => {
-            let view = state
-                .portal
-                .status(&receipt, &access_code)
-                .await
-                .map_err(|e| ctx.fail(e))?;
-            Ok(no_store(render(
-                &status_page(
-                    &state,
-                    &ctx,
-                    &view,
-                    &access_code,
-                    Some(ctx.tr.t("status-withdrawn-notice")),
-                    None,
-                ),
-                ctx.tr,
-            )?))
+            let view = current(&state).await.map_err(|e| ctx.fail(e))?;
+            show(&state, &ctx, &view, &access_code, withdrawn, StatusCode::OK)
         }
         Err(AppError::NotAllowed(_)) => {
-            let view = state
-                .portal
-                .status(&receipt, &access_code)
-                .await
-                .map_err(|e| ctx.fail(e))?;
-            let page = status_page(
+            let view = current(&state).await.map_err(|e| ctx.fail(e))?;
+            let problem = Err(ctx.tr.t("status-withdraw-not-allowed"));
+            show(
                 &state,
                 &ctx,
                 &view,
                 &access_code,
-                None,
-                Some(ctx.tr.t("status-withdraw-not-allowed")),
-            );
-            Ok((StatusCode::CONFLICT, no_store(render(&page, ctx.tr)?)).into_response())
+                problem,
+                StatusCode::CONFLICT,
+            )
         }
         Err(e) => Err(ctx.fail(e)),
     }
