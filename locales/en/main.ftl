@@ -176,6 +176,7 @@ error-invalid-wareki = { $label }: { $reason }
 error-invalid-option = Select { $label } from the options shown
 error-invalid-email = Enter { $label } as an email address, like taro@example.jp
 error-invalid-phone = Enter { $label } as a 10 or 11 digit number starting with 0, like 03-5744-1111
+error-phone-length = { $label }: a { $line } number has { $expected } digits ({ $actual } were entered)
 error-invalid-corporate-number = { $label } is not a valid 13-digit corporate number
 error-invalid-postal-code = Enter { $label } as 7 digits, like 144-8621
 error-unknown-postal-code = { $label }: this postal code does not exist; check the number

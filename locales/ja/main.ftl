@@ -177,6 +177,7 @@ error-invalid-wareki = { $label }：{ $reason }
 error-invalid-option = { $label }は表示されている選択肢から選んでください
 error-invalid-email = { $label }はメールアドレスの形式で入力してください（例：taro@example.jp）
 error-invalid-phone = { $label }は0から始まる10桁または11桁の電話番号を入力してください（例：03-5744-1111）
+error-phone-length = { $label }：{ $line }の番号は{ $expected }桁です（{ $actual }桁入力されています）
 error-invalid-corporate-number = { $label }が正しくありません。13桁の法人番号を確かめてください
 error-invalid-postal-code = { $label }は7桁の数字で入力してください（例：144-8621）
 error-unknown-postal-code = { $label }：この郵便番号は見つかりません。番号を確かめてください

@@ -137,6 +137,20 @@ impl Tr {
                 self.t_with("error-invalid-wareki", &[label, ("reason", reason.clone())])
             }
             Problem::InvalidWareki { .. } => self.t_with("error-invalid-date", &[label]),
+            Problem::PhoneLength {
+                line,
+                expected,
+                actual,
+            } if self.lang.code() == "ja" => self.t_with(
+                "error-phone-length",
+                &[
+                    label,
+                    ("line", (*line).to_owned()),
+                    ("expected", expected.to_string()),
+                    ("actual", actual.to_string()),
+                ],
+            ),
+            Problem::PhoneLength { .. } => self.t_with("error-invalid-phone", &[label]),
             Problem::FileType { accepted } => {
                 let types = accepted
                     .iter()

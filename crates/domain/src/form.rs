@@ -7,7 +7,7 @@
 
 use crate::answers::{Answer, Answers, date_from_parts};
 use crate::procedure::{Field, FieldKind, Procedure, Step};
-use crate::text::{fold_width, is_hyphen_like};
+use crate::text::fold_width;
 use crate::validate::{self, FieldError, FieldPath, Problem, Segment};
 use madoguchi_jp::wareki::{self, Era};
 use std::collections::BTreeMap;
@@ -193,9 +193,18 @@ fn read_field(
             non_blank(raw).map(|s| Answer::Text(madoguchi_jp::kana::normalize(s)))
         }
         FieldKind::Email => non_blank(raw).map(|s| Answer::Text(fold_width(s).trim().to_owned())),
-        FieldKind::Phone => match non_blank(raw).map(phone_digits)? {
-            Some(digits) => Some(Answer::Text(digits)),
-            None => fail(Problem::InvalidPhone),
+        FieldKind::Phone => match non_blank(raw).map(madoguchi_jp::phone::PhoneNumber::parse)? {
+            Ok(phone) => Some(Answer::Text(phone.digits().to_owned())),
+            Err(madoguchi_jp::phone::PhoneError::Length {
+                kind,
+                expected,
+                actual,
+            }) => fail(Problem::PhoneLength {
+                line: kind,
+                expected,
+                actual,
+            }),
+            Err(_) => fail(Problem::InvalidPhone),
         },
         FieldKind::PostalCode { .. } => {
             match non_blank(raw).map(madoguchi_jp::postal::normalize_code)? {
@@ -273,17 +282,6 @@ fn parse_number(raw: &str) -> Option<i64> {
     folded.parse().ok()
 }
 
-/// `03-1234-5678`, `０９０（１２３４）５６７８`, `03 1234 5678` → digits only; `None` if anything
-/// but digits and separators was typed.
-pub fn phone_digits(raw: &str) -> Option<String> {
-    let folded = fold_width(raw);
-    let kept: String = folded
-        .chars()
-        .filter(|c| !(is_hyphen_like(*c) || matches!(c, ' ' | '(' | ')')))
-        .collect();
-    kept.chars().all(|c| c.is_ascii_digit()).then_some(kept)
-}
-
 /// The eras a date question offers besides 西暦, by the value of its `.era` control.
 pub const ERAS: [(&str, Era); 5] = [
     ("reiwa", Era::Reiwa),
@@ -332,20 +330,6 @@ fn read_date(values: &FormValues, name: &str) -> Result<Option<Answer>, Problem>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn phone_numbers_fold_to_digits() {
-        assert_eq!(phone_digits("03-5744-1111").as_deref(), Some("0357441111"));
-        assert_eq!(
-            phone_digits("０９０（１２３４）５６７８").as_deref(),
-            Some("09012345678")
-        );
-        assert_eq!(
-            phone_digits("090ー1234ー5678").as_deref(),
-            Some("09012345678")
-        );
-        assert_eq!(phone_digits("tel 03"), None);
-    }
 
     #[test]
     fn dates_are_read_in_seireki_or_wareki() {

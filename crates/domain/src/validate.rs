@@ -42,6 +42,12 @@ pub enum Problem {
     InvalidOption,
     InvalidEmail,
     InvalidPhone,
+    /// A phone number of the wrong length for its kind of line (携帯電話 11 digits …).
+    PhoneLength {
+        line: &'static str,
+        expected: usize,
+        actual: usize,
+    },
     InvalidPostalCode,
     /// Not 13 digits, or a wrong check digit (法人番号の指定等に関する省令).
     InvalidCorporateNumber,
@@ -88,7 +94,7 @@ impl Problem {
             Self::InvalidDate | Self::InvalidWareki { .. } => "invalid_date",
             Self::InvalidOption => "invalid_option",
             Self::InvalidEmail => "invalid_email",
-            Self::InvalidPhone => "invalid_phone",
+            Self::InvalidPhone | Self::PhoneLength { .. } => "invalid_phone",
             Self::InvalidPostalCode => "invalid_postal_code",
             Self::InvalidCorporateNumber => "invalid_corporate_number",
             Self::UnknownPostalCode => "unknown_postal_code",

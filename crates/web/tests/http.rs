@@ -94,6 +94,10 @@ async fn a_resident_applies_for_a_residence_record_from_start_to_withdrawal() {
     );
     kanji.assert_contains("value=\"山田タロウ\"");
     reply.assert_contains("0から始まる10桁または11桁の電話番号");
+    let short = app.answer(&first, &[("f.phone", "090-1234-567")]).await;
+    short.assert_contains(
+        "日中に連絡がとれる電話番号：携帯電話の番号は11桁です（10桁入力されています）",
+    );
     reply.assert_contains("value=\"山田 太郎\"");
     reply.assert_contains("value=\"abc\"");
     assert!(
