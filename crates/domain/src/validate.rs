@@ -561,18 +561,8 @@ fn check_group(
 /// then every rule of [`check`]. Files name stored attachments; whether those exist is checked
 /// by the application layer, which owns storage.
 pub fn parse_json(procedure: &Procedure, value: &Value) -> Result<Answers, Vec<FieldError>> {
-    let Some(object) = value.as_object() else {
-        return Err(vec![FieldError::new(
-            FieldPath::default(),
-            Problem::InvalidType { expected: "object" },
-        )]);
-    };
-    let top: Vec<&Field> = procedure.fields().map(|(_, f)| f).collect();
-    let mut errors = Vec::new();
-    let answers = parse_object(&top, object, &FieldPath::default(), &mut errors);
-    if errors.is_empty() {
-        errors = check(procedure, &answers, None);
-    }
+    let answers = read_stored(procedure, value)?;
+    let errors = check(procedure, &answers, None);
     if errors.is_empty() {
         Ok(answers)
     } else {
@@ -701,8 +691,9 @@ fn json_file_ref(value: &Value) -> Option<FileRef> {
     })
 }
 
-/// Reads answers stored by this system (drafts, applications). They were checked when stored,
-/// so only their shape is read here; a problem means the stored row is corrupt.
+/// Reads the shape of an answers object: each value as its question's type, nothing more.
+/// Answers stored by this system (drafts, applications) were checked when stored, so this is
+/// all they need; a problem then means the stored row is corrupt.
 pub fn read_stored(procedure: &Procedure, value: &Value) -> Result<Answers, Vec<FieldError>> {
     let Some(object) = value.as_object() else {
         return Err(vec![FieldError::new(

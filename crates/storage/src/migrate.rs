@@ -19,6 +19,26 @@ const MIGRATIONS: &[Migration] = &[Migration {
 /// Arbitrary constant naming madoguchi's migration lock.
 const PG_LOCK_KEY: i64 = 0x6d61_646f_6775_6368;
 
+/// Applies one migration inside the caller's transaction unless it is recorded already.
+macro_rules! apply {
+    ($tx:ident, $version:expr, $sql:expr) => {{
+        let done: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind($version)
+                .fetch_optional(&mut *$tx)
+                .await?;
+        if done.is_none() {
+            sqlx::raw_sql($sql).execute(&mut *$tx).await?;
+            sqlx::query("INSERT INTO schema_migrations (version) VALUES ($1)")
+                .bind($version)
+                .execute(&mut *$tx)
+                .await?;
+            tracing::info!(version = $version, "applied migration");
+        }
+        $tx.commit().await?;
+    }};
+}
+
 pub(crate) async fn run(store: &Store) -> Result<(), StorageError> {
     match &store.backend {
         Backend::Sqlite(pool) => {
@@ -27,20 +47,7 @@ pub(crate) async fn run(store: &Store) -> Result<(), StorageError> {
                 .await?;
             for m in MIGRATIONS {
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                let done: Option<i64> =
-                    sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                        .bind(m.version)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                if done.is_none() {
-                    sqlx::raw_sql(m.sqlite).execute(&mut *tx).await?;
-                    sqlx::query("INSERT INTO schema_migrations (version) VALUES ($1)")
-                        .bind(m.version)
-                        .execute(&mut *tx)
-                        .await?;
-                    tracing::info!(version = m.version, "applied migration");
-                }
-                tx.commit().await?;
+                apply!(tx, m.version, m.sqlite);
             }
         }
         Backend::Postgres(pool) => {
@@ -53,20 +60,7 @@ pub(crate) async fn run(store: &Store) -> Result<(), StorageError> {
                     .bind(PG_LOCK_KEY)
                     .execute(&mut *tx)
                     .await?;
-                let done: Option<i64> =
-                    sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                        .bind(m.version)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                if done.is_none() {
-                    sqlx::raw_sql(m.postgres).execute(&mut *tx).await?;
-                    sqlx::query("INSERT INTO schema_migrations (version) VALUES ($1)")
-                        .bind(m.version)
-                        .execute(&mut *tx)
-                        .await?;
-                    tracing::info!(version = m.version, "applied migration");
-                }
-                tx.commit().await?;
+                apply!(tx, m.version, m.postgres);
             }
         }
     }

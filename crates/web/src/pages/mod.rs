@@ -64,11 +64,7 @@ pub fn client_ip(parts: &Parts) -> IpAddr {
 impl Ctx {
     pub fn base(&self, state: &AppState, title: String) -> Base {
         let m = &state.portal.config.municipality;
-        let ward = if self.tr.lang.code() == "en" {
-            m.name_en.clone()
-        } else {
-            m.name.clone()
-        };
+        let ward = self.ward(state);
         Base {
             tr: self.tr,
             lang: self.tr.lang.code(),

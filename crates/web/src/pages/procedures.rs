@@ -8,6 +8,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use madoguchi_domain::Procedure;
+use madoguchi_domain::catalog::Topic;
 use madoguchi_domain::procedure::Availability;
 use serde::Deserialize;
 
@@ -50,6 +51,20 @@ fn summary(ctx: &Ctx, p: &Procedure) -> ProcedureSummary {
     }
 }
 
+/// A topic page lists the procedures the topic names; its heading and lead are the topic's.
+fn topic_page<'c>(
+    lang: &str,
+    topic: &Topic,
+    found: Vec<&'c Procedure>,
+) -> (String, String, Vec<&'c Procedure>) {
+    let lead = topic
+        .description
+        .as_ref()
+        .map(|d| d.get(lang).to_owned())
+        .unwrap_or_default();
+    (topic.title.get(lang).to_owned(), lead, found)
+}
+
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -59,34 +74,24 @@ pub async fn list(
     let lang = ctx.tr.lang.code();
     let (heading, lead, found): (String, String, Vec<&Procedure>) =
         if let Some(topic) = catalog.category(&q.category) {
-            let found = catalog
-                .procedures
-                .iter()
-                .filter(|p| p.category == topic.id)
-                .collect();
-            (
-                topic.title.get(lang).to_owned(),
-                topic
-                    .description
-                    .as_ref()
-                    .map(|d| d.get(lang).to_owned())
-                    .unwrap_or_default(),
-                found,
+            topic_page(
+                lang,
+                topic,
+                catalog
+                    .procedures
+                    .iter()
+                    .filter(|p| p.category == topic.id)
+                    .collect(),
             )
         } else if let Some(topic) = catalog.life_event(&q.life_event) {
-            let found = catalog
-                .procedures
-                .iter()
-                .filter(|p| p.life_events.contains(&topic.id))
-                .collect();
-            (
-                topic.title.get(lang).to_owned(),
-                topic
-                    .description
-                    .as_ref()
-                    .map(|d| d.get(lang).to_owned())
-                    .unwrap_or_default(),
-                found,
+            topic_page(
+                lang,
+                topic,
+                catalog
+                    .procedures
+                    .iter()
+                    .filter(|p| p.life_events.contains(&topic.id))
+                    .collect(),
             )
         } else if !q.q.trim().is_empty() {
             (
