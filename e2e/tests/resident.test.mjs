@@ -51,14 +51,16 @@ for (const javaScriptEnabled of [true, false]) {
       assert.equal(await page.evaluate(() => document.activeElement?.hasAttribute("data-error-summary")), true, "focus moves to the error summary");
     }
 
-    await page.locator("#f-name").fill("山田 太郎");
-    await page.locator("#f-name_kana").fill("ヤマダ タロウ");
+    await page.getByLabel("姓", { exact: true }).fill("髙橋");
+    await page.getByLabel("名", { exact: true }).fill("太郎");
+    await page.getByLabel("セイ", { exact: true }).fill("たかはし");
+    await page.getByLabel("メイ", { exact: true }).fill("たろう");
     // 「住所を検索」: the API fills it in place with JavaScript, the server does without.
     await page.locator("#f-postal_code").fill("144-0052");
     await page.getByRole("button", { name: "住所を検索" }).click();
     await page.waitForFunction(() => document.querySelector("#f-address")?.value === "東京都大田区蒲田");
     await expectAccessible(page, "address filled from the postal code");
-    assert.equal(await page.locator("#f-name").inputValue(), "山田 太郎", "the rest of the page is kept");
+    assert.equal(await page.locator("#f-name-family").inputValue(), "髙橋", "the rest of the page is kept");
     await page.locator("#f-address").fill("東京都大田区蒲田五丁目13番14号");
     await page.locator("#f-phone").fill("03-5744-1111");
     await page.locator("#f-email").fill("taro@example.jp");

@@ -5,7 +5,7 @@
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
 use madoguchi_domain::procedure::{Field, FieldKind};
-use madoguchi_domain::validate::{FieldError, Problem};
+use madoguchi_domain::validate::{FieldError, Problem, Segment};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -82,20 +82,40 @@ impl Tr {
             .unwrap_or_else(|| key.to_owned())
     }
 
+    /// The part of a compound answer (`family_kana`) an error is about, if it is about one.
+    fn compound_part<'e>(&self, field: Option<&Field>, error: &'e FieldError) -> Option<&'e str> {
+        let field = field.filter(|f| f.kind.is_compound())?;
+        match error.path.0.last() {
+            Some(Segment::Field(id)) if id != field.id.as_str() => Some(id),
+            _ => None,
+        }
+    }
+
     /// What to tell a person about one problem with one answer: the procedure author's own
     /// message if they wrote one, otherwise a generic one naming the question.
     pub fn problem(&self, field: Option<&Field>, error: &FieldError) -> String {
-        let label = field.map_or_else(
-            || error.path.to_string(),
-            |f| f.label.get(self.lang.code()).to_owned(),
-        );
-        if let Some(custom) = field.and_then(|f| f.custom_message(error.problem.code())) {
+        let part = self.compound_part(field, error);
+        let label = match (field, part) {
+            (None, _) => error.path.to_string(),
+            (Some(f), None) => f.label.get(self.lang.code()).to_owned(),
+            (Some(f), Some(part)) => format!(
+                "{}（{}）",
+                f.label.get(self.lang.code()),
+                self.t(&format!("part-{part}"))
+            ),
+        };
+        // The author's messages speak of the whole question, not of one of its parts.
+        let custom = field
+            .filter(|_| part.is_none())
+            .and_then(|f| f.custom_message(error.problem.code()));
+        if let Some(custom) = custom {
             return custom.get(self.lang.code()).to_owned();
         }
         let label = ("label", label);
         match &error.problem {
             Problem::Required => {
                 let key = match field.map(|f| &f.kind) {
+                    _ if part == Some("account_type") => "error-required-choose",
                     Some(FieldKind::Choice { .. } | FieldKind::YesNo) => "error-required-choose",
                     Some(FieldKind::File { .. }) => "error-required-file",
                     Some(FieldKind::Group(_)) => "error-required-items",

@@ -1,6 +1,7 @@
 //! The use cases of madoguchi, shared by every front end: browse the catalog, start and resume
 //! a draft, answer a step, submit, check status, withdraw; plus what they need around them —
-//! configuration, the secret key, the bundled catalog, i18n and the mail outbox.
+//! configuration, the secret key and the sealing of 個人番号, the bundled catalog, i18n and the
+//! mail outbox.
 //!
 //! Web handlers and CLI commands call these functions and render the result; they never talk
 //! to storage themselves.
@@ -11,6 +12,7 @@ mod error;
 pub mod i18n;
 pub mod mail;
 pub mod portal;
+pub mod seal;
 pub mod secret;
 
 pub use config::Config;

@@ -5,6 +5,7 @@ use crate::catalog_source;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::mail::{Mailer, SUBMITTED_MAIL};
+use crate::seal::Sealer;
 use crate::secret::Secret;
 use data_encoding::{BASE32_NOPAD, HEXLOWER};
 use madoguchi_domain::answers::{Answer, Answers, FileRef};
@@ -36,6 +37,7 @@ pub struct Portal {
     pub files: Arc<dyn BlobStore>,
     pub catalog: Arc<Catalog>,
     pub secret: Secret,
+    pub sealer: Sealer,
     pub mailer: Arc<Mailer>,
     /// Definition versions by (procedure id, version). Versions never change, so an entry is
     /// never stale; the current catalog is loaded at start, older versions on first use.
@@ -123,6 +125,7 @@ impl Portal {
             store,
             files: Arc::new(files),
             catalog: Arc::new(catalog),
+            sealer: Sealer::new(&secret),
             secret,
             mailer: Arc::new(mailer),
             definitions: Arc::default(),
@@ -373,7 +376,12 @@ impl Portal {
     ) -> Result<(), AppError> {
         let saved = self
             .store
-            .save_draft_answers(self.municipality(), draft.row.id, &answers.to_json(), now)
+            .save_draft_answers(
+                self.municipality(),
+                draft.row.id,
+                &self.storable(answers),
+                now,
+            )
             .await?;
         if saved {
             Ok(())
@@ -494,10 +502,13 @@ impl Portal {
         }
         let mut parsed = validate::parse_json(procedure, answers).map_err(AppError::Invalid)?;
         self.resolve_attachments(procedure, &mut parsed).await?;
+        // Keyed, because the body may hold a 個人番号 and a plain hash of 12 digits is guessable.
         let request_hash = idempotency_key.map(|_| {
-            HEXLOWER.encode(&Sha256::digest(
-                format!("{procedure_id}\n{answers}").as_bytes(),
-            ))
+            HEXLOWER.encode(&self.secret.mac(&[
+                b"idempotency",
+                procedure_id.as_bytes(),
+                answers.to_string().as_bytes(),
+            ]))
         });
         self.submit(
             procedure,
@@ -572,7 +583,7 @@ impl Portal {
         let jobs = confirmation_mail(procedure, answers, application_id)
             .into_iter()
             .collect();
-        let answers_json = answers.to_json();
+        let answers_json = self.storable(answers);
         let submitted = self
             .store
             .submit(&NewApplication {
@@ -601,6 +612,14 @@ impl Portal {
             application,
             created,
         })
+    }
+
+    /// Answers as storage may hold them: every 個人番号 sealed. Every draft and application
+    /// write goes through here.
+    fn storable(&self, answers: &Answers) -> Value {
+        let mut sealed = answers.clone();
+        sealed.seal_my_numbers(&mut |n| self.sealer.seal(n));
+        sealed.to_json()
     }
 
     // ---- after submission ----

@@ -6,6 +6,8 @@
 //! each other's inverse.
 
 use crate::procedure::FileType;
+use madoguchi_jp::bank::{AccountType, BankAccount};
+use madoguchi_jp::checkdigit::MyNumber;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use time::{Date, Month};
@@ -20,6 +22,137 @@ pub enum Answer {
     YesNo(bool),
     Files(Vec<FileRef>),
     Group(Vec<Answers>),
+    Name(PersonName),
+    BankAccount(BankAccount),
+    MyNumber(MyNumberAnswer),
+}
+
+/// 氏名: 姓・名 with their フリガナ. A name written in Latin letters (a foreign resident's, as
+/// on the 在留カード) may have no 名 and, where the procedure allows, no フリガナ.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonName {
+    pub family: String,
+    pub given: String,
+    pub family_kana: String,
+    pub given_kana: String,
+}
+
+impl PersonName {
+    pub const PARTS: [&'static str; 4] = ["family", "given", "family_kana", "given_kana"];
+
+    pub fn part(&self, key: &str) -> &str {
+        match key {
+            "family" => &self.family,
+            "given" => &self.given,
+            "family_kana" => &self.family_kana,
+            "given_kana" => &self.given_kana,
+            _ => "",
+        }
+    }
+
+    pub fn part_mut(&mut self, key: &str) -> Option<&mut String> {
+        match key {
+            "family" => Some(&mut self.family),
+            "given" => Some(&mut self.given),
+            "family_kana" => Some(&mut self.family_kana),
+            "given_kana" => Some(&mut self.given_kana),
+            _ => None,
+        }
+    }
+
+    /// 「山田 太郎」.
+    pub fn full(&self) -> String {
+        join_nonempty(&self.family, &self.given, ' ')
+    }
+
+    /// 「ヤマダ タロウ」 with a full-width space, as 住民記録 systems write it.
+    pub fn full_kana(&self) -> String {
+        join_nonempty(&self.family_kana, &self.given_kana, '\u{3000}')
+    }
+
+    /// Whether the name is written in Latin letters (a foreign resident's).
+    pub fn is_latin(&self) -> bool {
+        is_latin_name(&self.family) && (self.given.is_empty() || is_latin_name(&self.given))
+    }
+}
+
+fn join_nonempty(a: &str, b: &str, sep: char) -> String {
+    match (a.is_empty(), b.is_empty()) {
+        (false, false) => format!("{a}{sep}{b}"),
+        (false, true) => a.to_owned(),
+        _ => b.to_owned(),
+    }
+}
+
+/// Latin letters (with the accented letters of Latin-1 and Latin Extended-A/B), spaces,
+/// hyphens, apostrophes, full stops and commas, starting with a letter. [`LATIN_NAME_PATTERN`]
+/// says the same in JSON Schema.
+pub fn is_latin_name(s: &str) -> bool {
+    let letter = |c: char| {
+        c.is_ascii_alphabetic()
+            || matches!(c, '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{24F}')
+    };
+    let mut chars = s.chars();
+    chars.next().is_some_and(letter)
+        && chars.all(|c| letter(c) || matches!(c, ' ' | '-' | '\'' | '.' | ','))
+}
+
+pub const LATIN_NAME_PATTERN: &str = r"^[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F][A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F ',.\-]*$";
+
+/// A 個人番号 answer. It is `Entered` only between reading a page or an API body and the
+/// application layer sealing it; what storage holds is always `Sealed`: the number encrypted,
+/// with its last four digits for screens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MyNumberAnswer {
+    Entered(MyNumber),
+    Sealed(SealedNumber),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedNumber {
+    pub last4: String,
+    /// Opaque to the domain: the application layer's AEAD output.
+    pub ciphertext: String,
+}
+
+impl MyNumberAnswer {
+    /// `********9018`.
+    pub fn masked(&self) -> String {
+        match self {
+            Self::Entered(n) => n.masked(),
+            Self::Sealed(s) => format!("********{}", s.last4),
+        }
+    }
+}
+
+/// The parts of a bank account answer, in the order forms and exports show them.
+pub const BANK_ACCOUNT_PARTS: [&str; 5] = [
+    "bank_code",
+    "branch_code",
+    "account_type",
+    "account_number",
+    "holder_kana",
+];
+
+/// The API's and storage's name for an account type.
+pub fn account_type_key(t: AccountType) -> &'static str {
+    match t {
+        AccountType::Ordinary => "ordinary",
+        AccountType::Current => "current",
+        AccountType::Savings => "savings",
+    }
+}
+
+pub const ACCOUNT_TYPES: [AccountType; 3] = [
+    AccountType::Ordinary,
+    AccountType::Current,
+    AccountType::Savings,
+];
+
+pub fn account_type_from_key(key: &str) -> Option<AccountType> {
+    ACCOUNT_TYPES
+        .into_iter()
+        .find(|t| account_type_key(*t) == key)
 }
 
 /// An uploaded file as an answer refers to it: the content hash names the stored bytes.
@@ -64,11 +197,34 @@ impl Answers {
         self.0.len()
     }
 
+    /// Replaces every entered 個人番号 (groups included) with what `seal` makes of it.
+    pub fn seal_my_numbers(&mut self, seal: &mut impl FnMut(&MyNumber) -> SealedNumber) {
+        for answer in self.0.values_mut() {
+            match answer {
+                Answer::MyNumber(MyNumberAnswer::Entered(n)) => {
+                    *answer = Answer::MyNumber(MyNumberAnswer::Sealed(seal(n)));
+                }
+                Answer::Group(items) => items.iter_mut().for_each(|i| i.seal_my_numbers(seal)),
+                _ => {}
+            }
+        }
+    }
+
+    /// The stored and API form. Storage must only ever receive sealed 個人番号.
     pub fn to_json(&self) -> Value {
+        self.json(false)
+    }
+
+    /// The form shown back to a resident or client: a 個人番号 as `********9018`.
+    pub fn to_masked_json(&self) -> Value {
+        self.json(true)
+    }
+
+    fn json(&self, masked: bool) -> Value {
         Value::Object(
             self.0
                 .iter()
-                .map(|(k, v)| (k.clone(), v.to_json()))
+                .map(|(k, v)| (k.clone(), v.json(masked)))
                 .collect::<Map<_, _>>(),
         )
     }
@@ -95,6 +251,10 @@ impl FromIterator<(String, Answer)> for Answers {
 
 impl Answer {
     pub fn to_json(&self) -> Value {
+        self.json(false)
+    }
+
+    fn json(&self, masked: bool) -> Value {
         match self {
             Self::Text(s) | Self::Choice(s) => json!(s),
             Self::Number(n) => json!(n),
@@ -102,7 +262,27 @@ impl Answer {
             Self::Choices(v) => json!(v),
             Self::YesNo(b) => json!(b),
             Self::Files(files) => Value::Array(files.iter().map(FileRef::to_json).collect()),
-            Self::Group(items) => Value::Array(items.iter().map(Answers::to_json).collect()),
+            Self::Group(items) => Value::Array(items.iter().map(|i| i.json(masked)).collect()),
+            Self::MyNumber(n) if masked => json!(n.masked()),
+            Self::Name(name) => Value::Object(
+                PersonName::PARTS
+                    .iter()
+                    .filter(|k| !name.part(k).is_empty())
+                    .map(|k| ((*k).to_owned(), json!(name.part(k))))
+                    .collect(),
+            ),
+            Self::BankAccount(a) => json!({
+                "bank_code": a.bank_code,
+                "branch_code": a.branch_code,
+                "account_type": account_type_key(a.account_type),
+                "account_number": a.account_number,
+                "holder_kana": a.holder_kana,
+            }),
+            // The API's form; storage only ever sees sealed numbers (see `seal_my_numbers`).
+            Self::MyNumber(MyNumberAnswer::Entered(n)) => json!(n.expose()),
+            Self::MyNumber(MyNumberAnswer::Sealed(s)) => {
+                json!({ "last4": s.last4, "sealed": s.ciphertext })
+            }
         }
     }
 }

@@ -6,12 +6,13 @@
 //! Reading is IO-free: callers pass file names and contents. Every problem is reported with its
 //! file, line and column, all at once, so that `madoguchi catalog check` is one round trip.
 
+use crate::answers::{BANK_ACCOUNT_PARTS, PersonName};
 use crate::condition::{CmpOp, Condition, Literal, Test};
 use crate::fee::{Fee, FeeRule};
 use crate::ids::{FieldId, ProcedureId, StepId, is_valid_slug};
 use crate::procedure::{
     Availability, ChoiceOption, ChoiceStyle, Department, ExportColumn, Field, FieldKind, FileType,
-    Group, IdentityLevel, Obstacle, Procedure, RequiredAttachment, Step,
+    Group, IdentityLevel, NameKana, Obstacle, Procedure, RequiredAttachment, Step,
 };
 use crate::text::Localized;
 use serde::Deserialize;
@@ -364,6 +365,7 @@ struct RawField {
     item_label: Option<Localized>,
     unique_field: Option<String>,
     address_field: Option<String>,
+    kana: Option<NameKana>,
     #[serde(default)]
     messages: BTreeMap<String, Localized>,
 }
@@ -738,6 +740,11 @@ impl Checker<'_> {
                 address_field: None,
             },
             "corporate_number" => FieldKind::CorporateNumber,
+            "name" => FieldKind::Name {
+                kana: raw.kana.unwrap_or(NameKana::Required),
+            },
+            "bank_account" => FieldKind::BankAccount,
+            "my_number" => FieldKind::MyNumber,
             "file" => {
                 if !top_level {
                     self.error(&sub("type"), "file questions cannot be inside a repeating group; ask for the files on a step of their own");
@@ -754,7 +761,7 @@ impl Checker<'_> {
             }
             "group" => self.group(raw, scope, path, top_level)?,
             other => {
-                self.error(&sub("type"), format!("unknown question type \"{other}\"; use text, long_text, kana, postal_code, corporate_number, number, date, choice, multiple_choice, yes_no, email, phone, file or group"));
+                self.error(&sub("type"), format!("unknown question type \"{other}\"; use text, long_text, kana, name, postal_code, corporate_number, my_number, bank_account, number, date, choice, multiple_choice, yes_no, email, phone, file or group"));
                 return None;
             }
         })
@@ -839,10 +846,14 @@ impl Checker<'_> {
                 "item_label",
                 "unique_field",
             ],
-            FieldKind::YesNo | FieldKind::Email | FieldKind::Phone | FieldKind::CorporateNumber => {
-                &[]
-            }
+            FieldKind::YesNo
+            | FieldKind::Email
+            | FieldKind::Phone
+            | FieldKind::CorporateNumber
+            | FieldKind::BankAccount
+            | FieldKind::MyNumber => &[],
             FieldKind::PostalCode { .. } => &["address_field"],
+            FieldKind::Name { .. } => &["kana"],
         };
         let present = [
             ("max_length", raw.max_length.is_some()),
@@ -860,6 +871,7 @@ impl Checker<'_> {
             ("item_label", raw.item_label.is_some()),
             ("unique_field", raw.unique_field.is_some()),
             ("address_field", raw.address_field.is_some()),
+            ("kana", raw.kana.is_some()),
         ];
         for (key, is_set) in present {
             if is_set && !allowed.contains(&key) {
@@ -1180,10 +1192,12 @@ impl Checker<'_> {
             let known = META.contains(&col.source.as_str())
                 || match col.source.split_once('.') {
                     None => procedure.field(&col.source).is_some(),
-                    Some((group, inner)) => matches!(
-                        procedure.field(group).map(|f| &f.kind),
-                        Some(FieldKind::Group(g)) if g.field(inner).is_some()
-                    ),
+                    Some((outer, inner)) => match procedure.field(outer).map(|f| &f.kind) {
+                        Some(FieldKind::Group(g)) => g.field(inner).is_some(),
+                        Some(FieldKind::Name { .. }) => PersonName::PARTS.contains(&inner),
+                        Some(FieldKind::BankAccount) => BANK_ACCOUNT_PARTS.contains(&inner),
+                        _ => false,
+                    },
                 };
             if !known {
                 self.error(

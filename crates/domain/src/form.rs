@@ -5,7 +5,10 @@
 //! resident typed when it cannot (so the page can show it again next to the message), and names
 //! controls so that pages work without JavaScript (`f.children.1.name`, `f.birth.year`).
 
-use crate::answers::{Answer, Answers, date_from_parts};
+use crate::answers::{
+    Answer, Answers, BANK_ACCOUNT_PARTS, MyNumberAnswer, PersonName, account_type_from_key,
+    account_type_key, date_from_parts,
+};
 use crate::procedure::{Field, FieldKind, Procedure, Step};
 use crate::text::fold_width;
 use crate::validate::{self, FieldError, FieldPath, Problem, Segment};
@@ -126,6 +129,25 @@ impl FormValues {
                 }
             }
             (Some(Answer::Group(_)), _) => {}
+            (Some(Answer::Name(n)), _) => {
+                for part in PersonName::PARTS {
+                    self.set(format!("{name}.{part}"), vec![n.part(part).to_owned()]);
+                }
+            }
+            (Some(Answer::BankAccount(a)), _) => {
+                let parts = [
+                    ("bank_code", a.bank_code.as_str()),
+                    ("branch_code", &a.branch_code),
+                    ("account_type", account_type_key(a.account_type)),
+                    ("account_number", &a.account_number),
+                    ("holder_kana", &a.holder_kana),
+                ];
+                for (part, value) in parts {
+                    self.set(format!("{name}.{part}"), vec![value.to_owned()]);
+                }
+            }
+            // A 個人番号 is never written back into a page; the page says one is on file.
+            (Some(Answer::MyNumber(_)), _) => {}
         }
     }
 }
@@ -168,7 +190,12 @@ pub fn apply_step(
     errors.extend(
         validate::check(procedure, &answers, Some(step))
             .into_iter()
-            .filter(|e| !unreadable.iter().any(|p| e.path.0.starts_with(&p.0))),
+            .filter(|e| {
+                !unreadable.iter().any(|p| {
+                    e.path.0.starts_with(&p.0)
+                        || (e.problem == Problem::Required && p.0.starts_with(&e.path.0))
+                })
+            }),
     );
     StepOutcome { answers, errors }
 }
@@ -218,6 +245,16 @@ fn read_field(
                 Err(_) => fail(Problem::InvalidCorporateNumber),
             }
         }
+        FieldKind::Name { .. } => read_name(values, &name),
+        FieldKind::BankAccount => read_bank_account(values, path, errors),
+        FieldKind::MyNumber => match non_blank(raw) {
+            // Left blank with a number on file: keep it (the page never shows it again).
+            None => stored.cloned(),
+            Some(s) => match madoguchi_jp::checkdigit::MyNumber::parse(s) {
+                Ok(n) => Some(Answer::MyNumber(MyNumberAnswer::Entered(n))),
+                Err(_) => fail(Problem::InvalidMyNumber),
+            },
+        },
         FieldKind::Number { .. } => match non_blank(raw).map(parse_number)? {
             Some(n) => Some(Answer::Number(n)),
             None => fail(Problem::InvalidNumber),
@@ -267,6 +304,103 @@ fn read_field(
             Some(Answer::Group(items))
         }
     }
+}
+
+/// 姓・名 as typed (full-width Latin letters folded, for 在留カード names typed on a Japanese
+/// keyboard), readings normalised to full-width katakana. `None` when all four are blank.
+fn read_name(values: &FormValues, name: &str) -> Option<Answer> {
+    let mut person = PersonName::default();
+    for part in PersonName::PARTS {
+        let raw = values.get(&format!("{name}.{part}"));
+        let value = if part.ends_with("_kana") {
+            madoguchi_jp::kana::normalize(raw.trim())
+        } else {
+            fold_width(raw).trim().to_owned()
+        };
+        if let Some(slot) = person.part_mut(part) {
+            *slot = value.trim_matches(validate::is_schema_space).to_owned();
+        }
+    }
+    (person != PersonName::default()).then_some(Answer::Name(person))
+}
+
+/// The five parts of an account, each read as people write it (full-width digits, a short
+/// 口座番号 padded to 7 digits, ひらがな名義). A part that cannot be read is reported where it
+/// is, and the account is not stored until all five are right.
+fn read_bank_account(
+    values: &FormValues,
+    path: &FieldPath,
+    errors: &mut Vec<FieldError>,
+) -> Option<Answer> {
+    use madoguchi_jp::text::digits_only;
+    let name = path.form_name();
+    let part = |p: &str| values.get(&format!("{name}.{p}")).trim().to_owned();
+    if BANK_ACCOUNT_PARTS.iter().all(|k| part(k).is_empty()) {
+        return None;
+    }
+    let before = errors.len();
+    let mut fail = |key: &str, problem| {
+        errors.push(FieldError::new(
+            path.child(Segment::Field(key.to_owned())),
+            problem,
+        ))
+    };
+    let exact = |key: &str, n: usize| digits_only(&part(key)).filter(|d| d.len() == n);
+    let bank_code = exact("bank_code", 4);
+    let branch_code = exact("branch_code", 3);
+    let account_number = digits_only(&part("account_number"))
+        .filter(|d| !d.is_empty() && d.len() <= 7)
+        .map(|d| format!("{d:0>7}"));
+    let account_type = account_type_from_key(&part("account_type"));
+    let holder = madoguchi_jp::kana::Katakana::parse(&part("holder_kana"));
+    let blank_or = |key: &str, problem: Problem| {
+        if part(key).is_empty() {
+            Problem::Required
+        } else {
+            problem
+        }
+    };
+    if bank_code.is_none() {
+        fail("bank_code", blank_or("bank_code", Problem::InvalidBankCode));
+    }
+    if branch_code.is_none() {
+        fail(
+            "branch_code",
+            blank_or("branch_code", Problem::InvalidBranchCode),
+        );
+    }
+    if account_type.is_none() {
+        fail(
+            "account_type",
+            blank_or("account_type", Problem::InvalidOption),
+        );
+    }
+    if account_number.is_none() {
+        fail(
+            "account_number",
+            blank_or("account_number", Problem::InvalidAccountNumber),
+        );
+    }
+    match &holder {
+        Ok(_) => {}
+        Err(madoguchi_jp::kana::KanaError::NotKana(found)) => fail(
+            "holder_kana",
+            Problem::InvalidKana {
+                found: found.clone(),
+            },
+        ),
+        Err(_) => fail("holder_kana", Problem::Required),
+    }
+    if errors.len() > before {
+        return None;
+    }
+    Some(Answer::BankAccount(madoguchi_jp::bank::BankAccount {
+        bank_code: bank_code?,
+        branch_code: branch_code?,
+        account_type: account_type?,
+        account_number: account_number?,
+        holder_kana: holder.ok()?.as_str().to_owned(),
+    }))
 }
 
 fn non_blank(s: &str) -> Option<&str> {
@@ -378,6 +512,185 @@ mod tests {
             Err(Problem::InvalidDate)
         );
         assert_eq!(read(&[]), Ok(None));
+    }
+
+    const PERSON: &str = r#"
+id = "p"
+title = "P"
+summary = "S"
+category = "c"
+eligibility = "E"
+processing_time = "T"
+department = { id = "d", name = "D" }
+
+[[steps]]
+id = "who"
+title = "Who"
+
+  [[steps.fields]]
+  id = "name"
+  type = "name"
+  label = "氏名"
+  required = true
+  kana = "except_latin"
+
+  [[steps.fields]]
+  id = "account"
+  type = "bank_account"
+  label = "口座"
+
+  [[steps.fields]]
+  id = "my_number"
+  type = "my_number"
+  label = "個人番号"
+"#;
+
+    fn post(pairs: &[(&str, &str)], stored: &Answers) -> StepOutcome {
+        let procedure = crate::catalog::parse_procedure("p.toml", PERSON).unwrap();
+        let values = FormValues::from_pairs(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
+        apply_step(&procedure, &procedure.steps[0], &values, stored)
+    }
+
+    fn error_at<'o>(outcome: &'o StepOutcome, path: &str) -> Option<&'o Problem> {
+        outcome
+            .errors
+            .iter()
+            .find(|e| e.path.to_string() == path)
+            .map(|e| &e.problem)
+    }
+
+    #[test]
+    fn names_keep_the_characters_typed_and_read_kana_in_katakana() {
+        let outcome = post(
+            &[
+                ("f.name.family", " 髙橋 "),
+                ("f.name.given", "𠮷子"),
+                ("f.name.family_kana", "たかはし"),
+                ("f.name.given_kana", "ﾖｼｺ"),
+            ],
+            &Answers::default(),
+        );
+        assert_eq!(outcome.errors, vec![]);
+        let Some(Answer::Name(name)) = outcome.answers.get("name") else {
+            panic!("no name")
+        };
+        assert_eq!(name.full(), "髙橋 𠮷子");
+        assert_eq!(name.full_kana(), "タカハシ\u{3000}ヨシコ");
+    }
+
+    #[test]
+    fn a_latin_name_needs_no_reading_where_the_ward_allows_but_a_kanji_one_does() {
+        let latin = post(&[("f.name.family", "ＳＭＩＴＨ")], &Answers::default());
+        assert_eq!(latin.errors, vec![]);
+        let Some(Answer::Name(name)) = latin.answers.get("name") else {
+            panic!("no name")
+        };
+        assert_eq!(name.family, "SMITH");
+        let kanji = post(
+            &[("f.name.family", "山田"), ("f.name.family_kana", "山田")],
+            &Answers::default(),
+        );
+        assert_eq!(error_at(&kanji, "name.given"), Some(&Problem::Required));
+        assert_eq!(
+            error_at(&kanji, "name.family_kana"),
+            Some(&Problem::InvalidKana {
+                found: "「山」「田」".into()
+            })
+        );
+        assert_eq!(error_at(&kanji, "name.given_kana"), None);
+    }
+
+    #[test]
+    fn bank_accounts_are_read_as_written_and_each_part_is_checked() {
+        let outcome = post(
+            &[
+                ("f.name.family", "Smith"),
+                ("f.account.bank_code", "０００１"),
+                ("f.account.branch_code", "12"),
+                ("f.account.account_type", "ordinary"),
+                ("f.account.account_number", "12345"),
+                ("f.account.holder_kana", "すみす"),
+            ],
+            &Answers::default(),
+        );
+        assert_eq!(
+            outcome.errors,
+            vec![FieldError::new(
+                FieldPath::field("account").child(Segment::Field("branch_code".into())),
+                Problem::InvalidBranchCode
+            )]
+        );
+        let fixed = post(
+            &[
+                ("f.name.family", "Smith"),
+                ("f.account.bank_code", "０００１"),
+                ("f.account.branch_code", "012"),
+                ("f.account.account_type", "ordinary"),
+                ("f.account.account_number", "12345"),
+                ("f.account.holder_kana", "すみす"),
+            ],
+            &Answers::default(),
+        );
+        assert_eq!(fixed.errors, vec![]);
+        let Some(Answer::BankAccount(account)) = fixed.answers.get("account") else {
+            panic!("no account")
+        };
+        assert_eq!(account.bank_code, "0001");
+        assert_eq!(account.account_number, "0012345");
+        assert_eq!(account.holder_kana, "スミス");
+    }
+
+    #[test]
+    fn a_my_number_is_checked_and_a_blank_box_keeps_the_one_on_file() {
+        let wrong = post(
+            &[
+                ("f.name.family", "Smith"),
+                ("f.my_number", "1234 5678 9012"),
+            ],
+            &Answers::default(),
+        );
+        assert_eq!(
+            error_at(&wrong, "my_number"),
+            Some(&Problem::InvalidMyNumber)
+        );
+        let right = post(
+            &[
+                ("f.name.family", "Smith"),
+                ("f.my_number", "１２３４-５６７８-９０１８"),
+            ],
+            &Answers::default(),
+        );
+        assert_eq!(right.errors, vec![]);
+        assert_eq!(
+            right.answers.get("my_number").map(|a| match a {
+                Answer::MyNumber(n) => n.masked(),
+                _ => String::new(),
+            }),
+            Some("********9018".to_owned())
+        );
+        let kept = post(
+            &[("f.name.family", "Smith"), ("f.my_number", "")],
+            &right.answers,
+        );
+        assert_eq!(
+            kept.answers.get("my_number"),
+            right.answers.get("my_number")
+        );
+        let values = FormValues::from_answers(
+            &crate::catalog::parse_procedure("p.toml", PERSON)
+                .unwrap()
+                .steps[0],
+            &right.answers,
+        );
+        assert_eq!(
+            values.get("f.my_number"),
+            "",
+            "a number is never written back into a page"
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod condition;
 pub mod fee;
 pub mod form;
+pub mod gaiji;
 pub mod ids;
 pub mod procedure;
 pub mod schema;

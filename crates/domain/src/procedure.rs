@@ -138,6 +138,15 @@ pub enum FieldKind {
     },
     /// 法人番号, stored as 13 digits with a valid check digit.
     CorporateNumber,
+    /// 氏名: 姓・名 and their フリガナ, asked as one question.
+    Name {
+        kana: NameKana,
+    },
+    /// 振込先口座: 金融機関コード, 支店コード, 口座種別, 口座番号, 口座名義 (カナ).
+    BankAccount,
+    /// 個人番号: checked by its check digit, sealed (encrypted) before it is stored, and shown
+    /// masked.
+    MyNumber,
     File {
         accept: Vec<FileType>,
         max_bytes: u64,
@@ -147,6 +156,11 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
+    /// Answers made of named parts, each with its own control and its own errors.
+    pub fn is_compound(&self) -> bool {
+        matches!(self, Self::Name { .. } | Self::BankAccount)
+    }
+
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::Text { .. } => "text",
@@ -163,6 +177,9 @@ impl FieldKind {
             Self::Phone => "phone",
             Self::PostalCode { .. } => "postal_code",
             Self::CorporateNumber => "corporate_number",
+            Self::Name { .. } => "name",
+            Self::BankAccount => "bank_account",
+            Self::MyNumber => "my_number",
             Self::File { .. } => "file",
             Self::Group(_) => "group",
         }
@@ -176,6 +193,27 @@ pub struct ChoiceOption {
     pub hint: Option<Localized>,
     /// Fee in yen for choosing this option, used by item-sum fees (粗大ごみ).
     pub fee: Option<u32>,
+}
+
+/// When a name question asks for フリガナ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameKana {
+    /// Always (the default: 住民記録 keeps every name's reading).
+    Required,
+    /// Except for names written in Latin letters, where the ward allows that.
+    ExceptLatin,
+    Optional,
+}
+
+impl NameKana {
+    pub fn required_for(self, latin: bool) -> bool {
+        match self {
+            Self::Required => true,
+            Self::ExceptLatin => !latin,
+            Self::Optional => false,
+        }
+    }
 }
 
 /// Radio buttons read best for a few options; a select box keeps a long list (facilities) short.

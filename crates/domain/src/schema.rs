@@ -3,15 +3,16 @@
 //!
 //! The contract with API clients: answers the server accepts satisfy this schema, and answers
 //! that satisfy it are accepted, except where a rule cannot be written in JSON Schema — a date
-//! that does not exist (2月30日), a 法人番号's check digit, a date's earliest and latest day, a condition comparing dates, an attachment id that was never
+//! that does not exist (2月30日), a 法人番号's or 個人番号's check digit, a date's earliest and latest day, a condition comparing dates, an attachment id that was never
 //! uploaded, a value repeated across group items. Those are rejected with a 422 naming the field.
 
-use crate::answers::format_date;
+use crate::answers::{ACCOUNT_TYPES, LATIN_NAME_PATTERN, account_type_key, format_date};
 use crate::condition::Condition;
-use crate::procedure::{Field, FieldKind, Procedure};
+use crate::procedure::{Field, FieldKind, NameKana, Procedure};
 use crate::validate::{
-    CORPORATE_NUMBER_PATTERN, EMAIL_PATTERN, KANA_PATTERN, MAX_EMAIL_CHARS, PHONE_PATTERN,
-    POSTAL_CODE_PATTERN, SHA256_PATTERN, effective_condition,
+    ACCOUNT_NUMBER_PATTERN, BANK_CODE_PATTERN, BRANCH_CODE_PATTERN, CORPORATE_NUMBER_PATTERN,
+    EMAIL_PATTERN, HOLDER_MAX, KANA_PATTERN, MAX_EMAIL_CHARS, MY_NUMBER_PATTERN, NAME_PART_MAX,
+    PHONE_PATTERN, POSTAL_CODE_PATTERN, SHA256_PATTERN, effective_condition,
 };
 use serde_json::{Map, Value, json};
 
@@ -80,6 +81,45 @@ fn presence_rule(
     })
 }
 
+/// 姓 always; 名 unless the name is in Latin letters; the readings as `kana` says. Which
+/// rules apply depends on whether the name is Latin, hence the `if`.
+fn name_schema(kana: NameKana) -> Value {
+    let text = json!({ "type": "string", "pattern": r"\S", "maxLength": NAME_PART_MAX });
+    let reading = json!({ "type": "string", "pattern": KANA_PATTERN, "maxLength": NAME_PART_MAX });
+    let readings_required =
+        json!({ "required": ["family_kana"], "dependentRequired": { "given": ["given_kana"] } });
+    let rules = |latin: bool| {
+        let mut all = Vec::new();
+        if !latin {
+            all.push(json!({ "required": ["given"] }));
+        }
+        if kana.required_for(latin) {
+            all.push(readings_required.clone());
+        }
+        match all.len() {
+            0 => json!({}),
+            1 => all.remove(0),
+            _ => json!({ "allOf": all }),
+        }
+    };
+    json!({
+        "type": "object",
+        "properties": {
+            "family": text, "given": text, "family_kana": reading, "given_kana": reading,
+        },
+        "required": ["family"],
+        "additionalProperties": false,
+        "if": {
+            "properties": {
+                "family": { "pattern": LATIN_NAME_PATTERN },
+                "given": { "pattern": LATIN_NAME_PATTERN },
+            },
+        },
+        "then": rules(true),
+        "else": rules(false),
+    })
+}
+
 fn value_schema(field: &Field) -> Value {
     let mut schema = match &field.kind {
         FieldKind::Text { max_length } | FieldKind::LongText { max_length } => {
@@ -96,6 +136,20 @@ fn value_schema(field: &Field) -> Value {
             json!({ "type": "string", "pattern": CORPORATE_NUMBER_PATTERN })
         }
         FieldKind::Phone => json!({ "type": "string", "pattern": PHONE_PATTERN }),
+        FieldKind::MyNumber => json!({ "type": "string", "pattern": MY_NUMBER_PATTERN }),
+        FieldKind::Name { kana } => name_schema(*kana),
+        FieldKind::BankAccount => json!({
+            "type": "object",
+            "properties": {
+                "bank_code": { "type": "string", "pattern": BANK_CODE_PATTERN, "description": "金融機関コード" },
+                "branch_code": { "type": "string", "pattern": BRANCH_CODE_PATTERN, "description": "支店コード" },
+                "account_type": { "enum": ACCOUNT_TYPES.map(account_type_key), "description": "口座種別（普通・当座・貯蓄）" },
+                "account_number": { "type": "string", "pattern": ACCOUNT_NUMBER_PATTERN, "description": "口座番号（7桁、前ゼロ埋め）" },
+                "holder_kana": { "type": "string", "pattern": KANA_PATTERN, "maxLength": HOLDER_MAX, "description": "口座名義（全角カタカナ）" },
+            },
+            "required": ["bank_code", "branch_code", "account_type", "account_number", "holder_kana"],
+            "additionalProperties": false,
+        }),
         FieldKind::Number { min, max, .. } => {
             let mut s = json!({ "type": "integer" });
             if let Some(min) = min {

@@ -6,9 +6,14 @@
 //! the question by its path (`children[1].birth_date`) and carries a code; the words for people
 //! are the web layer's job, because they depend on the reader's language.
 
-use crate::answers::{Answer, Answers, FileRef, parse_iso_date};
+use crate::answers::{
+    Answer, Answers, BANK_ACCOUNT_PARTS, FileRef, MyNumberAnswer, PersonName, SealedNumber,
+    account_type_from_key, parse_iso_date,
+};
 use crate::condition::Condition;
-use crate::procedure::{Field, FieldKind, FileType, Group, Procedure, Step};
+use crate::procedure::{Field, FieldKind, FileType, Group, NameKana, Procedure, Step};
+use madoguchi_jp::bank::{AccountType, BankAccount};
+use madoguchi_jp::checkdigit::MyNumber;
 use serde_json::Value;
 use std::collections::HashSet;
 use std::fmt;
@@ -51,6 +56,14 @@ pub enum Problem {
     InvalidPostalCode,
     /// Not 13 digits, or a wrong check digit (法人番号の指定等に関する省令).
     InvalidCorporateNumber,
+    /// Not 12 digits, or a wrong check digit (番号法施行令). Never carries the number.
+    InvalidMyNumber,
+    /// 金融機関コード: 4 digits.
+    InvalidBankCode,
+    /// 支店コード: 3 digits.
+    InvalidBranchCode,
+    /// 口座番号: up to 7 digits.
+    InvalidAccountNumber,
     /// Well formed, but Japan Post has no such code (found when looking up an address).
     UnknownPostalCode,
     /// Not katakana; `found` names the characters that are not (「山」「田」), if any.
@@ -98,6 +111,10 @@ impl Problem {
             Self::InvalidPostalCode => "invalid_postal_code",
             Self::InvalidCorporateNumber => "invalid_corporate_number",
             Self::UnknownPostalCode => "unknown_postal_code",
+            Self::InvalidMyNumber => "invalid_my_number",
+            Self::InvalidBankCode => "invalid_bank_code",
+            Self::InvalidBranchCode => "invalid_branch_code",
+            Self::InvalidAccountNumber => "invalid_account_number",
             Self::InvalidKana { .. } => "invalid_kana",
             Self::InvalidType { .. } => "invalid_type",
             Self::NotApplicable => "not_applicable",
@@ -140,7 +157,10 @@ impl FieldPath {
         let mut found = None;
         for segment in &self.0 {
             if let Segment::Field(id) = segment {
-                let field = fields.iter().find(|f| f.id.as_str() == id)?;
+                let Some(field) = fields.iter().find(|f| f.id.as_str() == id) else {
+                    // A part of a compound answer (`applicant.family_kana`) is its question's.
+                    return found.filter(|f: &&Field| f.kind.is_compound());
+                };
                 found = Some(*field);
                 fields = match &field.kind {
                     FieldKind::Group(g) => g.fields.iter().collect(),
@@ -149,6 +169,15 @@ impl FieldPath {
             }
         }
         found
+    }
+
+    /// The part of a compound answer the path names (`family_kana` in `applicant.family_kana`).
+    pub fn part(&self, procedure: &Procedure) -> Option<&str> {
+        let field = self.resolve(procedure)?;
+        match self.0.last() {
+            Some(Segment::Field(id)) if field.id.as_str() != id => Some(id),
+            _ => None,
+        }
     }
 
     /// The index of the group item the path passes through, if any (for 「2人目の…」).
@@ -250,6 +279,14 @@ pub const PHONE_PATTERN: &str = r"^0[0-9]{9,10}$";
 pub const POSTAL_CODE_PATTERN: &str = r"^[0-9]{7}$";
 pub const CORPORATE_NUMBER_PATTERN: &str = r"^[1-9][0-9]{12}$";
 pub const SHA256_PATTERN: &str = r"^[0-9a-f]{64}$";
+pub const MY_NUMBER_PATTERN: &str = r"^[0-9]{12}$";
+pub const BANK_CODE_PATTERN: &str = r"^[0-9]{4}$";
+pub const BRANCH_CODE_PATTERN: &str = r"^[0-9]{3}$";
+pub const ACCOUNT_NUMBER_PATTERN: &str = r"^[0-9]{7}$";
+/// The longest 姓 or 名 (or reading) a name question takes.
+pub const NAME_PART_MAX: usize = 50;
+/// 口座名義 as 全銀 transfer records hold it.
+pub const HOLDER_MAX: usize = 48;
 
 /// Katakana in the one form the server stores: full-width, single full-width spaces between
 /// words, nothing before or after. The JSON Schema pattern [`KANA_PATTERN`] says the same.
@@ -450,6 +487,12 @@ fn check_value(
                 fail(Problem::InvalidCorporateNumber);
             }
         }
+        (FieldKind::Name { kana }, Answer::Name(name)) => check_name(name, *kana, path, errors),
+        (FieldKind::BankAccount, Answer::BankAccount(account)) => {
+            check_bank_account(account, path, errors)
+        }
+        // An entered number was checked when it was read; a sealed one when it was entered.
+        (FieldKind::MyNumber, Answer::MyNumber(_)) => {}
         (FieldKind::Email, Answer::Text(s)) => {
             if !is_valid_email(s) {
                 fail(Problem::InvalidEmail);
@@ -476,6 +519,59 @@ fn check_value(
         (kind, _) => fail(Problem::InvalidType {
             expected: kind.type_name(),
         }),
+    }
+}
+
+fn check_name(name: &PersonName, kana: NameKana, path: &FieldPath, errors: &mut Vec<FieldError>) {
+    let mut fail = |part: &str, problem| {
+        errors.push(FieldError::new(
+            path.child(Segment::Field(part.to_owned())),
+            problem,
+        ))
+    };
+    let latin = name.is_latin();
+    for part in PersonName::PARTS {
+        let value = name.part(part);
+        let is_kana = part.ends_with("_kana");
+        let needed = match part {
+            "family" => true,
+            "given" => !latin,
+            "family_kana" => kana.required_for(latin),
+            _ => kana.required_for(latin) && !name.given.is_empty(),
+        };
+        if value.is_empty() {
+            if needed {
+                fail(part, Problem::Required);
+            }
+        } else if is_kana && let Some(problem) = kana_problem(value) {
+            fail(part, problem);
+        } else if value.chars().count() > NAME_PART_MAX {
+            fail(part, Problem::TooLong { max: NAME_PART_MAX });
+        }
+    }
+}
+
+fn check_bank_account(account: &BankAccount, path: &FieldPath, errors: &mut Vec<FieldError>) {
+    let mut fail = |part: &str, problem| {
+        errors.push(FieldError::new(
+            path.child(Segment::Field(part.to_owned())),
+            problem,
+        ))
+    };
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(&account.bank_code, 4) {
+        fail("bank_code", Problem::InvalidBankCode);
+    }
+    if !digits(&account.branch_code, 3) {
+        fail("branch_code", Problem::InvalidBranchCode);
+    }
+    if !digits(&account.account_number, 7) {
+        fail("account_number", Problem::InvalidAccountNumber);
+    }
+    if let Some(problem) = kana_problem(&account.holder_kana) {
+        fail("holder_kana", problem);
+    } else if account.holder_kana.chars().count() > HOLDER_MAX {
+        fail("holder_kana", Problem::TooLong { max: HOLDER_MAX });
     }
 }
 
@@ -561,7 +657,7 @@ fn check_group(
 /// then every rule of [`check`]. Files name stored attachments; whether those exist is checked
 /// by the application layer, which owns storage.
 pub fn parse_json(procedure: &Procedure, value: &Value) -> Result<Answers, Vec<FieldError>> {
-    let answers = read_stored(procedure, value)?;
+    let answers = read(procedure, value, Source::Api)?;
     let errors = check(procedure, &answers, None);
     if errors.is_empty() {
         Ok(answers)
@@ -570,10 +666,19 @@ pub fn parse_json(procedure: &Procedure, value: &Value) -> Result<Answers, Vec<F
     }
 }
 
+/// Where an answers object comes from. Only stored answers may hold a sealed 個人番号: a
+/// client cannot hand the server ciphertext.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Api,
+    Stored,
+}
+
 fn parse_object(
     fields: &[&Field],
     object: &serde_json::Map<String, Value>,
     path: &FieldPath,
+    source: Source,
     errors: &mut Vec<FieldError>,
 ) -> Answers {
     let mut answers = Answers::default();
@@ -581,10 +686,12 @@ fn parse_object(
         let field_path = path.child(Segment::Field(key.clone()));
         match fields.iter().find(|f| f.id.as_str() == key) {
             None => errors.push(FieldError::new(field_path, Problem::UnknownField)),
-            Some(field) => match parse_json_value(&field.kind, value, &field_path, errors) {
-                Ok(answer) => answers.insert(key.clone(), answer),
-                Err(problem) => errors.push(FieldError::new(field_path, problem)),
-            },
+            Some(field) => {
+                match parse_json_value(&field.kind, value, &field_path, source, errors) {
+                    Ok(answer) => answers.insert(key.clone(), answer),
+                    Err(problem) => errors.push(FieldError::new(field_path, problem)),
+                }
+            }
         }
     }
     answers
@@ -594,6 +701,7 @@ fn parse_json_value(
     kind: &FieldKind,
     value: &Value,
     path: &FieldPath,
+    source: Source,
     errors: &mut Vec<FieldError>,
 ) -> Result<Answer, Problem> {
     let wrong_type = || Problem::InvalidType {
@@ -645,7 +753,9 @@ fn parse_json_value(
             for (index, item) in items.iter().enumerate() {
                 let item_path = path.child(Segment::Item(index));
                 match item.as_object() {
-                    Some(object) => parsed.push(parse_object(&fields, object, &item_path, errors)),
+                    Some(object) => {
+                        parsed.push(parse_object(&fields, object, &item_path, source, errors))
+                    }
                     None => errors.push(FieldError::new(
                         item_path,
                         Problem::InvalidType { expected: "object" },
@@ -654,7 +764,99 @@ fn parse_json_value(
             }
             Ok(Answer::Group(parsed))
         }
+        FieldKind::Name { .. } => {
+            let parts =
+                json_parts(value, &PersonName::PARTS, path, errors).ok_or_else(wrong_type)?;
+            let mut name = PersonName::default();
+            for (key, text) in parts {
+                if let Some(slot) = name.part_mut(key) {
+                    *slot = text;
+                }
+            }
+            Ok(Answer::Name(name))
+        }
+        FieldKind::BankAccount => {
+            let parts =
+                json_parts(value, &BANK_ACCOUNT_PARTS, path, errors).ok_or_else(wrong_type)?;
+            let get = |key: &str| {
+                parts
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, v)| v.clone())
+            };
+            let part_path = |key: &str| path.child(Segment::Field(key.to_owned()));
+            for key in BANK_ACCOUNT_PARTS.iter().filter(|k| get(k).is_none()) {
+                if !errors.iter().any(|e| e.path == part_path(key)) {
+                    errors.push(FieldError::new(part_path(key), Problem::Required));
+                }
+            }
+            let account_type = match get("account_type") {
+                None => AccountType::Ordinary,
+                Some(key) => account_type_from_key(&key).unwrap_or_else(|| {
+                    errors.push(FieldError::new(
+                        part_path("account_type"),
+                        Problem::InvalidOption,
+                    ));
+                    AccountType::Ordinary
+                }),
+            };
+            Ok(Answer::BankAccount(BankAccount {
+                bank_code: get("bank_code").unwrap_or_default(),
+                branch_code: get("branch_code").unwrap_or_default(),
+                account_type,
+                account_number: get("account_number").unwrap_or_default(),
+                holder_kana: get("holder_kana").unwrap_or_default(),
+            }))
+        }
+        FieldKind::MyNumber => match (value, source) {
+            (Value::String(s), _) => MyNumber::parse(s)
+                .ok()
+                .filter(|n| n.expose() == s)
+                .map(|n| Answer::MyNumber(MyNumberAnswer::Entered(n)))
+                .ok_or(Problem::InvalidMyNumber),
+            (Value::Object(o), Source::Stored) => {
+                let text = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_owned);
+                match (text("last4"), text("sealed")) {
+                    (Some(last4), Some(ciphertext)) => {
+                        Ok(Answer::MyNumber(MyNumberAnswer::Sealed(SealedNumber {
+                            last4,
+                            ciphertext,
+                        })))
+                    }
+                    _ => Err(wrong_type()),
+                }
+            }
+            _ => Err(wrong_type()),
+        },
     }
+}
+
+/// The string parts of a compound answer (a name, an account): unknown keys, non-strings and
+/// blank strings are reported at the part; `None` if the value is not an object at all.
+fn json_parts<'k>(
+    value: &Value,
+    keys: &[&'k str],
+    path: &FieldPath,
+    errors: &mut Vec<FieldError>,
+) -> Option<Vec<(&'k str, String)>> {
+    let object = value.as_object()?;
+    let mut parts = Vec::new();
+    for (key, part) in object {
+        let part_path = path.child(Segment::Field(key.clone()));
+        let Some(known) = keys.iter().find(|k| **k == key) else {
+            errors.push(FieldError::new(part_path, Problem::UnknownField));
+            continue;
+        };
+        match part.as_str() {
+            None => errors.push(FieldError::new(
+                part_path,
+                Problem::InvalidType { expected: "string" },
+            )),
+            Some(s) if is_blank(s) => errors.push(FieldError::new(part_path, Problem::Required)),
+            Some(s) => parts.push((*known, s.to_owned())),
+        }
+    }
+    Some(parts)
 }
 
 /// JSON Schema's `integer` includes `3.0`; so does the server.
@@ -695,6 +897,10 @@ fn json_file_ref(value: &Value) -> Option<FileRef> {
 /// Answers stored by this system (drafts, applications) were checked when stored, so this is
 /// all they need; a problem then means the stored row is corrupt.
 pub fn read_stored(procedure: &Procedure, value: &Value) -> Result<Answers, Vec<FieldError>> {
+    read(procedure, value, Source::Stored)
+}
+
+fn read(procedure: &Procedure, value: &Value, source: Source) -> Result<Answers, Vec<FieldError>> {
     let Some(object) = value.as_object() else {
         return Err(vec![FieldError::new(
             FieldPath::default(),
@@ -703,7 +909,7 @@ pub fn read_stored(procedure: &Procedure, value: &Value) -> Result<Answers, Vec<
     };
     let top: Vec<&Field> = procedure.fields().map(|(_, f)| f).collect();
     let mut errors = Vec::new();
-    let answers = parse_object(&top, object, &FieldPath::default(), &mut errors);
+    let answers = parse_object(&top, object, &FieldPath::default(), source, &mut errors);
     if errors.is_empty() {
         Ok(answers)
     } else {

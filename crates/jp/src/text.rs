@@ -24,7 +24,7 @@ pub fn is_hyphen_like(c: char) -> bool {
 
 /// Digits only, after folding width and dropping hyphens and spaces; `None` if anything else
 /// remains.
-pub(crate) fn digits_only(input: &str) -> Option<String> {
+pub fn digits_only(input: &str) -> Option<String> {
     let kept: String = fold_width(input)
         .chars()
         .filter(|c| !is_hyphen_like(*c) && !c.is_whitespace())

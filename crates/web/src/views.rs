@@ -2,7 +2,9 @@
 //! these structs; every string in them is already translated and every value formatted.
 
 use madoguchi_app::i18n::{Tr, japanese_date};
-use madoguchi_domain::answers::{Answer, Answers};
+use madoguchi_domain::answers::{
+    ACCOUNT_TYPES, Answer, Answers, BANK_ACCOUNT_PARTS, PersonName, account_type_key,
+};
 use madoguchi_domain::fee::FeeRule;
 use madoguchi_domain::form::{ERAS, FormValues};
 use madoguchi_domain::procedure::{ChoiceStyle, Field, FieldKind, Procedure};
@@ -98,6 +100,24 @@ pub struct FieldView {
     pub address_target: String,
     pub autocomplete: &'static str,
     pub described_by: String,
+    /// The controls of a compound answer (姓・名・セイ・メイ; an account's five parts).
+    pub parts: Vec<PartView>,
+}
+
+/// One control of a compound answer, with its own label and its own error.
+#[derive(Debug, Clone, Default)]
+pub struct PartView {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    pub value: String,
+    pub error: Option<String>,
+    pub autocomplete: &'static str,
+    pub numeric: bool,
+    /// CSS width class: `input-4`, `input-name` …
+    pub width: &'static str,
+    /// A select box's options (口座種別); empty for a text input.
+    pub options: Vec<OptionView>,
 }
 
 #[derive(Debug, Clone)]
@@ -184,6 +204,78 @@ impl FieldBuilder<'_> {
                 }
             }
             FieldKind::Phone => view.kind = "phone",
+            FieldKind::Name { .. } => {
+                view.kind = "compound";
+                let own = autocomplete_for(path) == "name";
+                view.parts = PersonName::PARTS
+                    .iter()
+                    .map(|part| {
+                        let autocomplete = match *part {
+                            "family" if own => "family-name",
+                            "given" if own => "given-name",
+                            _ => "",
+                        };
+                        self.part(path, part, autocomplete, false, "input-name")
+                    })
+                    .collect();
+                view.hint = Some(view.hint.map_or_else(
+                    || self.tr.t("name-hint"),
+                    |h| format!("{h} {}", self.tr.t("name-hint")),
+                ));
+                view.described_by = self.described_by(&view);
+            }
+            FieldKind::BankAccount => {
+                view.kind = "compound";
+                view.parts = BANK_ACCOUNT_PARTS
+                    .iter()
+                    .map(|part| match *part {
+                        "bank_code" => self.part(path, part, "", true, "input-4"),
+                        "branch_code" => self.part(path, part, "", true, "input-3"),
+                        "account_number" => self.part(path, part, "", true, "input-7"),
+                        "account_type" => {
+                            let mut view = self.part(path, part, "", false, "");
+                            view.options = ACCOUNT_TYPES
+                                .iter()
+                                .map(|t| {
+                                    let key = account_type_key(*t);
+                                    OptionView {
+                                        id: format!("{}-{key}", view.id),
+                                        value: key.to_owned(),
+                                        label: self.tr.t(&format!("account-type-{key}")),
+                                        hint: None,
+                                        checked: view.value == key,
+                                    }
+                                })
+                                .collect();
+                            view
+                        }
+                        _ => self.part(path, part, "", false, "input-name"),
+                    })
+                    .collect();
+                view.hint = Some(view.hint.map_or_else(
+                    || self.tr.t("bank-hint"),
+                    |h| format!("{h} {}", self.tr.t("bank-hint")),
+                ));
+                view.described_by = self.described_by(&view);
+            }
+            FieldKind::MyNumber => {
+                view.kind = "my_number";
+                // Never written back into the page, even after an error elsewhere.
+                view.value = String::new();
+                let on_file = match self.stored.get(field.id.as_str()) {
+                    Some(Answer::MyNumber(n)) => Some(
+                        self.tr
+                            .t_with("my-number-on-file", &[("masked", n.masked())]),
+                    ),
+                    _ => None,
+                };
+                let base_hint = on_file.unwrap_or_else(|| self.tr.t("my-number-hint"));
+                view.hint = Some(
+                    view.hint
+                        .map_or(base_hint.clone(), |h| format!("{h} {base_hint}")),
+                );
+                view.described_by = self.described_by(&view);
+            }
             FieldKind::Number { unit, .. } => {
                 view.kind = "number";
                 view.unit = unit.as_ref().map(|u| u.get(lang).to_owned());
@@ -341,6 +433,42 @@ impl FieldBuilder<'_> {
         view
     }
 
+    fn part(
+        &self,
+        path: &FieldPath,
+        part: &str,
+        autocomplete: &'static str,
+        numeric: bool,
+        width: &'static str,
+    ) -> PartView {
+        let part_path = path.child(Segment::Field(part.to_owned()));
+        PartView {
+            id: part_path.html_id(),
+            name: part_path.form_name(),
+            label: self.tr.t(&format!("part-{part}")),
+            value: self.values.get(&part_path.form_name()).to_owned(),
+            error: self
+                .errors
+                .iter()
+                .find(|e| e.path == part_path)
+                .map(|e| self.message(e)),
+            autocomplete,
+            numeric,
+            width,
+            options: Vec::new(),
+        }
+    }
+
+    fn described_by(&self, view: &FieldView) -> String {
+        view.hint
+            .as_ref()
+            .map(|_| format!("{}-hint", view.id))
+            .into_iter()
+            .chain(view.error.as_ref().map(|_| format!("{}-error", view.id)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// A problem in words, prefixed with the item (「2人目のお子さん：」) inside groups.
     pub fn message(&self, error: &FieldError) -> String {
         problem_message(self.tr, self.procedure, error)
@@ -374,6 +502,12 @@ pub fn anchor(procedure: &Procedure, error: &FieldError) -> String {
             | FieldKind::YesNo,
         ) => format!("#{id}-0"),
         Some(FieldKind::Choice { multiple: true, .. }) => format!("#{id}-0"),
+        Some(FieldKind::Name { .. }) if error.path.part(procedure).is_none() => {
+            format!("#{id}-family")
+        }
+        Some(FieldKind::BankAccount) if error.path.part(procedure).is_none() => {
+            format!("#{id}-bank_code")
+        }
         _ => format!("#{id}"),
     }
 }
@@ -543,6 +677,25 @@ pub fn answer_text(tr: Tr, field: &Field, answer: &Answer) -> String {
             .collect::<Vec<_>>()
             .join("、"),
         Answer::Group(items) => tr.t_with("review-items", &[("count", items.len().to_string())]),
+        Answer::Name(name) if name.full_kana().is_empty() => name.full(),
+        Answer::Name(name) => format!("{}（{}）", name.full(), name.full_kana()),
+        Answer::BankAccount(a) => tr.t_with(
+            "bank-account-text",
+            &[
+                ("bank", a.bank_code.clone()),
+                ("branch", a.branch_code.clone()),
+                (
+                    "type",
+                    tr.t(&format!(
+                        "account-type-{}",
+                        account_type_key(a.account_type)
+                    )),
+                ),
+                ("number", a.account_number.clone()),
+                ("holder", a.holder_kana.clone()),
+            ],
+        ),
+        Answer::MyNumber(n) => n.masked(),
     }
 }
 

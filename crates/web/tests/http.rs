@@ -83,14 +83,24 @@ async fn a_resident_applies_for_a_residence_record_from_start_to_withdrawal() {
 
     // Submitting the first page empty: messages next to the fields, and nothing typed is lost.
     let reply = app
-        .answer(&first, &[("f.name", "山田 太郎"), ("f.phone", "abc")])
+        .answer(
+            &first,
+            &[
+                ("f.name.family", "山田"),
+                ("f.name.given", "太郎"),
+                ("f.phone", "abc"),
+            ],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     reply.assert_contains("入力内容を確認してください");
-    reply.assert_contains("フリガナを入力してください");
-    let kanji = app.answer(&first, &[("f.name_kana", "山田タロウ")]).await;
+    reply.assert_contains("氏名（セイ）を入力してください");
+    reply.assert_contains("href=\"#f-name-family_kana\"");
+    let kanji = app
+        .answer(&first, &[("f.name.family_kana", "山田タロウ")])
+        .await;
     kanji.assert_contains(
-        "フリガナはカタカナかひらがなで入力してください（使えない文字：「山」「田」）",
+        "氏名（セイ）はカタカナかひらがなで入力してください（使えない文字：「山」「田」）",
     );
     kanji.assert_contains("value=\"山田タロウ\"");
     reply.assert_contains("0から始まる10桁または11桁の電話番号");
@@ -98,7 +108,7 @@ async fn a_resident_applies_for_a_residence_record_from_start_to_withdrawal() {
     short.assert_contains(
         "日中に連絡がとれる電話番号：携帯電話の番号は11桁です（10桁入力されています）",
     );
-    reply.assert_contains("value=\"山田 太郎\"");
+    reply.assert_contains("value=\"山田\"");
     reply.assert_contains("value=\"abc\"");
     assert!(
         reply.body.contains("<title>エラー："),
@@ -109,8 +119,10 @@ async fn a_resident_applies_for_a_residence_record_from_start_to_withdrawal() {
         .answer(
             &first,
             &[
-                ("f.name", "山田 太郎"),
-                ("f.name_kana", "やまだ たろう"),
+                ("f.name.family", "山田"),
+                ("f.name.given", "太郎"),
+                ("f.name.family_kana", "やまだ"),
+                ("f.name.given_kana", "たろう"),
                 ("f.address", "東京都大田区蒲田五丁目13番14号"),
                 ("f.phone", "０３－５７４４－１１１１"),
                 ("f.email", "taro@example.jp"),
@@ -463,8 +475,7 @@ async fn english_is_one_click_away() {
 
 fn juminhyo_answers() -> serde_json::Value {
     json!({
-        "name": "山田 太郎",
-        "name_kana": "ヤマダ\u{3000}タロウ",
+        "name": { "family": "山田", "given": "太郎", "family_kana": "ヤマダ", "given_kana": "タロウ" },
         "address": "東京都大田区蒲田五丁目13番14号",
         "phone": "0357441111",
         "relationship": "self",
@@ -897,7 +908,7 @@ async fn the_find_address_button_fills_the_address_without_javascript() {
         .answer(
             &first,
             &[
-                ("f.name", "山田 太郎"),
+                ("f.name.family", "山田"),
                 ("f.postal_code", "１４４－００５２"),
                 ("action", "lookup:postal_code"),
             ],
@@ -906,7 +917,7 @@ async fn the_find_address_button_fills_the_address_without_javascript() {
     assert_eq!(reply.status, StatusCode::OK);
     reply.assert_contains("value=\"東京都大田区蒲田\"");
     reply.assert_contains("住所を入力しました");
-    reply.assert_contains("value=\"山田 太郎\"");
+    reply.assert_contains("value=\"山田\"");
     let unknown = app
         .answer(
             &first,
@@ -922,8 +933,10 @@ async fn the_find_address_button_fills_the_address_without_javascript() {
         .answer(
             &first,
             &[
-                ("f.name", "山田 太郎"),
-                ("f.name_kana", "ヤマダ タロウ"),
+                ("f.name.family", "山田"),
+                ("f.name.given", "太郎"),
+                ("f.name.family_kana", "ヤマダ"),
+                ("f.name.given_kana", "タロウ"),
                 ("f.postal_code", "144-0052"),
                 ("f.address", "東京都大田区蒲田五丁目13番14号"),
                 ("f.phone", "0357441111"),
@@ -962,4 +975,137 @@ async fn corporate_numbers_are_checked_by_their_check_digit() {
     app.get(&first)
         .await
         .assert_contains("value=\"7000012050002\"");
+}
+
+// ---- 個人番号, names and bank accounts ----
+
+const MY_NUMBER: &str = "123456789018";
+
+fn jido_teate_answers() -> serde_json::Value {
+    json!({
+        "civil_servant": false,
+        "name": { "family": "Smith", "given": "John", "family_kana": "スミス", "given_kana": "ジョン" },
+        "birth_date": "1985-06-01",
+        "postal_code": "1448621",
+        "address": "東京都大田区蒲田五丁目13番14号",
+        "phone": "09012345678",
+        "my_number": MY_NUMBER,
+        "has_spouse": false,
+        "children": [{ "name": "スミス エマ", "birth_date": "2020-01-15", "relationship": "child", "lives_together": true }],
+        "bank_name": "みずほ銀行",
+        "branch_name": "蒲田支店",
+        "account": { "bank_code": "0001", "branch_code": "123", "account_type": "ordinary", "account_number": "0012345", "holder_kana": "スミス\u{3000}ジョン" }
+    })
+}
+
+/// A 個人番号 is checked by its check digit, never written back into a page, stored only
+/// sealed, and shown masked on every screen and in the API.
+#[tokio::test]
+async fn a_my_number_is_stored_sealed_and_shown_masked() {
+    let app = TestApp::new().await;
+    let (token, first) = app.start("jido-teate-nintei").await;
+    let base = format!("/drafts/{token}");
+    app.answer(&first, &[("f.civil_servant", "no")]).await;
+    let step = format!("{base}/steps/my_number");
+
+    let wrong = app
+        .answer(&step, &[("f.my_number", "1234 5678 9012")])
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    wrong.assert_contains("個人番号（マイナンバー）が正しくありません");
+    assert!(
+        !wrong.body.contains("1234 5678 9012"),
+        "a mistyped number is not echoed back"
+    );
+
+    let right = app
+        .answer(&step, &[("f.my_number", "1234-5678-9018")])
+        .await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER, "{}", right.body);
+    let again = app.get(&step).await;
+    again.assert_contains("入力済みの個人番号があります（********9018）");
+    assert!(!again.body.contains(MY_NUMBER));
+    // Leaving the box blank keeps the number on file.
+    let kept = app.answer(&step, &[("f.my_number", "")]).await;
+    assert_eq!(kept.status, StatusCode::SEE_OTHER, "{}", kept.body);
+    let stored = app.stored_answers().await;
+    assert!(stored.contains("\"last4\""), "{stored}");
+    assert!(
+        !stored.contains(MY_NUMBER),
+        "the draft holds the number in the clear"
+    );
+
+    // Through the API: accepted, stored sealed, returned masked.
+    let body = app
+        .post_json(
+            "/api/v1/applications",
+            &json!({ "procedure_id": "jido-teate-nintei", "answers": jido_teate_answers() }),
+            &[],
+        )
+        .await
+        .json();
+    let receipt = body["receipt_number"].as_str().expect("created").to_owned();
+    let code = body["access_code"].as_str().unwrap().to_owned();
+    assert!(!app.stored_answers().await.contains(MY_NUMBER));
+    let view = app
+        .get_with(
+            &format!("/api/v1/applications/{receipt}"),
+            &[("access-code", &code)],
+        )
+        .await;
+    assert!(!view.body.contains(MY_NUMBER), "{}", view.body);
+    let view = view.json();
+    assert_eq!(view["answers"]["my_number"], "********9018");
+    assert_eq!(view["answers"]["name"]["family"], "Smith");
+    assert_eq!(view["answers"]["account"]["account_number"], "0012345");
+
+    // A wrong check digit is named, and the number is not repeated in the message.
+    let mut answers = jido_teate_answers();
+    answers["my_number"] = json!("123456789012");
+    let refused = app
+        .post_json(
+            "/api/v1/applications",
+            &json!({ "procedure_id": "jido-teate-nintei", "answers": answers }),
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!refused.body.contains("123456789012"));
+    assert!(
+        refused.body.contains("invalid_my_number"),
+        "{}",
+        refused.body
+    );
+}
+
+/// A bank account is asked as one question with five parts; each part's problem is shown at
+/// that part, and the check page shows the account as one answer.
+#[tokio::test]
+async fn a_bank_account_is_checked_part_by_part() {
+    let app = TestApp::new().await;
+    let (token, first) = app.start("jido-teate-nintei").await;
+    let base = format!("/drafts/{token}");
+    app.answer(&first, &[("f.civil_servant", "no")]).await;
+    let step = format!("{base}/steps/account");
+    let account = [
+        ("f.bank_name", "みずほ銀行"),
+        ("f.branch_name", "蒲田支店"),
+        ("f.account.bank_code", "１"),
+        ("f.account.branch_code", "123"),
+        ("f.account.account_type", "ordinary"),
+        ("f.account.account_number", "12345"),
+        ("f.account.holder_kana", "すみす じょん"),
+    ];
+    let reply = app.answer(&step, &account).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    reply.assert_contains("口座（金融機関コード）は4桁の数字で入力してください");
+    reply.assert_contains("href=\"#f-account-bank_code\"");
+    reply.assert_contains("value=\"すみす じょん\"");
+    let mut fixed = account;
+    fixed[2] = ("f.account.bank_code", "０００１");
+    let reply = app.answer(&step, &fixed).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let back = app.get(&step).await;
+    back.assert_contains("value=\"0012345\"");
+    back.assert_contains("value=\"スミス　ジョン\"");
 }

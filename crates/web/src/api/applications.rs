@@ -113,7 +113,7 @@ fn status_json(view: &StatusView) -> Value {
         "procedure_version": view.application.procedure_version,
         "submitted_at": rfc3339(view.application.submitted_at),
         "updated_at": rfc3339(view.application.updated_at),
-        "answers": view.answers.to_json(),
+        "answers": view.answers.to_masked_json(),
         "history": view.events.iter().map(|e| json!({ "event": e.kind, "status": e.status, "at": rfc3339(e.created_at) })).collect::<Vec<_>>(),
     })
 }

@@ -241,23 +241,44 @@ impl TestApp {
     }
 
     pub async fn application_count(&self) -> i64 {
+        self.scalar("SELECT COUNT(*) FROM applications").await
+    }
+
+    /// Every stored answers object, drafts and applications, as the database holds them.
+    pub async fn stored_answers(&self) -> String {
+        self.scalar(
+            "SELECT COALESCE(STRING_AGG(CAST(answers AS TEXT), ' | '), '') FROM \
+             (SELECT answers FROM drafts UNION ALL SELECT answers FROM applications) AS a",
+        )
+        .await
+    }
+
+    /// One value straight from the database, bypassing the application.
+    pub async fn scalar<T>(&self, sql: &str) -> T
+    where
+        T: Send + Unpin,
+        T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+    {
         let url = self.portal.config.database_url();
         if url.starts_with("postgres") {
             let pool = sqlx::PgPool::connect(&url).await.unwrap();
-            let n = sqlx::query_scalar("SELECT COUNT(*) FROM applications")
+            let value = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
                 .fetch_one(&pool)
                 .await
                 .unwrap();
             pool.close().await;
-            n
+            value
         } else {
+            // SQLite spells string aggregation differently.
+            let sql = sql.replace("STRING_AGG(", "GROUP_CONCAT(");
             let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-            let n = sqlx::query_scalar("SELECT COUNT(*) FROM applications")
+            let value = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
                 .fetch_one(&pool)
                 .await
                 .unwrap();
             pool.close().await;
-            n
+            value
         }
     }
 }
