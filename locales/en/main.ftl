@@ -148,9 +148,20 @@ status-withdrawn-notice = Your application has been withdrawn.
 status-withdraw-not-allowed = The department has already accepted this application, so it cannot be withdrawn. Please contact the department.
 
 ## Application statuses
+status-correction-title = Correction needed
+status-correction-lead = The department asks you to fix the answers below. Fix them and press "Send the correction". Your other answers stay as you sent them.
+status-resubmit-button = Send the correction
+status-resubmitted-notice = Your correction was sent. The department will review it.
+event-accepted = Accepted
+event-correction_requested = A correction was requested
+event-resubmitted = Corrected and sent again
+event-approved = Approved
+event-rejected = Rejected
+event-completed = Completed
 app-status-submitted = Received (waiting for review)
 app-status-accepted = Accepted
 app-status-correction_requested = Correction requested
+app-status-resubmitted = Corrected (awaiting review)
 app-status-approved = Approved
 app-status-rejected = Rejected
 app-status-completed = Completed
@@ -215,6 +226,30 @@ error-too-many-files = You can attach up to { $max } files for { $label }
 error-unknown-attachment = The file for { $label } was not found; upload it again
 
 ## Mail
+mail-status-subject = [{ $ward }] Your application for { $procedure }: { $status } (receipt { $receipt })
+mail-status-body =
+    This is { $ward }.
+    The status of application { $receipt } ({ $procedure }) is now "{ $status }".
+    
+    See the status page with your receipt number and access code for details.
+    { $status_url }
+    
+    Questions: { $department }
+    
+    This address does not receive replies.
+mail-status-body-message =
+    This is { $ward }.
+    The status of application { $receipt } ({ $procedure }) is now "{ $status }".
+    
+    Message from the department:
+    { $message }
+    
+    If a correction is needed, open the status page with your receipt number and access code, fix the answers named there and send them again.
+    { $status_url }
+    
+    Questions: { $department }
+    
+    This address does not receive replies.
 mail-submitted-subject = [{ $ward }] Application received: { $procedure } (receipt { $receipt })
 mail-submitted-body =
     This is { $ward }.
@@ -230,3 +265,149 @@ mail-submitted-body =
     Questions: { $department } (phone { $phone })
     
     This address does not receive replies.
+
+## Back office
+staff-site-name = madoguchi back office
+staff-nav-label = Back office menu
+staff-nav-inbox = Inbox
+staff-nav-export = Export
+staff-nav-integration = Integration
+staff-nav-users = Staff accounts
+staff-logout = Log out
+staff-login-title = Staff login
+staff-login-lead = Log in with your department's staff account.
+staff-login-id = Login ID
+staff-login-password = Password
+staff-login-button = Log in
+staff-login-failed = Wrong login ID or password
+staff-login-locked = After repeated failures this account is locked for a while. Try again later or ask an administrator
+staff-all-departments = All departments (administrator)
+staff-inbox-title = Inbox
+staff-inbox-empty = No applications match.
+staff-counts-label = Applications by status
+staff-filter-label = Filter applications
+staff-filter-procedure = Procedure
+staff-filter-status = Status
+staff-filter-from = Submitted from
+staff-filter-to = Submitted until
+staff-filter-search = Receipt number or applicant name
+staff-filter-all = All
+staff-filter-button = Filter
+staff-col-receipt = Receipt number
+staff-col-procedure = Procedure
+staff-col-applicant = Applicant
+staff-col-submitted = Submitted
+staff-col-days = Days waiting
+staff-col-status = Status
+staff-back-to-inbox = Back to the inbox
+staff-yes = Yes
+staff-no = No
+staff-error-login = The login ID cannot contain spaces
+staff-error-login-taken = This login ID is taken
+staff-error-password-short = Passwords need at least 12 characters
+staff-error-department = Choose the department of a staff account
+staff-error-unknown-department = There is no such department
+channel-web = Web
+channel-api = API
+case-title = Application { $receipt }
+case-channel = Channel
+case-assignee = Assigned to
+case-unassigned = Unassigned
+case-version = Definition version
+case-open-correction = Correction requested
+case-correction-fields = Answers to fix
+case-gaiji-title = Possible gaiji
+case-gaiji-lead = These characters may not fit business systems limited to JIS X 0208 or CP932. They are stored exactly as the applicant typed them.
+case-gaiji-question = Question
+case-gaiji-char = Character
+case-gaiji-code = Code point
+case-answers = Answers
+case-files = Attachments
+case-my-number-reveal = Show the My Number
+case-my-number-audited = This view is recorded in the audit log. The number is masked again when you leave the page.
+case-actions = Actions
+case-action-accept = Accept
+case-action-approve = Approve
+case-action-complete = Mark completed
+case-action-request_correction = Request a correction
+case-action-reject = Reject
+case-action-assign = Change assignee
+case-action-note = Add a note
+case-done-accept = Accepted.
+case-done-approve = Approved.
+case-done-complete = Marked completed.
+case-done-request_correction = Correction requested. The applicant will be told.
+case-done-reject = Rejected.
+case-done-assign = Assignee changed.
+case-done-note = Note added.
+case-correction-choose = Answers to fix
+case-correction-message = Message to the applicant (what to fix and how)
+case-reject-reason = Reason for rejection (shown to the applicant)
+case-note = Internal note
+case-note-hint = Only staff see notes. The applicant does not.
+case-history = History
+case-who = By
+case-note-col = Details
+case-internal = Internal
+case-actor-resident = Applicant
+case-access = Access record
+case-ip = From
+case-error-message = Write the message to the applicant
+case-error-reason = Write the reason for rejection
+case-error-note = Write the note
+case-error-fields = Choose the answers to fix
+case-error-assignee = Choose a staff member of this department
+case-error-not-allowed = This action is not possible in the current status. Reload the page
+case-error-my-number = You are not allowed to see My Numbers
+event-assigned = Assigned
+event-note = Note
+audit-case-read = Viewed
+audit-case-act = Action
+audit-attachment-read = Attachment downloaded
+audit-my_number-read = My Number shown
+audit-my_number-refused = My Number refused
+audit-api-read = Read by a business system
+export-title = Export
+export-lead = Export a procedure's applications in the form business systems import. Column names and order follow the procedure's definition.
+export-format = Format
+export-encoding = Character encoding
+export-utf8 = UTF-8 (with BOM, opens in Excel)
+export-cp932 = Shift_JIS (CP932)
+export-button = Export
+export-column = Column
+export-position = Position (character)
+export-unmappable-title = Some characters cannot be written in Shift_JIS
+export-unmappable-lead = These characters cannot be written in Shift_JIS (CP932), so nothing was exported. Nothing was replaced: register a gaiji, check with the applicant, or export in UTF-8.
+export-unmappable-link = See the characters
+integration-title = Integration
+delivery-title = Webhook deliveries
+delivery-empty = No deliveries yet.
+delivery-attempts = Attempts
+delivery-error = Last error
+delivery-resend = Resend
+delivery-done = Delivered
+delivery-failing = Failing (retrying)
+delivery-pending = Waiting
+token-title = API tokens
+token-lead = Tokens let business systems pull applications. A token is shown once, when it is issued; only its hash is stored.
+token-name = Name
+token-department = Department
+token-created = Issued
+token-last-used = Last used
+token-issue = Issue a token
+token-issued = Token issued. It will not be shown again: save it in the business system's settings now.
+token-revoke = Revoke
+token-revoked = Revoked
+token-error-name = Give the token a name
+users-title = Staff accounts
+users-name = Name
+users-admin = Administrator
+users-my-number = May see My Numbers
+users-role = Role
+users-role-staff = Staff (own department only)
+users-role-admin = Administrator (all departments)
+users-add = Add an account
+users-added = Account { $login } added
+users-password-hint = At least 12 characters
+api-unauthorized = An API token is required
+api-forbidden = Not permitted

@@ -149,9 +149,20 @@ status-withdrawn-notice = 申請を取り下げました。
 status-withdraw-not-allowed = この申請はすでに担当課で受理されているため、取り下げられません。担当課へご連絡ください。
 
 ## Application statuses
+status-correction-title = 補正（修正）のお願い
+status-correction-lead = 担当課から、次の項目の修正を求められています。直して「修正して再提出する」を押してください。ほかの回答は申請のときのままです。
+status-resubmit-button = 修正して再提出する
+status-resubmitted-notice = 修正した内容を再提出しました。担当課が確認します。
+event-accepted = 受理されました
+event-correction_requested = 補正（修正）をお願いしました
+event-resubmitted = 修正して再提出されました
+event-approved = 承認されました
+event-rejected = 却下されました
+event-completed = 手続が完了しました
 app-status-submitted = 受付済み（確認待ち）
 app-status-accepted = 受理
 app-status-correction_requested = 補正のお願い
+app-status-resubmitted = 補正済み（確認待ち）
 app-status-approved = 承認
 app-status-rejected = 却下
 app-status-completed = 完了
@@ -216,6 +227,30 @@ error-too-many-files = { $label }は{ $max }ファイルまで添付できます
 error-unknown-attachment = { $label }のファイルが見つかりません。もう一度アップロードしてください
 
 ## Mail
+mail-status-subject = 【{ $ward }】{ $procedure }の申請：{ $status }（受付番号 { $receipt }）
+mail-status-body =
+    { $ward }です。
+    受付番号 { $receipt }（{ $procedure }）の申請の状況が「{ $status }」になりました。
+    
+    詳しくは、受付番号とアクセスコードで申請状況のページをご覧ください。
+    { $status_url }
+    
+    お問い合わせ：{ $department }
+    
+    このメールは送信専用です。
+mail-status-body-message =
+    { $ward }です。
+    受付番号 { $receipt }（{ $procedure }）の申請の状況が「{ $status }」になりました。
+    
+    担当課からのお知らせ：
+    { $message }
+    
+    補正（修正）が必要な場合は、受付番号とアクセスコードで申請状況のページを開き、指示された項目を直して再提出してください。
+    { $status_url }
+    
+    お問い合わせ：{ $department }
+    
+    このメールは送信専用です。
 mail-submitted-subject = 【{ $ward }】{ $procedure }の申請を受け付けました（受付番号 { $receipt }）
 mail-submitted-body =
     { $ward }です。
@@ -231,3 +266,149 @@ mail-submitted-body =
     お問い合わせ：{ $department }（電話 { $phone }）
     
     このメールは送信専用です。心当たりのない場合は、お手数ですが上記までご連絡ください。
+
+## Back office
+staff-site-name = madoguchi 業務画面
+staff-nav-label = 業務メニュー
+staff-nav-inbox = 受付一覧
+staff-nav-export = データ出力
+staff-nav-integration = システム連携
+staff-nav-users = 職員アカウント
+staff-logout = ログアウト
+staff-login-title = 職員ログイン
+staff-login-lead = 担当課の職員アカウントでログインしてください。
+staff-login-id = ログインID
+staff-login-password = パスワード
+staff-login-button = ログイン
+staff-login-failed = ログインIDかパスワードが違います
+staff-login-locked = 失敗が続いたため、このアカウントはしばらくログインできません。時間をおいて試すか、管理者に連絡してください
+staff-all-departments = 全課（管理者）
+staff-inbox-title = 受付一覧
+staff-inbox-empty = 条件に合う申請はありません。
+staff-counts-label = 状態ごとの件数
+staff-filter-label = 申請の絞り込み
+staff-filter-procedure = 手続
+staff-filter-status = 状態
+staff-filter-from = 申請日（から）
+staff-filter-to = 申請日（まで）
+staff-filter-search = 受付番号または申請者名
+staff-filter-all = すべて
+staff-filter-button = 絞り込む
+staff-col-receipt = 受付番号
+staff-col-procedure = 手続
+staff-col-applicant = 申請者
+staff-col-submitted = 申請日時
+staff-col-days = 経過日数
+staff-col-status = 状態
+staff-back-to-inbox = 受付一覧に戻る
+staff-yes = はい
+staff-no = いいえ
+staff-error-login = ログインIDは空白を含まない文字で入力してください
+staff-error-login-taken = このログインIDはすでに使われています
+staff-error-password-short = パスワードは12文字以上にしてください
+staff-error-department = 職員には担当課を選んでください
+staff-error-unknown-department = その担当課はありません
+channel-web = ウェブ
+channel-api = API
+case-title = 申請 { $receipt }
+case-channel = 受付経路
+case-assignee = 担当者
+case-unassigned = 未割当
+case-version = 定義のバージョン
+case-open-correction = 補正依頼中
+case-correction-fields = 修正を求めた項目
+case-gaiji-title = 外字の候補
+case-gaiji-lead = 次の文字は、JIS X 0208 や CP932 しか扱えない業務システムに入らないおそれがあります。申請者の入力のまま保存しています。
+case-gaiji-question = 項目
+case-gaiji-char = 文字
+case-gaiji-code = コードポイント
+case-answers = 申請内容
+case-files = 添付ファイル
+case-my-number-reveal = 個人番号を表示
+case-my-number-audited = 表示した記録が監査ログに残ります。画面を閉じると再び伏せられます。
+case-actions = 処理
+case-action-accept = 受理する
+case-action-approve = 承認する
+case-action-complete = 完了にする
+case-action-request_correction = 補正を依頼する
+case-action-reject = 却下する
+case-action-assign = 担当者を変更する
+case-action-note = メモを残す
+case-done-accept = 受理しました。
+case-done-approve = 承認しました。
+case-done-complete = 完了にしました。
+case-done-request_correction = 補正を依頼しました。申請者に通知します。
+case-done-reject = 却下しました。
+case-done-assign = 担当者を変更しました。
+case-done-note = メモを残しました。
+case-correction-choose = 修正を求める項目
+case-correction-message = 申請者へのお願い（何をどう直すか）
+case-reject-reason = 却下の理由（申請者に表示されます）
+case-note = 内部メモ
+case-note-hint = 職員だけが見られます。申請者には表示されません。
+case-history = 履歴
+case-who = 担当
+case-note-col = 内容
+case-internal = 内部
+case-actor-resident = 申請者
+case-access = 閲覧・操作の記録
+case-ip = 接続元
+case-error-message = 申請者へのお願いを入力してください
+case-error-reason = 却下の理由を入力してください
+case-error-note = メモを入力してください
+case-error-fields = 修正を求める項目を選んでください
+case-error-assignee = 担当者はこの課の職員から選んでください
+case-error-not-allowed = 今の状態ではこの処理はできません。画面を読み込み直してください
+case-error-my-number = 個人番号を表示する権限がありません
+event-assigned = 担当者を割り当てました
+event-note = メモ
+audit-case-read = 閲覧
+audit-case-act = 処理
+audit-attachment-read = 添付ファイルの取得
+audit-my_number-read = 個人番号の表示
+audit-my_number-refused = 個人番号の表示（権限なし）
+audit-api-read = 連携システムの取得
+export-title = データ出力
+export-lead = 手続ごとの申請を、業務システムに取り込める形で出力します。列の名前と順序は手続の定義に従います。
+export-format = 形式
+export-encoding = 文字コード
+export-utf8 = UTF-8（BOM付き、Excelでそのまま開けます）
+export-cp932 = Shift_JIS（CP932）
+export-button = 出力する
+export-column = 列
+export-position = 位置（文字目）
+export-unmappable-title = Shift_JIS で書けない文字があります
+export-unmappable-lead = 次の文字は Shift_JIS（CP932）で表せないため、出力していません。文字を置き換えずに確認できるよう、すべて一覧にしました。外字の登録や申請者への確認を行うか、UTF-8で出力してください。
+export-unmappable-link = 書けない文字の一覧へ
+integration-title = システム連携
+delivery-title = Webhook の送信記録
+delivery-empty = 送信記録はまだありません。
+delivery-attempts = 試行回数
+delivery-error = 直近のエラー
+delivery-resend = 再送する
+delivery-done = 送信済み
+delivery-failing = 失敗（再試行中）
+delivery-pending = 送信待ち
+token-title = APIトークン
+token-lead = 業務システムが申請を取得（プル）するためのトークンです。トークンは発行したときに一度だけ表示され、保存されるのはそのハッシュだけです。
+token-name = 名前
+token-department = 担当課
+token-created = 発行日時
+token-last-used = 最終利用
+token-issue = トークンを発行する
+token-issued = トークンを発行しました。この画面を離れると二度と表示されません。業務システムの設定に保存してください。
+token-revoke = 失効させる
+token-revoked = 失効済み
+token-error-name = トークンの名前を入力してください
+users-title = 職員アカウント
+users-name = 氏名
+users-admin = 管理者
+users-my-number = 個人番号を表示できる
+users-role = 役割
+users-role-staff = 職員（担当課の申請だけ）
+users-role-admin = 管理者（全課）
+users-add = アカウントを追加する
+users-added = アカウント { $login } を追加しました
+users-password-hint = 12文字以上
+api-unauthorized = APIトークンが必要です
+api-forbidden = この操作はできません

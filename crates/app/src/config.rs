@@ -24,6 +24,43 @@ pub struct Config {
     pub municipality: Municipality,
     pub mail: MailConfig,
     pub limits: Limits,
+    pub staff: StaffConfig,
+    /// Business systems told of every status change of their department's applications.
+    pub webhooks: Vec<WebhookConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StaffConfig {
+    /// Hours a back-office session lasts.
+    pub session_hours: i64,
+    /// Wrong passwords in a row before an account is locked, and for how many minutes.
+    pub max_failed_logins: i32,
+    pub lockout_minutes: i64,
+    /// Login attempts per client address per minute.
+    pub logins_per_minute: u32,
+}
+
+impl Default for StaffConfig {
+    fn default() -> Self {
+        Self {
+            session_hours: 10,
+            max_failed_logins: 5,
+            lockout_minutes: 15,
+            logins_per_minute: 10,
+        }
+    }
+}
+
+/// One webhook endpoint: a signed (HMAC-SHA256) POST for every status change.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookConfig {
+    /// The department whose applications it hears about.
+    pub department: String,
+    pub url: String,
+    /// A file holding the signing secret (secrets are never written in the config file).
+    pub secret_file: PathBuf,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -92,6 +129,8 @@ impl Default for Config {
             municipality: Municipality::default(),
             mail: MailConfig::default(),
             limits: Limits::default(),
+            staff: StaffConfig::default(),
+            webhooks: Vec::new(),
         }
     }
 }
@@ -157,7 +196,20 @@ impl Config {
                 self.municipality.code
             ));
         }
-        if self.limits.submissions_per_minute == 0 || self.limits.status_lookups_per_minute == 0 {
+        if let Some(hook) = self
+            .webhooks
+            .iter()
+            .find(|w| !(w.url.starts_with("https://") || w.url.starts_with("http://")))
+        {
+            return Err(format!(
+                "webhook url \"{}\" is not an http(s) URL",
+                hook.url
+            ));
+        }
+        if self.limits.submissions_per_minute == 0
+            || self.limits.status_lookups_per_minute == 0
+            || self.staff.logins_per_minute == 0
+        {
             return Err("limits must be at least 1 per minute".into());
         }
         Ok(())

@@ -22,6 +22,19 @@ pub enum AppError {
     Storage(#[from] StorageError),
     #[error("configuration: {0}")]
     Config(String),
+    /// Not logged in, or the session has ended.
+    #[error("login required")]
+    LoginRequired,
+    #[error("wrong login or password")]
+    LoginFailed,
+    #[error("the account is locked for a while after repeated failures")]
+    AccountLocked,
+    /// Logged in, but this is not for this account (an administrator's page, a whole 個人番号).
+    #[error("not permitted")]
+    Forbidden,
+    /// A request that cannot be carried out as asked; the key names the message for people.
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
 }
 
 impl AppError {

@@ -6,14 +6,17 @@
 //! Web handlers and CLI commands call these functions and render the result; they never talk
 //! to storage themselves.
 
+pub mod backoffice;
 pub mod catalog_source;
 pub mod config;
+pub mod demo;
 mod error;
 pub mod i18n;
 pub mod mail;
 pub mod portal;
 pub mod seal;
 pub mod secret;
+pub mod webhook;
 
 pub use config::Config;
 pub use error::AppError;

@@ -19,6 +19,8 @@ use time::OffsetDateTime;
 
 /// The outbox job kind that mails a submission's confirmation.
 pub const SUBMITTED_MAIL: &str = "mail.submitted";
+/// A status change the resident should hear of (accepted, correction requested, …).
+pub const STATUS_MAIL: &str = "mail.status";
 
 #[derive(Debug)]
 #[expect(
@@ -174,8 +176,80 @@ async fn run_job(portal: &Portal, job: &Job) -> Result<(), String> {
                 .send(to, &subject, &body, &portal.config.mail.from)
                 .await
         }
+        STATUS_MAIL => {
+            let to = job.payload["to"]
+                .as_str()
+                .ok_or("payload without recipient")?;
+            let view = job_application(portal, job).await?;
+            let (subject, body) = status_mail(portal, &view, &job.payload);
+            portal
+                .mailer
+                .send(to, &subject, &body, &portal.config.mail.from)
+                .await
+        }
+        crate::webhook::KIND => {
+            let url = job.payload["url"].as_str().ok_or("payload without url")?;
+            let hook = portal
+                .config
+                .webhooks
+                .iter()
+                .find(|h| h.url == url)
+                .ok_or("the endpoint is no longer configured")?;
+            let secret = crate::webhook::load_secret(hook)?;
+            crate::webhook::deliver(url, &secret, &job.payload["event"]).await
+        }
         other => Err(format!("unknown job kind {other}")),
     }
+}
+
+async fn job_application(portal: &Portal, job: &Job) -> Result<crate::portal::StatusView, String> {
+    let id = job.payload["application_id"]
+        .as_str()
+        .and_then(|s| uuid::Uuid::parse_str(s).ok())
+        .ok_or("payload without application_id")?;
+    let application = portal
+        .store
+        .application(&job.municipality_code, id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("application not found")?;
+    portal
+        .status_view(application)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// A status change in words: the new status and, for a correction request or a rejection,
+/// the department's message. No answers are repeated in mail.
+fn status_mail(
+    portal: &Portal,
+    view: &crate::portal::StatusView,
+    payload: &serde_json::Value,
+) -> (String, String) {
+    let tr = Tr::default();
+    let status = payload["status"].as_str().unwrap_or_default();
+    let message = payload["message"].as_str().unwrap_or_default();
+    let args = [
+        ("ward", portal.config.municipality.name.clone()),
+        ("procedure", view.procedure.title.ja.clone()),
+        ("receipt", view.application.receipt_number.clone()),
+        ("status", tr.t(&format!("app-status-{status}"))),
+        ("message", message.to_owned()),
+        (
+            "status_url",
+            format!("{}/status", portal.config.public_url.trim_end_matches('/')),
+        ),
+        ("department", view.procedure.department.name.ja.clone()),
+    ];
+    let body_key = if message.is_empty() {
+        "mail-status-body"
+    } else {
+        "mail-status-body-message"
+    };
+    (
+        tr.t_with("mail-status-subject", &args),
+        tr.t_with(body_key, &args),
+    )
 }
 
 /// The confirmation mail: what was received, its receipt number, where to check status. The

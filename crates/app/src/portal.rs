@@ -10,17 +10,17 @@ use crate::secret::Secret;
 use data_encoding::{BASE32_NOPAD, HEXLOWER};
 use madoguchi_domain::answers::{Answer, Answers, FileRef};
 use madoguchi_domain::application::{format_access_code, normalize_access_code};
+use madoguchi_domain::case::{Correction, can_resubmit, is_internal_event};
 use madoguchi_domain::catalog::Catalog;
 use madoguchi_domain::form::{self, FormValues};
 use madoguchi_domain::procedure::{FieldKind, FileType, Procedure, Step};
 use madoguchi_domain::validate::{self, FieldError, FieldPath, Problem};
 use madoguchi_domain::{ApplicationStatus, ReceiptNumber};
 use madoguchi_jp::postal::{PostalArea, PostalError, PostalIndex};
-use madoguchi_storage::StatusChange;
 use madoguchi_storage::files::{BlobStore, LocalFiles};
 use madoguchi_storage::{
-    ApplicationRow, DraftRow, EventRow, NewApplication, NewDraft, NewJob, Store, Submitted,
-    Transition,
+    ApplicationRow, CaseChange, CorrectionChange, DraftRow, EventRow, NewApplication, NewDraft,
+    NewJob, Store, Submitted, Transition,
 };
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -92,7 +92,22 @@ pub struct StatusView {
     pub application: ApplicationRow,
     pub procedure: Arc<Procedure>,
     pub answers: Answers,
+    /// The history the resident may see (internal notes and assignments left out).
     pub events: Vec<EventRow>,
+    /// What the department asked to fix, while a correction is open.
+    pub correction: Option<Correction>,
+}
+
+/// The outcome of a resident's corrected answers.
+#[derive(Debug, Clone)]
+pub enum Resubmission {
+    Done(Box<StatusView>),
+    /// Something is still wrong: the page shows these next to the fields, with what was typed.
+    Invalid {
+        view: Box<StatusView>,
+        errors: Vec<FieldError>,
+        values: FormValues,
+    },
 }
 
 impl Portal {
@@ -150,7 +165,7 @@ impl Portal {
     }
 
     /// The definition exactly as it was at `version`.
-    async fn definition(
+    pub(crate) async fn definition(
         &self,
         procedure_id: &str,
         version: &str,
@@ -584,6 +599,7 @@ impl Portal {
             .into_iter()
             .collect();
         let answers_json = self.storable(answers);
+        let applicant_name = crate::backoffice::applicant_name(procedure, answers);
         let submitted = self
             .store
             .submit(&NewApplication {
@@ -597,6 +613,7 @@ impl Portal {
                 draft_id,
                 idempotency_key,
                 request_hash,
+                applicant_name: &applicant_name,
                 jobs,
                 now: OffsetDateTime::now_utc(),
             })
@@ -667,29 +684,97 @@ impl Portal {
         let events = self
             .store
             .events(self.municipality(), application.id)
-            .await?;
+            .await?
+            .into_iter()
+            .filter(|e| !is_internal_event(&e.kind))
+            .collect();
+        let correction = application
+            .correction
+            .as_ref()
+            .and_then(|c| serde_json::from_value(c.clone()).ok());
         Ok(StatusView {
             application,
             procedure,
             answers,
             events,
+            correction,
         })
+    }
+
+    /// The resident's corrected answers: only the questions the department named are read,
+    /// the rest stays as submitted, and the whole application is checked again before it goes
+    /// back to the department.
+    pub async fn resubmit(
+        &self,
+        receipt: &str,
+        access_code: &str,
+        values: FormValues,
+    ) -> Result<Resubmission, AppError> {
+        let view = self.status(receipt, access_code).await?;
+        if !can_resubmit(view.application.status) {
+            return Err(AppError::NotAllowed(view.application.status));
+        }
+        let Some(correction) = view.correction.clone() else {
+            return Err(AppError::NotAllowed(view.application.status));
+        };
+        let fields = view
+            .procedure
+            .fields()
+            .map(|(_, f)| f)
+            .filter(|f| correction.asks_for(f.id.as_str()));
+        let outcome = form::apply_correction(&view.procedure, fields, &values, &view.answers);
+        if !outcome.errors.is_empty() {
+            return Ok(Resubmission::Invalid {
+                view: Box::new(view),
+                errors: outcome.errors,
+                values,
+            });
+        }
+        let answers_json = self.storable(&outcome.answers);
+        let to = ApplicationStatus::Resubmitted;
+        let jobs = self.status_jobs(&view.application, &view.procedure, to, None);
+        let change = CaseChange {
+            answers: Some(&answers_json),
+            correction: CorrectionChange::Clear,
+            jobs,
+            ..CaseChange::status(can_resubmit, to, "resubmitted", "resident")
+        };
+        match self
+            .store
+            .change(
+                self.municipality(),
+                view.application.id,
+                &change,
+                OffsetDateTime::now_utc(),
+            )
+            .await?
+        {
+            Transition::Done(application) => {
+                tracing::info!(receipt = %application.receipt_number, "application resubmitted");
+                Ok(Resubmission::Done(Box::new(
+                    self.status_view(*application).await?,
+                )))
+            }
+            Transition::NotAllowed(status) => Err(AppError::NotAllowed(status)),
+            Transition::NotFound => Err(AppError::NotFound),
+        }
     }
 
     /// Withdraws an application the department has not yet accepted.
     pub async fn withdraw(&self, receipt: &str, access_code: &str) -> Result<StatusView, AppError> {
         let view = self.status(receipt, access_code).await?;
+        let to = ApplicationStatus::Withdrawn;
+        let change = CaseChange {
+            jobs: self.status_jobs(&view.application, &view.procedure, to, None),
+            correction: CorrectionChange::Clear,
+            ..CaseChange::status(ApplicationStatus::can_withdraw, to, "withdrawn", "resident")
+        };
         let outcome = self
             .store
-            .transition(
+            .change(
                 self.municipality(),
                 view.application.id,
-                &StatusChange {
-                    allowed: ApplicationStatus::can_withdraw,
-                    to: ApplicationStatus::Withdrawn,
-                    event: "withdrawn",
-                    actor: "resident",
-                },
+                &change,
                 OffsetDateTime::now_utc(),
             )
             .await?;
@@ -777,13 +862,16 @@ fn confirmation_mail(
     Some(NewJob {
         kind: SUBMITTED_MAIL.into(),
         payload: json!({ "application_id": application_id, "to": to }),
+        department_id: Some(procedure.department.id.clone()),
+        application_id: Some(application_id),
     })
 }
 
 const TOKEN_LEN: usize = 26;
 
-/// 128 random bits, as 26 lower-case base32 characters: the secret of a resume link.
-fn new_token() -> String {
+/// 128 random bits, as 26 lower-case base32 characters: the secret of a resume link or a
+/// session.
+pub(crate) fn new_token() -> String {
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(Uuid::new_v4().as_bytes());
     // UUID v4 fixes 6 bits; mix in a second one so the token carries a full 128 random bits.
@@ -793,9 +881,29 @@ fn new_token() -> String {
     BASE32_NOPAD.encode(&bytes).to_lowercase()
 }
 
-/// Drafts are found by the hash of their token, so the database never holds a usable link.
-fn token_hash(token: &str) -> String {
+/// Drafts, sessions and API tokens are found by the hash of their token, so the database
+/// never holds a usable link or credential.
+pub(crate) fn token_hash(token: &str) -> String {
     HEXLOWER.encode(&Sha256::digest(token.as_bytes()))
+}
+
+/// `2026-04-01T00:00:00Z`, the API's form of a time.
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// `2026-04-01 09:00` in Japan time, as exports and staff screens show it.
+pub fn jst_minutes(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::macros::offset!(+9));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 /// Folds width and case and turns katakana into hiragana, so that 「じゅうみんひょう」 finds

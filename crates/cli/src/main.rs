@@ -1,8 +1,11 @@
 //! `madoguchi`: one binary for the whole front office.
 //!
 //! `madoguchi serve` with no options runs a ward on this machine: SQLite in `./data`, the
-//! bundled catalog, http://127.0.0.1:8080. `madoguchi catalog check DIR` checks procedure files.
+//! bundled catalog, http://127.0.0.1:8080. `madoguchi catalog check DIR` checks procedure files;
+//! `madoguchi user add`, `madoguchi export` and `madoguchi audit verify` are the back office's
+//! command-line side.
 
+mod backoffice;
 mod jp;
 
 use anyhow::Context;
@@ -36,28 +39,68 @@ enum Command {
         #[command(subcommand)]
         command: jp::JpCommand,
     },
+    /// Manage back-office accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Export a procedure's applications for a business system.
+    Export(backoffice::ExportArgs),
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
 }
 
-#[derive(clap::Args)]
-struct ServeArgs {
+/// Where the data is: shared by every command that opens it.
+#[derive(clap::Args, Clone)]
+struct StoreArgs {
     /// A TOML configuration file (see README); flags and environment variables override it.
     #[arg(long, env = "MADOGUCHI_CONFIG")]
     config: Option<PathBuf>,
     /// Folder for the SQLite database, attachments, outgoing mail and the secret key.
     #[arg(long, env = "MADOGUCHI_DATA_DIR")]
     data_dir: Option<PathBuf>,
-    /// Address to listen on.
-    #[arg(long, env = "MADOGUCHI_BIND")]
-    bind: Option<String>,
     /// A catalog folder to serve instead of the bundled one.
     #[arg(long, env = "MADOGUCHI_CATALOG")]
     catalog: Option<PathBuf>,
     /// postgres://… to use PostgreSQL (default: SQLite in the data folder).
     #[arg(long, env = "DATABASE_URL")]
     database_url: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Address to listen on.
+    #[arg(long, env = "MADOGUCHI_BIND")]
+    bind: Option<String>,
     /// The address residents use (for links in mail; https:// enables secure cookies).
     #[arg(long, env = "MADOGUCHI_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Create demo staff accounts (printed at start) and sample applications.
+    #[arg(long)]
+    demo: bool,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a staff account. The password is read from MADOGUCHI_PASSWORD or standard input.
+    Add(backoffice::UserAddArgs),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the audit log's hash chain; exit status 1 if any entry was changed or removed.
+    Verify(StoreOnly),
+}
+
+#[derive(clap::Args)]
+struct StoreOnly {
+    #[command(flatten)]
+    store: StoreArgs,
 }
 
 #[derive(Subcommand)]
@@ -82,6 +125,13 @@ fn main() -> ExitCode {
             command: CatalogCommand::Check { dir },
         } => return check_catalog(&dir),
         Command::Jp { command } => return jp::run(command),
+        Command::User {
+            command: UserCommand::Add(args),
+        } => backoffice::user_add(args),
+        Command::Export(args) => return backoffice::export(args),
+        Command::Audit {
+            command: AuditCommand::Verify(args),
+        } => return backoffice::audit_verify(&args.store),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -92,25 +142,30 @@ fn main() -> ExitCode {
     }
 }
 
-fn config_from(args: ServeArgs) -> anyhow::Result<Config> {
+fn store_config(args: &StoreArgs) -> anyhow::Result<Config> {
     let mut config = match &args.config {
         Some(path) => Config::from_file(path).map_err(anyhow::Error::msg)?,
         None => Config::default(),
     };
-    if let Some(v) = args.data_dir {
-        config.data_dir = v;
+    if let Some(v) = &args.data_dir {
+        config.data_dir = v.clone();
     }
+    if let Some(v) = &args.catalog {
+        config.catalog_dir = Some(v.clone());
+    }
+    if let Some(v) = &args.database_url {
+        config.database_url = Some(v.clone());
+    }
+    Ok(config)
+}
+
+fn config_from(args: ServeArgs) -> anyhow::Result<Config> {
+    let mut config = store_config(&args.store)?;
     if let Some(v) = args.bind {
         if args.public_url.is_none() && config.public_url == Config::default().public_url {
             config.public_url = format!("http://{v}");
         }
         config.bind = v;
-    }
-    if let Some(v) = args.catalog {
-        config.catalog_dir = Some(v);
-    }
-    if let Some(v) = args.database_url {
-        config.database_url = Some(v);
     }
     if let Some(v) = args.public_url {
         config.public_url = v;
@@ -119,11 +174,15 @@ fn config_from(args: ServeArgs) -> anyhow::Result<Config> {
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let demo = args.demo;
     let config = config_from(args)?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let bind = config.bind.clone();
         let portal = Portal::start(config).await?;
+        if demo {
+            backoffice::print_demo(&portal).await?;
+        }
         let listener = tokio::net::TcpListener::bind(&bind)
             .await
             .with_context(|| format!("listening on {bind}"))?;

@@ -16,6 +16,8 @@ pub enum ApplicationStatus {
     Accepted,
     /// 補正依頼中
     CorrectionRequested,
+    /// 補正済み: the resident fixed what was asked and sent it back.
+    Resubmitted,
     /// 承認
     Approved,
     /// 却下
@@ -27,10 +29,11 @@ pub enum ApplicationStatus {
 }
 
 impl ApplicationStatus {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Submitted,
         Self::Accepted,
         Self::CorrectionRequested,
+        Self::Resubmitted,
         Self::Approved,
         Self::Rejected,
         Self::Completed,
@@ -42,6 +45,7 @@ impl ApplicationStatus {
             Self::Submitted => "submitted",
             Self::Accepted => "accepted",
             Self::CorrectionRequested => "correction_requested",
+            Self::Resubmitted => "resubmitted",
             Self::Approved => "approved",
             Self::Rejected => "rejected",
             Self::Completed => "completed",
@@ -55,7 +59,15 @@ impl ApplicationStatus {
 
     /// A resident may withdraw only what the department has not yet accepted.
     pub fn can_withdraw(self) -> bool {
-        matches!(self, Self::Submitted | Self::CorrectionRequested)
+        matches!(
+            self,
+            Self::Submitted | Self::CorrectionRequested | Self::Resubmitted
+        )
+    }
+
+    /// Whether the case is closed: no action but a note changes it any more.
+    pub fn is_closed(self) -> bool {
+        matches!(self, Self::Rejected | Self::Completed | Self::Withdrawn)
     }
 }
 

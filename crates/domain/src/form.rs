@@ -168,9 +168,30 @@ pub fn apply_step(
     values: &FormValues,
     stored: &Answers,
 ) -> StepOutcome {
+    apply(procedure, step.fields.iter(), Some(step), values, stored)
+}
+
+/// Reads only the questions a correction request names, over the submitted answers, and
+/// checks the whole application again (a changed answer can make another question apply).
+pub fn apply_correction<'p>(
+    procedure: &'p Procedure,
+    fields: impl Iterator<Item = &'p Field>,
+    values: &FormValues,
+    stored: &Answers,
+) -> StepOutcome {
+    apply(procedure, fields, None, values, stored)
+}
+
+fn apply<'p>(
+    procedure: &'p Procedure,
+    fields: impl Iterator<Item = &'p Field>,
+    only_step: Option<&Step>,
+    values: &FormValues,
+    stored: &Answers,
+) -> StepOutcome {
     let mut answers = stored.clone();
     let mut errors = Vec::new();
-    for field in &step.fields {
+    for field in fields {
         let path = FieldPath::field(field.id.as_str());
         match read_field(
             field,
@@ -188,7 +209,7 @@ pub fn apply_step(
     let answers = validate::prune(procedure, &answers);
     let unreadable: Vec<FieldPath> = errors.iter().map(|e| e.path.clone()).collect();
     errors.extend(
-        validate::check(procedure, &answers, Some(step))
+        validate::check(procedure, &answers, only_step)
             .into_iter()
             .filter(|e| {
                 !unreadable.iter().any(|p| {

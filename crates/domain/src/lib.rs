@@ -7,8 +7,10 @@
 
 pub mod answers;
 pub mod application;
+pub mod case;
 pub mod catalog;
 pub mod condition;
+pub mod export;
 pub mod fee;
 pub mod form;
 pub mod gaiji;

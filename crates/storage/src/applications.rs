@@ -24,6 +24,23 @@ macro_rules! insert_event {
             .await?
     };
 }
+/// Takes the next value of a named counter inside the caller's transaction. The counter row
+/// stays locked until commit, so values commit in the order they were taken.
+macro_rules! next_counter {
+    ($conn:expr, $municipality:expr, $name:expr) => {
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO counters (municipality_code, name, value) VALUES ($1, $2, 1) \
+             ON CONFLICT (municipality_code, name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+        )
+        .bind($municipality)
+        .bind($name)
+        .fetch_one($conn)
+        .await?
+    };
+}
+pub(crate) use next_counter;
+
+use crate::audit::{AuditEntry, append_audit};
 use crate::rows::{APPLICATION_COLUMNS, AttachmentRow, EventRow, application_row, status};
 use crate::{ApplicationRow, StorageError, Store, in_tx, on_pool};
 use madoguchi_domain::{ApplicationStatus, ReceiptNumber};
@@ -47,9 +64,14 @@ pub struct NewApplication<'a> {
     pub idempotency_key: Option<&'a str>,
     /// A digest of the request body, so a reused key with another body is refused.
     pub request_hash: Option<&'a str>,
+    /// For the back office's search.
+    pub applicant_name: &'a str,
     pub jobs: Vec<NewJob>,
     pub now: OffsetDateTime,
 }
+
+/// The counter whose values order every change to an application (the pull API's cursor).
+const CHANGE_COUNTER: &str = "change_seq";
 
 /// The outcome of a submission: a new application, or the one this draft or key already made.
 #[derive(Debug, Clone)]
@@ -66,15 +88,60 @@ impl Submitted {
     }
 }
 
-/// A status change someone asks for: allowed only from some states, recorded as an event.
-#[derive(Debug, Clone, Copy)]
-pub struct StatusChange<'a> {
+/// One step in a case's life, by the resident or by staff: a status change, a correction
+/// request, a resubmission, an assignment or a note. Allowed only from some states, applied
+/// with its history event, outbox jobs and audit entry in one transaction.
+#[derive(Debug, Clone)]
+pub struct CaseChange<'a> {
     pub allowed: fn(ApplicationStatus) -> bool,
-    pub to: ApplicationStatus,
-    /// The history event's kind, e.g. `withdrawn`.
+    /// The new status; `None` keeps the current one (notes, assignment).
+    pub to: Option<ApplicationStatus>,
+    /// The history event's kind, e.g. `withdrawn`, `correction_requested`, `note`.
     pub event: &'a str,
-    /// Who acted: `resident`, or a staff member's id.
+    /// Who acted: `resident`, or a staff member's login.
     pub actor: &'a str,
+    pub note: Option<&'a str>,
+    pub correction: CorrectionChange<'a>,
+    /// New answers (a resubmission after a correction request).
+    pub answers: Option<&'a Value>,
+    /// `Some(None)` unassigns.
+    pub assign: Option<Option<Uuid>>,
+    /// Limits the change to one department's applications (`None` for administrators and
+    /// residents, who are checked otherwise).
+    pub department: Option<&'a str>,
+    pub jobs: Vec<NewJob>,
+    pub audit: Option<AuditEntry<'a>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum CorrectionChange<'a> {
+    Keep,
+    Set(&'a Value),
+    Clear,
+}
+
+impl<'a> CaseChange<'a> {
+    /// A status change with nothing else.
+    pub fn status(
+        allowed: fn(ApplicationStatus) -> bool,
+        to: ApplicationStatus,
+        event: &'a str,
+        actor: &'a str,
+    ) -> Self {
+        Self {
+            allowed,
+            to: Some(to),
+            event,
+            actor,
+            note: None,
+            correction: CorrectionChange::Keep,
+            answers: None,
+            assign: None,
+            department: None,
+            jobs: Vec::new(),
+            audit: None,
+        }
+    }
 }
 
 /// The outcome of a status change.
@@ -141,18 +208,12 @@ impl Store {
             }
             let year = new.now.to_offset(time::macros::offset!(+9)).year();
             let counter = format!("receipt:{year}");
-            let sequence: i64 = sqlx::query_scalar(
-                "INSERT INTO counters (municipality_code, name, value) VALUES ($1, $2, 1) \
-                 ON CONFLICT (municipality_code, name) DO UPDATE SET value = counters.value + 1 RETURNING value",
-            )
-            .bind(new.municipality)
-            .bind(&counter)
-            .fetch_one(&mut *tx)
-            .await?;
+            let sequence = next_counter!(&mut *tx, new.municipality, &counter);
+            let change_seq = next_counter!(&mut *tx, new.municipality, CHANGE_COUNTER);
             let receipt = ReceiptNumber::new(year, u64::try_from(sequence).unwrap_or_default());
             sqlx::query(
-                "INSERT INTO applications (id, municipality_code, receipt_number, procedure_id, procedure_version, department_id, answers, status, channel, idempotency_key, request_hash, submitted_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                "INSERT INTO applications (id, municipality_code, receipt_number, procedure_id, procedure_version, department_id, answers, status, channel, idempotency_key, request_hash, submitted_at, updated_at, applicant_name, change_seq) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
             )
             .bind(new.id)
             .bind(new.municipality)
@@ -167,6 +228,8 @@ impl Store {
             .bind(new.request_hash)
             .bind(new.now)
             .bind(new.now)
+            .bind(new.applicant_name)
+            .bind(change_seq)
             .execute(&mut *tx)
             .await?;
             insert_event!(
@@ -196,6 +259,10 @@ impl Store {
                 channel: new.channel.to_owned(),
                 submitted_at: new.now,
                 updated_at: new.now,
+                applicant_name: new.applicant_name.to_owned(),
+                assigned_to: None,
+                correction: None,
+                change_seq,
             })
         });
         Ok(outcome)
@@ -269,57 +336,82 @@ impl Store {
         })
     }
 
-    /// Moves an application to `to` if `allowed(current)`, recording the event, atomically:
-    /// two clicks on 取下げ produce one event.
-    pub async fn transition(
+    /// Applies `change` if `allowed(current status)`, atomically with its event, jobs and audit
+    /// entry: two clicks on 取下げ produce one event.
+    pub async fn change(
         &self,
         municipality: &str,
         id: Uuid,
-        change: &StatusChange<'_>,
+        change: &CaseChange<'_>,
         now: OffsetDateTime,
     ) -> Result<Transition, StorageError> {
-        let StatusChange {
-            allowed,
-            to,
-            event: kind,
-            actor,
-        } = *change;
         let select = format!(
-            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE municipality_code = $1 AND id = $2"
+            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE municipality_code = $1 AND id = $2 AND ($3 IS NULL OR department_id = $3)"
         );
         let outcome = in_tx!(self, |tx| {
             let row = sqlx::query(sqlx::AssertSqlSafe(select.clone()))
                 .bind(municipality)
                 .bind(id)
+                .bind(change.department)
                 .fetch_optional(&mut *tx)
                 .await?;
             let Some(row) = row else {
                 return Ok(Transition::NotFound);
             };
             let current = application_row!(row);
-            if !allowed(current.status) {
+            if !(change.allowed)(current.status) {
                 return Ok(Transition::NotAllowed(current.status));
             }
-            sqlx::query("UPDATE applications SET status = $1, updated_at = $2 WHERE id = $3 AND municipality_code = $4")
-                .bind(to.as_str())
-                .bind(now)
-                .bind(id)
-                .bind(municipality)
-                .execute(&mut *tx)
-                .await?;
+            let to = change.to.unwrap_or(current.status);
+            let change_seq = next_counter!(&mut *tx, municipality, CHANGE_COUNTER);
+            let (set_correction, correction) = match change.correction {
+                CorrectionChange::Keep => (false, None),
+                CorrectionChange::Set(v) => (true, Some(Json(v))),
+                CorrectionChange::Clear => (true, None),
+            };
+            let (set_assignee, assignee) = match change.assign {
+                None => (false, None),
+                Some(a) => (true, a),
+            };
+            sqlx::query(
+                "UPDATE applications SET status = $1, updated_at = $2, change_seq = $3, \
+                 correction = CASE WHEN $4 THEN $5 ELSE correction END, \
+                 answers = COALESCE($6, answers), \
+                 assigned_to = CASE WHEN $7 THEN $8 ELSE assigned_to END \
+                 WHERE id = $9 AND municipality_code = $10",
+            )
+            .bind(to.as_str())
+            .bind(now)
+            .bind(change_seq)
+            .bind(set_correction)
+            .bind(correction)
+            .bind(change.answers.map(Json))
+            .bind(set_assignee)
+            .bind(assignee)
+            .bind(id)
+            .bind(municipality)
+            .execute(&mut *tx)
+            .await?;
             insert_event!(
                 &mut *tx,
                 municipality,
                 id,
-                kind,
+                change.event,
                 to,
-                actor,
-                None::<&str>,
+                change.actor,
+                change.note,
                 now
             );
+            for job in &change.jobs {
+                insert_job!(&mut *tx, municipality, job, now);
+            }
+            if let Some(entry) = &change.audit {
+                append_audit!(&mut *tx, municipality, entry, now);
+            }
             let row = sqlx::query(sqlx::AssertSqlSafe(select))
                 .bind(municipality)
                 .bind(id)
+                .bind(change.department)
                 .fetch_one(&mut *tx)
                 .await?;
             Transition::Done(Box::new(application_row!(row)))

@@ -13,6 +13,20 @@ use uuid::Uuid;
 pub struct NewJob {
     pub kind: String,
     pub payload: Value,
+    /// For the back office's delivery log: whose and which application's job this is.
+    pub department_id: Option<String>,
+    pub application_id: Option<Uuid>,
+}
+
+impl NewJob {
+    pub fn new(kind: impl Into<String>, payload: Value) -> Self {
+        Self {
+            kind: kind.into(),
+            payload,
+            department_id: None,
+            application_id: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -27,13 +41,15 @@ pub struct Job {
 /// Inserts a job inside the caller's transaction.
 macro_rules! insert_job {
     ($conn:expr, $municipality:expr, $job:expr, $now:expr) => {
-        sqlx::query("INSERT INTO jobs (id, municipality_code, kind, payload, run_after, attempts, created_at) VALUES ($1, $2, $3, $4, $5, 0, $6)")
+        sqlx::query("INSERT INTO jobs (id, municipality_code, kind, payload, run_after, attempts, created_at, department_id, application_id) VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8)")
             .bind(uuid::Uuid::now_v7())
             .bind($municipality)
             .bind(&$job.kind)
             .bind(sqlx::types::Json(&$job.payload))
             .bind($now)
             .bind($now)
+            .bind($job.department_id.as_deref())
+            .bind($job.application_id)
             .execute($conn)
             .await?
     };

@@ -8,6 +8,8 @@
 //! in order on start.
 
 mod applications;
+mod audit;
+mod cases;
 mod drafts;
 mod error;
 pub mod files;
@@ -15,12 +17,16 @@ mod jobs;
 mod migrate;
 mod procedures;
 mod rows;
+mod staff;
 
-pub use applications::{NewApplication, StatusChange, Submitted, Transition};
+pub use applications::{CaseChange, CorrectionChange, NewApplication, Submitted, Transition};
+pub use audit::{AuditEntry, AuditProblem, AuditReport, AuditRow};
+pub use cases::{DeliveryRow, InboxFilter};
 pub use drafts::NewDraft;
 pub use error::StorageError;
 pub use jobs::{Job, NewJob};
 pub use rows::{ApplicationRow, AttachmentRow, DraftRow, EventRow};
+pub use staff::{NewStaff, StaffRow, TokenRow};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

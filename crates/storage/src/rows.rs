@@ -31,6 +31,13 @@ pub struct ApplicationRow {
     pub channel: String,
     pub submitted_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// For the back office's search: the applicant's name as the answers give it.
+    pub applicant_name: String,
+    pub assigned_to: Option<Uuid>,
+    /// The open correction request (`{"fields": [...], "message": "..."}`), if any.
+    pub correction: Option<Value>,
+    /// Position in the change feed (the pull API's cursor).
+    pub change_seq: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -93,9 +100,15 @@ macro_rules! application_row {
             channel: r.try_get("channel")?,
             submitted_at: r.try_get("submitted_at")?,
             updated_at: r.try_get("updated_at")?,
+            applicant_name: r.try_get("applicant_name")?,
+            assigned_to: r.try_get("assigned_to")?,
+            correction: r
+                .try_get::<Option<sqlx::types::Json<serde_json::Value>>, _>("correction")?
+                .map(|j| j.0),
+            change_seq: r.try_get("change_seq")?,
         }
     }};
 }
 pub(crate) use application_row;
 
-pub(crate) const APPLICATION_COLUMNS: &str = "id, municipality_code, receipt_number, procedure_id, procedure_version, department_id, answers, status, channel, submitted_at, updated_at";
+pub(crate) const APPLICATION_COLUMNS: &str = "id, municipality_code, receipt_number, procedure_id, procedure_version, department_id, answers, status, channel, submitted_at, updated_at, applicant_name, assigned_to, correction, change_seq";

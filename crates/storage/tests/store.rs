@@ -5,7 +5,8 @@
 
 use madoguchi_domain::{ApplicationStatus, Procedure, catalog};
 use madoguchi_storage::{
-    NewApplication, NewDraft, NewJob, StatusChange, StorageError, Store, Submitted, Transition,
+    AuditEntry, AuditProblem, CaseChange, InboxFilter, NewApplication, NewDraft, NewJob,
+    StorageError, Store, Submitted, Transition,
 };
 use serde_json::json;
 use std::collections::HashSet;
@@ -16,6 +17,7 @@ const MUNICIPALITY: &str = "131113";
 
 struct Db {
     store: Store,
+    url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -40,7 +42,11 @@ async fn db() -> Db {
         .migrate()
         .await
         .expect("migrations run twice without harm");
-    Db { store, _dir: dir }
+    Db {
+        store,
+        url,
+        _dir: dir,
+    }
 }
 
 fn procedure() -> Procedure {
@@ -106,10 +112,11 @@ fn application<'a>(
         draft_id,
         idempotency_key: key,
         request_hash: hash,
-        jobs: vec![NewJob {
-            kind: "mail.submitted".into(),
-            payload: json!({ "to": "a@example.jp" }),
-        }],
+        applicant_name: "山田 太郎（ヤマダ タロウ）",
+        jobs: vec![NewJob::new(
+            "mail.submitted",
+            json!({ "to": "a@example.jp" }),
+        )],
         now: OffsetDateTime::now_utc(),
     }
 }
@@ -266,23 +273,23 @@ async fn status_changes_are_atomic_and_recorded() {
         .unwrap()
         .application()
         .clone();
-    let withdraw = StatusChange {
-        allowed: ApplicationStatus::can_withdraw,
-        to: ApplicationStatus::Withdrawn,
-        event: "withdrawn",
-        actor: "resident",
-    };
+    let withdraw = CaseChange::status(
+        ApplicationStatus::can_withdraw,
+        ApplicationStatus::Withdrawn,
+        "withdrawn",
+        "resident",
+    );
     let now = OffsetDateTime::now_utc();
     assert!(matches!(
         db.store
-            .transition(MUNICIPALITY, app.id, &withdraw, now)
+            .change(MUNICIPALITY, app.id, &withdraw, now)
             .await
             .unwrap(),
         Transition::Done(_)
     ));
     assert!(matches!(
         db.store
-            .transition(MUNICIPALITY, app.id, &withdraw, now)
+            .change(MUNICIPALITY, app.id, &withdraw, now)
             .await
             .unwrap(),
         Transition::NotAllowed(ApplicationStatus::Withdrawn)
@@ -290,7 +297,7 @@ async fn status_changes_are_atomic_and_recorded() {
     assert!(
         matches!(
             db.store
-                .transition("131016", app.id, &withdraw, now)
+                .change("131016", app.id, &withdraw, now)
                 .await
                 .unwrap(),
             Transition::NotFound
@@ -358,4 +365,188 @@ async fn outbox_jobs_are_leased_retried_and_completed() {
         .await
         .unwrap();
     assert_eq!(db.store.pending_jobs().await.unwrap(), 0);
+}
+
+fn entry(action: &str) -> AuditEntry<'_> {
+    AuditEntry {
+        actor: "koseki",
+        action,
+        application_id: None,
+        detail: json!({ "receipt_number": "2026-0000018" }),
+        ip: "192.0.2.1",
+    }
+}
+
+/// The audit log verifies as written, and a changed, a deleted or a removed-last entry is
+/// each found.
+#[tokio::test]
+async fn the_audit_chain_detects_changed_and_deleted_entries() {
+    let db = db().await;
+    let now = OffsetDateTime::now_utc();
+    for action in ["login", "case.read", "case.act", "export"] {
+        db.store
+            .audit(MUNICIPALITY, &entry(action), now)
+            .await
+            .unwrap();
+    }
+    // Another municipality's log is a chain of its own.
+    db.store
+        .audit("131016", &entry("login"), now)
+        .await
+        .unwrap();
+    let report = db.store.verify_audit(MUNICIPALITY).await.unwrap();
+    assert_eq!((report.entries, report.problems.clone()), (4, vec![]));
+
+    sql(
+        &db,
+        "UPDATE audit_log SET actor = 'someone' WHERE seq = 2 AND municipality_code = '131113'",
+    )
+    .await;
+    let report = db.store.verify_audit(MUNICIPALITY).await.unwrap();
+    assert_eq!(report.problems, vec![AuditProblem::Altered { seq: 2 }]);
+
+    sql(
+        &db,
+        "DELETE FROM audit_log WHERE seq = 3 AND municipality_code = '131113'",
+    )
+    .await;
+    sql(
+        &db,
+        "DELETE FROM audit_log WHERE seq = 4 AND municipality_code = '131113'",
+    )
+    .await;
+    let report = db.store.verify_audit(MUNICIPALITY).await.unwrap();
+    assert!(
+        report.problems.contains(&AuditProblem::Truncated {
+            written: 4,
+            found: 2
+        }),
+        "{:?}",
+        report.problems
+    );
+    assert!(
+        db.store
+            .verify_audit("131016")
+            .await
+            .unwrap()
+            .problems
+            .is_empty()
+    );
+}
+
+/// Tampering from outside the application, as someone with database access would.
+async fn sql(db: &Db, statement: &'static str) {
+    if db.url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+        sqlx::query(statement).execute(&pool).await.unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+        sqlx::query(statement).execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+}
+
+/// A change limited to one department never touches another's application; every change
+/// moves the application to the end of the change feed, in commit order.
+#[tokio::test]
+async fn changes_respect_the_department_and_feed_the_cursor_in_order() {
+    let db = db().await;
+    let p = procedure();
+    db.store
+        .record_procedure_version(MUNICIPALITY, &p)
+        .await
+        .unwrap();
+    let first = db
+        .store
+        .submit(&application(&p, &json!({}), None, None, None))
+        .await
+        .unwrap()
+        .application()
+        .clone();
+    let second = db
+        .store
+        .submit(&application(&p, &json!({}), None, None, None))
+        .await
+        .unwrap()
+        .application()
+        .clone();
+    let accept = |department| CaseChange {
+        department: Some(department),
+        ..CaseChange::status(
+            |s| s == ApplicationStatus::Submitted,
+            ApplicationStatus::Accepted,
+            "accepted",
+            "koseki",
+        )
+    };
+    let now = OffsetDateTime::now_utc();
+    assert!(matches!(
+        db.store
+            .change(MUNICIPALITY, first.id, &accept("other"), now)
+            .await
+            .unwrap(),
+        Transition::NotFound
+    ));
+    assert!(matches!(
+        db.store
+            .change(MUNICIPALITY, first.id, &accept("d"), now)
+            .await
+            .unwrap(),
+        Transition::Done(_)
+    ));
+    let feed = db
+        .store
+        .changed_since(MUNICIPALITY, "d", 0, 10)
+        .await
+        .unwrap();
+    let order: Vec<Uuid> = feed.iter().map(|a| a.id).collect();
+    assert_eq!(
+        order,
+        [second.id, first.id],
+        "the accepted one changed last"
+    );
+    let cursor = feed[0].change_seq;
+    let rest = db
+        .store
+        .changed_since(MUNICIPALITY, "d", cursor, 10)
+        .await
+        .unwrap();
+    assert_eq!(rest.iter().map(|a| a.id).collect::<Vec<_>>(), [first.id]);
+    assert!(
+        db.store
+            .changed_since(MUNICIPALITY, "other", 0, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let found = db
+        .store
+        .inbox(
+            MUNICIPALITY,
+            &InboxFilter {
+                department: Some("d"),
+                name: Some("ヤマダ"),
+                status: Some(ApplicationStatus::Accepted),
+                limit: 10,
+                ..InboxFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.iter().map(|a| a.id).collect::<Vec<_>>(), [first.id]);
+    let none = db
+        .store
+        .inbox(
+            MUNICIPALITY,
+            &InboxFilter {
+                department: Some("other"),
+                limit: 10,
+                ..InboxFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(none.is_empty());
 }

@@ -16,6 +16,8 @@ pub enum WebError {
     Page(PageError, Tr),
     /// A JSON answer for an API client.
     Api(ApiError),
+    /// Elsewhere first (the login page, for a back-office page without a session).
+    Redirect(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +62,8 @@ impl PageError {
             AppError::NotFound => Self::NotFound,
             AppError::DraftExpired => Self::DraftExpired,
             AppError::NotOnline => Self::NotOnline,
+            // Another department's case, or a page for administrators: as if it did not exist.
+            AppError::Forbidden => Self::NotFound,
             other => {
                 tracing::error!(error = %other, "request failed");
                 Self::Internal
@@ -111,6 +115,7 @@ impl IntoResponse for WebError {
                     Err(_) => (kind.status(), tr.t(title)).into_response(),
                 }
             }
+            Self::Redirect(to) => axum::response::Redirect::to(&to).into_response(),
             Self::Api(e) => {
                 let mut body = json!({ "code": e.code, "message": e.message });
                 if !e.errors.is_empty() {

@@ -6,6 +6,9 @@
 //! request (CSRF cookie, security headers, body limits, rate limits) are layers and extractors
 //! here, not code in handlers.
 
+// The OpenAPI document is one `json!` literal, deeper than the default macro recursion limit.
+#![recursion_limit = "512"]
+
 mod api;
 mod assets;
 mod csrf;
@@ -13,6 +16,7 @@ mod error;
 mod lang;
 mod pages;
 mod ratelimit;
+mod staff;
 mod views;
 
 use axum::Router;
@@ -33,6 +37,7 @@ pub struct AppState {
     pub portal: Portal,
     pub submissions: Arc<RateLimiter>,
     pub lookups: Arc<RateLimiter>,
+    pub logins: Arc<RateLimiter>,
 }
 
 impl AppState {
@@ -42,6 +47,10 @@ impl AppState {
         Self {
             submissions: Arc::new(RateLimiter::new(limits.submissions_per_minute, minute)),
             lookups: Arc::new(RateLimiter::new(limits.status_lookups_per_minute, minute)),
+            logins: Arc::new(RateLimiter::new(
+                portal.config.staff.logins_per_minute,
+                minute,
+            )),
             portal,
         }
     }
@@ -68,7 +77,28 @@ pub fn router(state: AppState) -> Router {
             get(pages::status::lookup_form).post(pages::status::lookup),
         )
         .route("/status/withdraw", post(pages::status::withdraw))
+        .route("/status/resubmit", post(pages::status::resubmit))
         .route("/lang", get(lang::switch))
+        .route("/staff/login", get(staff::login_form).post(staff::login))
+        .route("/staff/logout", post(staff::logout))
+        .route("/staff", get(staff::inbox))
+        .route("/staff/cases/{receipt}", get(staff::case))
+        .route("/staff/cases/{receipt}/actions", post(staff::act))
+        .route("/staff/cases/{receipt}/my-number", post(staff::reveal))
+        .route("/staff/cases/{receipt}/files/{sha}", get(staff::attachment))
+        .route("/staff/export", get(staff::export_form))
+        .route("/staff/export/file", get(staff::export_file))
+        .route("/staff/integration", get(staff::integration))
+        .route(
+            "/staff/integration/deliveries/{id}/resend",
+            post(staff::resend),
+        )
+        .route("/staff/integration/tokens", post(staff::issue_token))
+        .route(
+            "/staff/integration/tokens/{id}/revoke",
+            post(staff::revoke_token),
+        )
+        .route("/staff/users", get(staff::users).post(staff::add_user))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::ensure_cookie,

@@ -3,6 +3,7 @@
 //! `{"field", "code", "message"}`. Messages are Japanese unless `Accept-Language` asks for English.
 
 mod applications;
+mod integration;
 mod openapi;
 mod postal;
 mod procedures;
@@ -30,6 +31,19 @@ pub fn router() -> Router<AppState> {
         )
         .route("/v1/attachments", post(applications::upload))
         .route("/v1/postal-codes/{code}", get(postal::show))
+        .route("/v1/integration/applications", get(integration::changes))
+        .route(
+            "/v1/integration/applications/{receipt}",
+            get(integration::show),
+        )
+        .route(
+            "/v1/integration/applications/{receipt}/attachments/{id}",
+            get(integration::attachment),
+        )
+        .route(
+            "/v1/integration/applications/{receipt}/status",
+            post(integration::write_status),
+        )
         .fallback(|| async {
             WebError::Api(ApiError::new(
                 StatusCode::NOT_FOUND,
@@ -60,6 +74,11 @@ pub fn api_error(e: AppError, tr: Tr, procedure: Option<&Procedure>) -> WebError
             (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
         }
         AppError::NotAllowed(_) => (StatusCode::CONFLICT, "not_allowed"),
+        AppError::LoginRequired | AppError::LoginFailed | AppError::AccountLocked => {
+            (StatusCode::UNAUTHORIZED, "unauthorized")
+        }
+        AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+        AppError::BadRequest(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_request"),
         AppError::Storage(_) | AppError::Config(_) => {
             tracing::error!(error = %e, "api request failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal")
@@ -74,6 +93,12 @@ pub fn api_error(e: AppError, tr: Tr, procedure: Option<&Procedure>) -> WebError
         }
         "not_allowed" => tr.t("status-withdraw-not-allowed"),
         "draft_expired" => tr.t("draft-expired-title"),
+        "unauthorized" => tr.t("api-unauthorized"),
+        "forbidden" => tr.t("api-forbidden"),
+        "bad_request" => match &e {
+            AppError::BadRequest(key) => tr.t(key),
+            _ => String::new(),
+        },
         _ => tr.t("server-error-title"),
     };
     let mut error = ApiError::new(status, code, message);

@@ -93,9 +93,85 @@ pub fn spec() -> Value {
                     "413": { "description": "Larger than the configured limit" },
                     "422": error_response("Not a PDF, JPEG or PNG file")
                 }
+            }},
+            "/api/v1/integration/applications": { "get": {
+                "summary": "Applications of the token's department changed since a cursor",
+                "operationId": "listChanges",
+                "description": "For business systems (the pull model of ぴったりサービス's 電子申請等情報受取等API). Start with cursor=0; keep `next_cursor` and pass it next time. Every change (submission, status change, resubmission) moves an application to the end of the feed. Answers carry 個人番号 whole; every read is audited.",
+                "security": [{ "bearer": [] }],
+                "parameters": [
+                    { "name": "cursor", "in": "query", "schema": { "type": "integer", "minimum": 0, "default": 0 } },
+                    { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 200, "default": 50 } }
+                ],
+                "responses": {
+                    "200": { "description": "Changed applications, oldest change first", "content": { "application/json": { "schema": { "type": "object", "required": ["items", "next_cursor"], "properties": {
+                        "items": { "type": "array", "items": { "$ref": "#/components/schemas/IntegrationApplication" } },
+                        "next_cursor": { "type": "integer" }
+                    }}}}},
+                    "401": error_response("No valid token (code unauthorized)")
+                }
+            }},
+            "/api/v1/integration/applications/{receipt}": { "get": {
+                "summary": "One application of the token's department, with its history",
+                "operationId": "getIntegrationApplication",
+                "security": [{ "bearer": [] }],
+                "parameters": [receipt],
+                "responses": {
+                    "200": { "description": "The application", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/IntegrationApplication" } } } },
+                    "401": error_response("No valid token"),
+                    "404": error_response("No such application in this department")
+                }
+            }},
+            "/api/v1/integration/applications/{receipt}/attachments/{id}": { "get": {
+                "summary": "Download an attachment of an application",
+                "operationId": "getIntegrationAttachment",
+                "security": [{ "bearer": [] }],
+                "parameters": [receipt, { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "responses": {
+                    "200": { "description": "The file, with Content-Disposition: attachment" },
+                    "401": error_response("No valid token"),
+                    "404": error_response("No such application or attachment")
+                }
+            }},
+            "/api/v1/integration/applications/{receipt}/status": { "post": {
+                "summary": "Write a processing result back",
+                "operationId": "writeStatus",
+                "description": "Takes the same action staff would: accept, request_correction (with fields and message), approve, reject (with message), complete, or note. The resident sees the new status; webhooks fire.",
+                "security": [{ "bearer": [] }],
+                "parameters": [receipt],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["action"], "additionalProperties": false, "properties": {
+                    "action": { "enum": ["accept", "request_correction", "approve", "reject", "complete", "note"] },
+                    "message": { "type": "string" },
+                    "fields": { "type": "array", "items": { "type": "string" } }
+                }}}}},
+                "responses": {
+                    "200": { "description": "Done", "content": { "application/json": { "schema": { "type": "object", "properties": {
+                        "receipt_number": { "type": "string" }, "status": { "$ref": "#/components/schemas/Status" }, "change_seq": { "type": "integer" }
+                    }}}}},
+                    "401": error_response("No valid token"),
+                    "404": error_response("No such application in this department"),
+                    "409": error_response("Not allowed in the current status (code not_allowed)"),
+                    "422": error_response("A message or fields are missing (code bad_request)")
+                }
             }}
         },
-        "components": { "schemas": {
+        "webhooks": {
+            "applicationStatusChanged": { "post": {
+                "summary": "An application of the department changed status",
+                "description": "Sent to each endpoint configured for the department ([[webhooks]] in the configuration) for every status change, retried with backoff until the endpoint answers 2xx. The header `Madoguchi-Signature: t=<unix seconds>,v1=<hex>` carries HMAC-SHA256(secret, \"<t>.<body>\"); check it and reject old timestamps. Deliveries can be resent from the back office, so handle an event `id` seen before as a no-op.",
+                "requestBody": { "content": { "application/json": { "schema": { "type": "object", "properties": {
+                    "type": { "const": "application.status_changed" }, "id": { "type": "string", "format": "uuid" },
+                    "application_id": { "type": "string", "format": "uuid" }, "receipt_number": { "type": "string" },
+                    "procedure_id": { "type": "string" }, "department_id": { "type": "string" },
+                    "previous_status": { "$ref": "#/components/schemas/Status" }, "status": { "$ref": "#/components/schemas/Status" },
+                    "occurred_at": { "type": "string", "format": "date-time" }
+                }}}}},
+                "responses": { "2XX": { "description": "Acknowledged; anything else is retried" } }
+            }}
+        },
+        "components": {
+          "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "A department's API token (mdg_…), issued in the back office." } },
+          "schemas": {
             "Localized": { "type": "object", "required": ["ja"], "properties": { "ja": { "type": "string" }, "en": { "type": "string" } } },
             "Catalog": { "type": "object", "properties": {
                 "procedures": { "type": "array", "items": { "$ref": "#/components/schemas/ProcedureSummary" } },
@@ -122,7 +198,20 @@ pub fn spec() -> Value {
                 "status": { "$ref": "#/components/schemas/Status" }, "procedure_id": { "type": "string" }, "procedure_version": { "type": "string" },
                 "submitted_at": { "type": "string", "format": "date-time" }
             }},
-            "Status": { "type": "string", "enum": ["submitted", "accepted", "correction_requested", "approved", "rejected", "completed", "withdrawn"] },
+            "Status": { "type": "string", "enum": ["submitted", "accepted", "correction_requested", "resubmitted", "approved", "rejected", "completed", "withdrawn"] },
+            "IntegrationApplication": { "type": "object", "properties": {
+                "id": { "type": "string", "format": "uuid" }, "receipt_number": { "type": "string" },
+                "procedure_id": { "type": "string" }, "procedure_version": { "type": "string" }, "department_id": { "type": "string" },
+                "status": { "$ref": "#/components/schemas/Status" }, "channel": { "type": "string" },
+                "submitted_at": { "type": "string", "format": "date-time" }, "updated_at": { "type": "string", "format": "date-time" },
+                "change_seq": { "type": "integer", "description": "Position in the change feed" },
+                "correction": { "description": "The open correction request, if any" },
+                "answers": { "type": "object", "description": "As in the procedure's answers_schema; 個人番号 whole" },
+                "attachments": { "type": "array", "items": { "type": "object", "properties": {
+                    "id": { "type": "string" }, "name": { "type": "string" }, "size": { "type": "integer" }, "content_type": { "type": "string" }, "href": { "type": "string" }
+                }}},
+                "history": { "type": "array", "items": { "type": "object" } }
+            }},
             "ApplicationStatus": { "type": "object", "properties": {
                 "id": { "type": "string", "format": "uuid" }, "receipt_number": { "type": "string" }, "status": { "$ref": "#/components/schemas/Status" },
                 "procedure_id": { "type": "string" }, "procedure_version": { "type": "string" },

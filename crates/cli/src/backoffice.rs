@@ -1,0 +1,219 @@
+//! The back office from the command line: `user add`, `export`, `audit verify`, and the demo
+//! accounts `serve --demo` prints.
+
+use crate::{StoreArgs, store_config};
+use anyhow::Context;
+use madoguchi_app::Portal;
+use madoguchi_app::backoffice::{Actor, ExportEncoding, ExportFormat, ExportOutcome, NewAccount};
+use madoguchi_storage::AuditProblem;
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct UserAddArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    /// The login ID.
+    #[arg(long)]
+    login: String,
+    /// The name shown in the back office.
+    #[arg(long)]
+    name: String,
+    /// The department (its id in the catalog, e.g. kosekijumin); not for --admin.
+    #[arg(long, required_unless_present = "admin")]
+    department: Option<String>,
+    /// An administrator: sees every department.
+    #[arg(long, conflicts_with = "department")]
+    admin: bool,
+    /// May see whole 個人番号 (My Numbers).
+    #[arg(long)]
+    my_number_access: bool,
+}
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    /// The procedure id.
+    #[arg(long)]
+    procedure: String,
+    #[arg(long, value_enum, default_value = "csv")]
+    format: Format,
+    /// CSV encoding: utf-8 (with BOM) or cp932 (Shift_JIS).
+    #[arg(long, value_enum, default_value = "utf-8")]
+    encoding: Encoding,
+    /// Write whole 個人番号 instead of masked ones (recorded in the audit log).
+    #[arg(long)]
+    with_my_number: bool,
+    /// The file to write; standard output without it.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum Format {
+    Csv,
+    Json,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum Encoding {
+    #[value(name = "utf-8")]
+    Utf8,
+    Cp932,
+}
+
+fn with_portal<T>(
+    store: &StoreArgs,
+    f: impl AsyncFnOnce(Portal) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let config = store_config(store)?;
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let portal = Portal::start(config).await?;
+        let out = f(portal.clone()).await;
+        portal.store.close().await;
+        out
+    })
+}
+
+pub fn user_add(args: UserAddArgs) -> anyhow::Result<()> {
+    let password = match std::env::var("MADOGUCHI_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            eprint!("password (12 characters or more): ");
+            std::io::stderr().flush().ok();
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let account = NewAccount {
+        login: args.login.clone(),
+        display_name: args.name.clone(),
+        department: args.department.clone(),
+        admin: args.admin,
+        my_number_access: args.my_number_access,
+        password,
+    };
+    with_portal(&args.store, async |portal| {
+        match portal.add_staff(&account).await {
+            Ok(_) => {
+                println!("created {}", account.login);
+                Ok(())
+            }
+            Err(madoguchi_app::AppError::BadRequest(key)) => Err(anyhow::anyhow!(
+                "{}",
+                madoguchi_app::i18n::Tr::default().t(key)
+            )),
+            Err(e) => Err(e.into()),
+        }
+    })
+}
+
+pub fn export(args: ExportArgs) -> ExitCode {
+    let format = match args.format {
+        Format::Csv => ExportFormat::Csv,
+        Format::Json => ExportFormat::Json,
+    };
+    let encoding = match args.encoding {
+        Encoding::Utf8 => ExportEncoding::Utf8Bom,
+        Encoding::Cp932 => ExportEncoding::Cp932,
+    };
+    let actor = Actor {
+        name: "cli".into(),
+        scope: None,
+        my_number_access: args.with_my_number,
+    };
+    let outcome = with_portal(&args.store, async |portal| {
+        Ok(portal
+            .export(&actor, &args.procedure, format, encoding, "cli")
+            .await?)
+    });
+    match outcome {
+        Ok(ExportOutcome::File(file)) => {
+            let written = match &args.output {
+                Some(path) => std::fs::write(path, &file.bytes),
+                None => std::io::stdout().write_all(&file.bytes),
+            };
+            match written {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Ok(ExportOutcome::Unmappable(problems)) => {
+            eprintln!(
+                "error: {} character(s) cannot be written in CP932; nothing was exported:",
+                problems.len()
+            );
+            for p in &problems {
+                eprintln!(
+                    "  {} {}: 「{}」 ({}) at character {}",
+                    p.receipt_number,
+                    p.column,
+                    p.character,
+                    p.code_point(),
+                    p.position
+                );
+            }
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn audit_verify(store: &StoreArgs) -> ExitCode {
+    match with_portal(store, async |portal| Ok(portal.verify_audit().await?)) {
+        Ok(report) if report.problems.is_empty() => {
+            println!("audit log intact: {} entries", report.entries);
+            ExitCode::SUCCESS
+        }
+        Ok(report) => {
+            for problem in &report.problems {
+                match problem {
+                    AuditProblem::Altered { seq } => eprintln!("entry {seq} was changed"),
+                    AuditProblem::Missing { before } => {
+                        eprintln!("entries are missing before entry {before}")
+                    }
+                    AuditProblem::Truncated { written, found } => eprintln!(
+                        "the newest entries were removed: {written} written, the last one found is {found}"
+                    ),
+                }
+            }
+            eprintln!(
+                "audit log NOT intact: {} problem(s) in {} entries",
+                report.problems.len(),
+                report.entries
+            );
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Seeds the demo and prints its accounts (only when it created them).
+pub async fn print_demo(portal: &Portal) -> anyhow::Result<()> {
+    let accounts = madoguchi_app::demo::seed(portal).await?;
+    if accounts.is_empty() {
+        eprintln!("demo: accounts exist already (their passwords were printed at the first start)");
+        return Ok(());
+    }
+    eprintln!(
+        "demo: back office at {}/staff/login",
+        portal.config.public_url.trim_end_matches('/')
+    );
+    for a in accounts {
+        eprintln!("  {:<10} {}  ({})", a.login, a.password, a.what);
+    }
+    Ok(())
+}

@@ -1,0 +1,164 @@
+//! The pull API for business systems, after the national model (ぴったりサービス's
+//! 電子申請等情報受取等API): with a department's bearer token, list applications changed since
+//! a cursor, fetch one with its history and attachments, and write a processing status back.
+//! Everything a token reads or does is audited as `api:{token name}`.
+
+use super::{api_error, tr_for};
+use crate::AppState;
+use crate::error::{ApiError, WebError};
+use crate::pages::client_ip;
+use crate::staff::download;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use madoguchi_app::backoffice::{ActionInput, Actor};
+use madoguchi_app::i18n::Tr;
+use madoguchi_domain::case::StaffAction;
+use serde::Deserialize;
+use serde_json::json;
+
+/// A request with a valid bearer token.
+#[derive(Debug, Clone)]
+pub struct TokenCtx {
+    actor: Actor,
+    tr: Tr,
+    ip: String,
+}
+
+impl FromRequestParts<AppState> for TokenCtx {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let tr = tr_for(&parts.headers);
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default()
+            .trim();
+        let actor = state
+            .portal
+            .token_actor(bearer)
+            .await
+            .map_err(|e| api_error(e, tr, None))?;
+        Ok(Self {
+            actor,
+            tr,
+            ip: client_ip(parts).to_string(),
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChangesQuery {
+    #[serde(default)]
+    cursor: i64,
+    #[serde(default = "default_limit")]
+    limit: i64,
+}
+
+fn default_limit() -> i64 {
+    50
+}
+
+/// `GET /api/v1/integration/applications?cursor=N`
+pub async fn changes(
+    State(state): State<AppState>,
+    ctx: TokenCtx,
+    Query(query): Query<ChangesQuery>,
+) -> Result<Response, WebError> {
+    let (items, next) = state
+        .portal
+        .changes(&ctx.actor, query.cursor, query.limit, &ctx.ip)
+        .await
+        .map_err(|e| api_error(e, ctx.tr, None))?;
+    Ok(Json(json!({ "items": items, "next_cursor": next })).into_response())
+}
+
+/// `GET /api/v1/integration/applications/{receipt}`
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: TokenCtx,
+    Path(receipt): Path<String>,
+) -> Result<Response, WebError> {
+    let body = state
+        .portal
+        .integration_case(&ctx.actor, &receipt, &ctx.ip)
+        .await
+        .map_err(|e| api_error(e, ctx.tr, None))?;
+    Ok(Json(body).into_response())
+}
+
+/// `GET /api/v1/integration/applications/{receipt}/attachments/{id}`
+pub async fn attachment(
+    State(state): State<AppState>,
+    ctx: TokenCtx,
+    Path((receipt, sha)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let (bytes, name, content_type) = state
+        .portal
+        .case_attachment(&ctx.actor, &receipt, &sha, &ctx.ip)
+        .await
+        .map_err(|e| api_error(e, ctx.tr, None))?;
+    Ok(download(bytes, &name, &content_type))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusRequest {
+    action: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    fields: Vec<String>,
+}
+
+/// `POST /api/v1/integration/applications/{receipt}/status`: the business system's processing
+/// result, taken as the same action staff would take.
+pub async fn write_status(
+    State(state): State<AppState>,
+    ctx: TokenCtx,
+    Path(receipt): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let request: StatusRequest = serde_json::from_slice(&body).map_err(|e| {
+        WebError::Api(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("request body: {e}"),
+        ))
+    })?;
+    let action = StaffAction::parse(&request.action)
+        .filter(|a| *a != StaffAction::Assign)
+        .ok_or_else(|| {
+            WebError::Api(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_action",
+                "action is one of accept, request_correction, approve, reject, complete, note",
+            ))
+        })?;
+    let input = ActionInput {
+        action,
+        text: request.message,
+        fields: request.fields,
+        assignee: None,
+    };
+    let row = state
+        .portal
+        .act(&ctx.actor, &receipt, &input, &ctx.ip)
+        .await
+        .map_err(|e| api_error(e, ctx.tr, None))?;
+    Ok(Json(json!({
+        "receipt_number": row.receipt_number,
+        "status": row.status.as_str(),
+        "change_seq": row.change_seq,
+    }))
+    .into_response())
+}
