@@ -1,0 +1,860 @@
+//! The back office through the real router, on SQLite and (with MADOGUCHI_TEST_POSTGRES_URL)
+//! PostgreSQL: staff log in, see their department only, act on cases, and the resident sees
+//! each change; the correction round trip; exports in both encodings; the pull API; signed
+//! webhooks; the audit chain.
+
+mod support;
+
+use axum::http::StatusCode;
+use madoguchi_app::backoffice::{Actor, ExportEncoding, ExportFormat, ExportOutcome, NewAccount};
+use serde_json::{Value, json};
+use support::{PDF, TestApp, between};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+async fn add_staff(app: &TestApp, login: &str, department: Option<&str>, my_number: bool) {
+    app.portal
+        .add_staff(&NewAccount {
+            login: login.into(),
+            display_name: format!("{login} さん"),
+            department: department.map(str::to_owned),
+            admin: department.is_none(),
+            my_number_access: my_number,
+            password: PASSWORD.into(),
+        })
+        .await
+        .unwrap();
+}
+
+/// A browser logged in as `login`.
+async fn staff_browser(app: &TestApp, login: &str) -> TestApp {
+    let browser = app.new_browser();
+    let form = browser.get("/staff/login").await;
+    let reply = browser
+        .post_form(
+            "/staff/login",
+            &[
+                ("_csrf", &form.csrf()),
+                ("login", login),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(reply.location(), "/staff");
+    browser
+}
+
+async fn upload(app: &TestApp) -> String {
+    let reply = app
+        .send(
+            axum::http::Request::post("/api/v1/attachments")
+                .body(axum::body::Body::from(PDF))
+                .unwrap(),
+        )
+        .await;
+    reply.json()["attachment"].as_str().unwrap().to_owned()
+}
+
+fn juminhyo(attachment: &str, family: &str) -> Value {
+    json!({
+        "name": { "family": family, "given": "太郎", "family_kana": "ヤマダ", "given_kana": "タロウ" },
+        "address": "東京都大田区蒲田五丁目13番14号",
+        "phone": "0357441111",
+        "email": "taro@example.jp",
+        "relationship": "self",
+        "persons": [{ "name": format!("{family} 太郎"), "birth_date": "1980-04-01" }],
+        "certificate": "household_all",
+        "copies": 1,
+        "purpose": "license",
+        "identity_document": [{ "attachment": attachment, "name": "menkyo.pdf" }]
+    })
+}
+
+fn jido(family: &str) -> Value {
+    json!({
+        "civil_servant": false,
+        "name": { "family": family, "given": "花子", "family_kana": "タカハシ", "given_kana": "ハナコ" },
+        "birth_date": "1985-06-01",
+        "postal_code": "1448621",
+        "address": "東京都大田区蒲田五丁目13番14号",
+        "phone": "09012345678",
+        "my_number": "123456789018",
+        "has_spouse": false,
+        "children": [{ "name": "高橋 陽向", "birth_date": "2020-01-15", "relationship": "child", "lives_together": true }],
+        "bank_name": "みずほ銀行",
+        "branch_name": "蒲田支店",
+        "account": { "bank_code": "0001", "branch_code": "123", "account_type": "ordinary", "account_number": "0012345", "holder_kana": "タカハシ\u{3000}ハナコ" }
+    })
+}
+
+/// Submits through the API; returns (receipt number, access code).
+async fn apply(app: &TestApp, procedure: &str, answers: Value) -> (String, String) {
+    let body = app
+        .post_json(
+            "/api/v1/applications",
+            &json!({ "procedure_id": procedure, "answers": answers }),
+            &[],
+        )
+        .await;
+    assert_eq!(body.status, StatusCode::CREATED, "{}", body.body);
+    let body = body.json();
+    (
+        body["receipt_number"].as_str().unwrap().to_owned(),
+        body["access_code"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// The resident's status page, as a fresh browser sees it.
+async fn resident_status(app: &TestApp, receipt: &str, code: &str) -> support::Reply {
+    let resident = app.new_browser();
+    let form = resident.get("/status").await;
+    resident
+        .post_form(
+            "/status",
+            &[
+                ("_csrf", &form.csrf()),
+                ("receipt", receipt),
+                ("access_code", code),
+            ],
+        )
+        .await
+}
+
+async fn act(staff: &TestApp, receipt: &str, pairs: &[(&str, &str)]) -> support::Reply {
+    let page = staff.get(&format!("/staff/cases/{receipt}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let csrf = page.csrf();
+    let mut all = vec![("_csrf", csrf.as_str())];
+    all.extend_from_slice(pairs);
+    staff
+        .post_form(&format!("/staff/cases/{receipt}/actions"), &all)
+        .await
+}
+
+#[tokio::test]
+async fn staff_log_in_with_lock_out_and_a_fresh_session() {
+    let app = TestApp::new().await;
+    add_staff(&app, "koseki", Some("kosekijumin"), false).await;
+    let browser = app.new_browser();
+    assert_eq!(browser.get("/staff").await.location(), "/staff/login");
+
+    // A session id planted before login is not the one the login issues.
+    browser.set_cookie("mdg_staff", "planted-by-someone-else");
+    let form = browser.get("/staff/login").await;
+    let wrong = browser
+        .post_form(
+            "/staff/login",
+            &[
+                ("_csrf", &form.csrf()),
+                ("login", "koseki"),
+                ("password", "nope"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    wrong.assert_contains("ログインIDかパスワードが違います");
+    wrong.assert_contains("value=\"koseki\"");
+    let ok = browser
+        .post_form(
+            "/staff/login",
+            &[
+                ("_csrf", &form.csrf()),
+                ("login", "koseki"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let session = browser.cookie("mdg_staff").unwrap();
+    assert_ne!(session, "planted-by-someone-else");
+    let cookie = ok.headers.get("set-cookie").unwrap().to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    browser.get("/staff").await.assert_contains("受付一覧");
+
+    // Five wrong passwords lock the account, even against the right one.
+    let attacker = app.new_browser();
+    let form = attacker.get("/staff/login").await;
+    for _ in 0..5 {
+        attacker
+            .post_form(
+                "/staff/login",
+                &[
+                    ("_csrf", &form.csrf()),
+                    ("login", "koseki"),
+                    ("password", "guess"),
+                ],
+            )
+            .await;
+    }
+    let locked = attacker
+        .post_form(
+            "/staff/login",
+            &[
+                ("_csrf", &form.csrf()),
+                ("login", "koseki"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(locked.status, StatusCode::UNAUTHORIZED);
+    locked.assert_contains("しばらくログインできません");
+
+    // Logging out ends the session on the server, not just in the browser.
+    let page = browser.get("/staff").await;
+    browser
+        .post_form("/staff/logout", &[("_csrf", &page.csrf())])
+        .await;
+    browser.set_cookie("mdg_staff", &session);
+    assert_eq!(browser.get("/staff").await.location(), "/staff/login");
+}
+
+/// Another department's case is "not found" on every route; administrators see all, and
+/// every read is in the audit log.
+#[tokio::test]
+async fn staff_see_only_their_departments_cases_on_every_route() {
+    let app = TestApp::new().await;
+    add_staff(&app, "koseki", Some("kosekijumin"), false).await;
+    add_staff(&app, "kosodate", Some("kosodate-shien"), true).await;
+    add_staff(&app, "admin", None, false).await;
+    let pdf = upload(&app).await;
+    let (jumin, _) = apply(&app, "juminhyo-yuso", juminhyo(&pdf, "山田")).await;
+    let (teate, _) = apply(&app, "jido-teate-nintei", jido("高橋")).await;
+
+    let koseki = staff_browser(&app, "koseki").await;
+    let inbox = koseki.get("/staff").await;
+    inbox.assert_contains(&jumin);
+    assert!(
+        !inbox.body.contains(&teate),
+        "another department's case is listed"
+    );
+    inbox.assert_contains("山田 太郎（ヤマダ\u{3000}タロウ）");
+    let found = koseki.get("/staff?q=%E3%83%A4%E3%83%9E%E3%83%80").await; // ヤマダ
+    found.assert_contains(&jumin);
+    let by_receipt = koseki.get(&format!("/staff?q={jumin}")).await;
+    by_receipt.assert_contains(&jumin);
+
+    let page = koseki.get(&format!("/staff/cases/{jumin}")).await;
+    let csrf = page.csrf();
+    let routes = [
+        koseki.get(&format!("/staff/cases/{teate}")).await.status,
+        koseki
+            .post_form(
+                &format!("/staff/cases/{teate}/actions"),
+                &[("_csrf", &csrf), ("action", "accept")],
+            )
+            .await
+            .status,
+        koseki
+            .post_form(
+                &format!("/staff/cases/{teate}/my-number"),
+                &[("_csrf", &csrf), ("field", "my_number")],
+            )
+            .await
+            .status,
+        koseki
+            .get(&format!("/staff/cases/{teate}/files/{pdf}"))
+            .await
+            .status,
+        koseki
+            .get("/staff/export/file?procedure=jido-teate-nintei&format=csv")
+            .await
+            .status,
+    ];
+    assert!(
+        routes.iter().all(|s| *s == StatusCode::NOT_FOUND),
+        "{routes:?}"
+    );
+    let teate_status = app
+        .portal
+        .store
+        .case_by_receipt(app.portal.municipality(), None, &teate)
+        .await
+        .unwrap()
+        .unwrap()
+        .status;
+    assert_eq!(teate_status.as_str(), "submitted", "nothing happened to it");
+
+    // Attachments download, never display, with their recorded type.
+    let (status, headers, bytes) = koseki
+        .get_bytes(&format!("/staff/cases/{jumin}/files/{pdf}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;")
+    );
+    assert_eq!(bytes, PDF);
+
+    // The My Number is masked; only staff allowed to see it can, and the reveal is audited.
+    let kosodate = staff_browser(&app, "kosodate").await;
+    let case = kosodate.get(&format!("/staff/cases/{teate}")).await;
+    case.assert_contains("********9018");
+    assert!(!case.body.contains("123456789018"));
+    let revealed = kosodate
+        .post_form(
+            &format!("/staff/cases/{teate}/my-number"),
+            &[("_csrf", &case.csrf()), ("field", "my_number")],
+        )
+        .await;
+    revealed.assert_contains("123456789018");
+    let admin = staff_browser(&app, "admin").await;
+    let case = admin.get(&format!("/staff/cases/{teate}")).await;
+    assert_eq!(
+        case.status,
+        StatusCode::OK,
+        "administrators see every department"
+    );
+    let refused = admin
+        .post_form(
+            &format!("/staff/cases/{teate}/my-number"),
+            &[("_csrf", &case.csrf()), ("field", "my_number")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(!refused.body.contains("123456789018"));
+
+    let access = app
+        .portal
+        .store
+        .audit_for_application(
+            app.portal.municipality(),
+            application_id(&app, &teate).await,
+        )
+        .await
+        .unwrap();
+    let actions: Vec<(String, String)> = access
+        .iter()
+        .map(|a| (a.actor.clone(), a.action.clone()))
+        .collect();
+    for expected in [
+        ("kosodate", "case.read"),
+        ("kosodate", "my_number.read"),
+        ("admin", "case.read"),
+        ("admin", "my_number.refused"),
+    ] {
+        assert!(
+            actions.contains(&(expected.0.into(), expected.1.into())),
+            "{expected:?} not audited: {actions:?}"
+        );
+    }
+    assert!(app.portal.verify_audit().await.unwrap().problems.is_empty());
+}
+
+async fn application_id(app: &TestApp, receipt: &str) -> uuid::Uuid {
+    app.portal
+        .store
+        .case_by_receipt(app.portal.municipality(), None, receipt)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+/// Every action shows on the resident's status page; a correction is fixed by the resident
+/// (only the flagged answer) and comes back to staff, who approve and complete it.
+#[tokio::test]
+async fn the_correction_round_trip_from_staff_to_resident_and_back() {
+    let app = TestApp::new().await;
+    add_staff(&app, "koseki", Some("kosekijumin"), false).await;
+    let pdf = upload(&app).await;
+    let (receipt, code) = apply(&app, "juminhyo-yuso", juminhyo(&pdf, "山田")).await;
+    let staff = staff_browser(&app, "koseki").await;
+
+    let accepted = act(&staff, &receipt, &[("action", "accept")]).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    staff
+        .get(&accepted.location())
+        .await
+        .assert_contains("受理しました");
+    resident_status(&app, &receipt, &code)
+        .await
+        .assert_contains(">受理<");
+
+    // A correction needs the answers to fix and a message.
+    let missing = act(
+        &staff,
+        &receipt,
+        &[
+            ("action", "request_correction"),
+            ("text", "番地を確認してください"),
+        ],
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    missing.assert_contains("修正を求める項目を選んでください");
+    let requested = act(
+        &staff,
+        &receipt,
+        &[
+            ("action", "request_correction"),
+            ("fields", "address"),
+            (
+                "text",
+                "番地が住民票と違います。住民票のとおりに入力してください。",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(
+        requested.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        requested.body
+    );
+    let internal = act(
+        &staff,
+        &receipt,
+        &[("action", "note"), ("text", "電話で確認済み")],
+    )
+    .await;
+    assert_eq!(internal.status, StatusCode::SEE_OTHER);
+
+    let page = resident_status(&app, &receipt, &code).await;
+    page.assert_contains("補正（修正）のお願い");
+    page.assert_contains("番地が住民票と違います");
+    page.assert_contains("value=\"東京都大田区蒲田五丁目13番14号\"");
+    assert!(
+        !page.body.contains("電話で確認済み"),
+        "internal notes stay internal"
+    );
+    assert!(
+        !page.body.contains("name=\"f.phone\""),
+        "only the flagged answer is asked"
+    );
+
+    let resident = app.new_browser();
+    let form = resident.get("/status").await;
+    let csrf = form.csrf();
+    let blank = resident
+        .post_form(
+            "/status/resubmit",
+            &[
+                ("_csrf", &csrf),
+                ("receipt", &receipt),
+                ("access_code", &code),
+                ("f.address", ""),
+            ],
+        )
+        .await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    blank.assert_contains("住所を入力してください");
+    let fixed = resident
+        .post_form(
+            "/status/resubmit",
+            &[
+                ("_csrf", &csrf),
+                ("receipt", &receipt),
+                ("access_code", &code),
+                ("f.address", "東京都大田区蒲田五丁目13番15号"),
+            ],
+        )
+        .await;
+    assert_eq!(fixed.status, StatusCode::OK, "{}", fixed.body);
+    fixed.assert_contains("修正した内容を再提出しました");
+    fixed.assert_contains("補正済み");
+    fixed.assert_contains("13番15号");
+    fixed.assert_contains("0357441111");
+
+    let case = staff.get(&format!("/staff/cases/{receipt}")).await;
+    case.assert_contains("補正済み");
+    case.assert_contains("13番15号");
+    case.assert_contains("電話で確認済み");
+    for action in ["approve", "complete"] {
+        let done = act(&staff, &receipt, &[("action", action)]).await;
+        assert_eq!(
+            done.status,
+            StatusCode::SEE_OTHER,
+            "{action}: {}",
+            done.body
+        );
+    }
+    let too_late = act(&staff, &receipt, &[("action", "accept")]).await;
+    assert_eq!(too_late.status, StatusCode::UNPROCESSABLE_ENTITY);
+    too_late.assert_contains("今の状態ではこの処理はできません");
+
+    let page = resident_status(&app, &receipt, &code).await;
+    page.assert_contains(">完了<");
+    for event in [
+        "受理されました",
+        "補正（修正）をお願いしました：番地が住民票と違います",
+        "修正して再提出されました",
+        "承認されました",
+        "手続が完了しました",
+    ] {
+        page.assert_contains(event);
+    }
+
+    // The resident was mailed at each status change (the outbox writes .eml files here).
+    madoguchi_app::mail::process_outbox(&app.portal)
+        .await
+        .unwrap();
+    let mails: Vec<String> = std::fs::read_dir(app.dir.path().join("mail"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(
+        mails.len(),
+        6,
+        "submitted, accepted, correction requested, resubmitted, approved, completed"
+    );
+    assert!(
+        mails
+            .iter()
+            .map(|m| mail_body(m))
+            .any(|body| body.contains("番地が住民票と違います")),
+        "the correction mail carries the department's message"
+    );
+}
+
+/// CSV in UTF-8 with a BOM and in CP932; a character CP932 cannot hold is reported with its
+/// application, column and place, and nothing is written; JSON carries the answers.
+#[tokio::test]
+async fn exports_in_both_encodings_report_what_cp932_cannot_hold() {
+    let app = TestApp::new().await;
+    add_staff(&app, "koseki", Some("kosekijumin"), false).await;
+    let pdf = upload(&app).await;
+    let (plain, _) = apply(&app, "juminhyo-yuso", juminhyo(&pdf, "髙橋")).await;
+    let staff = staff_browser(&app, "koseki").await;
+
+    let (status, headers, bytes) = staff
+        .get_bytes("/staff/export/file?procedure=juminhyo-yuso&format=csv&encoding=cp932")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "text/csv; charset=Shift_JIS");
+    let (text, _, errors) = encoding_rs::SHIFT_JIS.decode(&bytes);
+    assert!(!errors);
+    assert!(text.starts_with("受付番号,申請日時,請求者氏名"), "{text}");
+    assert!(
+        text.contains(&plain) && text.contains("髙橋 太郎"),
+        "{text}"
+    );
+
+    let (odd, _) = apply(&app, "juminhyo-yuso", juminhyo(&pdf, "𠮷田")).await;
+    let refused = staff
+        .get("/staff/export/file?procedure=juminhyo-yuso&format=csv&encoding=cp932")
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    refused.assert_contains("Shift_JIS で書けない文字があります");
+    refused.assert_contains(&odd);
+    refused.assert_contains("U+20BB7");
+    refused.assert_contains("請求者氏名");
+
+    let (status, headers, bytes) = staff
+        .get_bytes("/staff/export/file?procedure=juminhyo-yuso&format=csv&encoding=utf-8")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+    assert!(bytes.starts_with("\u{FEFF}受付番号".as_bytes()));
+    assert!(String::from_utf8(bytes).unwrap().contains("𠮷田 太郎"));
+
+    let (_, _, bytes) = staff
+        .get_bytes("/staff/export/file?procedure=juminhyo-yuso&format=json")
+        .await;
+    let items: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(items.as_array().unwrap().len(), 2);
+    assert_eq!(items[1]["answers"]["name"]["family"], "𠮷田");
+
+    // The same through the application layer, as `madoguchi export` uses it.
+    let cli = Actor {
+        name: "cli".into(),
+        scope: None,
+        my_number_access: false,
+    };
+    let outcome = app
+        .portal
+        .export(
+            &cli,
+            "juminhyo-yuso",
+            ExportFormat::Csv,
+            ExportEncoding::Cp932,
+            "cli",
+        )
+        .await
+        .unwrap();
+    let ExportOutcome::Unmappable(problems) = outcome else {
+        panic!("CP932 export of 𠮷 must be refused")
+    };
+    assert!(problems.iter().all(|p| p.character == '𠮷'));
+    assert_eq!(problems[0].receipt_number, odd);
+}
+
+/// A department's token pulls what changed after its cursor, with the 個人番号 whole, and
+/// writes a status back; other departments' cases stay invisible; a revoked token is refused.
+#[tokio::test]
+async fn the_pull_api_lists_changes_since_a_cursor_and_takes_a_status_back() {
+    let app = TestApp::new().await;
+    add_staff(&app, "kosodate", Some("kosodate-shien"), true).await;
+    let pdf = upload(&app).await;
+    let (first, first_code) = apply(&app, "jido-teate-nintei", jido("高橋")).await;
+    let (_, _) = apply(&app, "juminhyo-yuso", juminhyo(&pdf, "山田")).await;
+    let staff = app
+        .portal
+        .staff_session(&login_token(&app, "kosodate").await)
+        .await
+        .unwrap();
+    let issued = app
+        .portal
+        .issue_token(&staff, "kosodate-shien", "児童手当システム", "127.0.0.1")
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {}", issued.token);
+    let auth = [("authorization", bearer.as_str())];
+
+    let none = app.get_with("/api/v1/integration/applications", &[]).await;
+    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+    let page = app
+        .get_with("/api/v1/integration/applications?cursor=0", &auth)
+        .await
+        .json();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "only the department's application: {page}");
+    assert_eq!(items[0]["receipt_number"], first);
+    assert_eq!(items[0]["answers"]["my_number"], "123456789018");
+    let cursor = page["next_cursor"].as_i64().unwrap();
+    let empty = app
+        .get_with(
+            &format!("/api/v1/integration/applications?cursor={cursor}"),
+            &auth,
+        )
+        .await
+        .json();
+    assert_eq!(empty["items"].as_array().unwrap().len(), 0);
+
+    let written = app
+        .post_json(
+            &format!("/api/v1/integration/applications/{first}/status"),
+            &json!({ "action": "accept" }),
+            &auth,
+        )
+        .await;
+    assert_eq!(written.status, StatusCode::OK, "{}", written.body);
+    assert_eq!(written.json()["status"], "accepted");
+    let again = app
+        .get_with(
+            &format!("/api/v1/integration/applications?cursor={cursor}"),
+            &auth,
+        )
+        .await
+        .json();
+    assert_eq!(again["items"][0]["status"], "accepted");
+    resident_status(&app, &first, &first_code)
+        .await
+        .assert_contains(">受理<");
+    let one = app
+        .get_with(&format!("/api/v1/integration/applications/{first}"), &auth)
+        .await
+        .json();
+    assert_eq!(one["history"][1]["actor"], "api:児童手当システム");
+
+    let other = app
+        .get_with("/api/v1/integration/applications/2026-0000000", &auth)
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+
+    app.portal
+        .revoke_token(&staff, issued.id, "127.0.0.1")
+        .await
+        .unwrap();
+    let revoked = app
+        .get_with("/api/v1/integration/applications", &auth)
+        .await;
+    assert_eq!(revoked.status, StatusCode::UNAUTHORIZED);
+}
+
+async fn login_token(app: &TestApp, login: &str) -> String {
+    let (token, _) = app
+        .portal
+        .login(login, PASSWORD, "127.0.0.1")
+        .await
+        .unwrap();
+    token
+}
+
+/// Webhooks: signed with HMAC-SHA256, recorded with the change, retried after a failure,
+/// shown in the delivery log and resent on request.
+#[tokio::test]
+async fn webhooks_are_signed_logged_and_resent_after_a_failure() {
+    let receiver = Receiver::start(vec![500, 200]).await;
+    let secret_dir = tempfile::tempdir().unwrap();
+    let secret_file = secret_dir.path().join("hook.secret");
+    std::fs::write(&secret_file, "s3cret-for-tests\n").unwrap();
+    let url = receiver.url.clone();
+    let app = TestApp::with_config(|c| {
+        c.webhooks = vec![madoguchi_app::config::WebhookConfig {
+            department: "kosekijumin".into(),
+            url,
+            secret_file,
+        }];
+    })
+    .await;
+    add_staff(&app, "koseki", Some("kosekijumin"), false).await;
+    let pdf = upload(&app).await;
+    let (receipt, _) = apply(&app, "juminhyo-yuso", juminhyo(&pdf, "山田")).await;
+    let staff = staff_browser(&app, "koseki").await;
+    act(&staff, &receipt, &[("action", "accept")]).await;
+
+    madoguchi_app::mail::process_outbox(&app.portal)
+        .await
+        .unwrap();
+    let log = staff.get("/staff/integration").await;
+    log.assert_contains("失敗（再試行中）");
+    log.assert_contains("HTTP 500");
+    let id = between(&log.body, "/staff/integration/deliveries/", "/resend").unwrap();
+    let resent = staff
+        .post_form(
+            &format!("/staff/integration/deliveries/{id}/resend"),
+            &[("_csrf", &log.csrf())],
+        )
+        .await;
+    assert_eq!(resent.status, StatusCode::SEE_OTHER);
+    madoguchi_app::mail::process_outbox(&app.portal)
+        .await
+        .unwrap();
+    staff
+        .get("/staff/integration")
+        .await
+        .assert_contains("送信済み");
+
+    let requests = receiver.requests();
+    assert_eq!(requests.len(), 2);
+    let (signature, body) = &requests[1];
+    let event: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(event["receipt_number"], receipt);
+    assert_eq!(event["status"], "accepted");
+    assert_eq!(event["previous_status"], "submitted");
+    let t: i64 = between(signature, "t=", ",").unwrap().parse().unwrap();
+    assert_eq!(
+        signature,
+        &madoguchi_app::webhook::signature(b"s3cret-for-tests", t, body.as_bytes())
+    );
+}
+
+/// A tiny HTTP server that answers with the given statuses in turn and records what it got.
+struct Receiver {
+    url: String,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+}
+
+impl Receiver {
+    async fn start(statuses: Vec<u16>) -> Self {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = seen.clone();
+        tokio::spawn(async move {
+            for status in statuses.into_iter().chain(std::iter::repeat(200)) {
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    return;
+                };
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                loop {
+                    let n = socket.read(&mut buf).await.unwrap_or(0);
+                    if n == 0 {
+                        break;
+                    }
+                    request.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&request);
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let length: usize = text
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse().unwrap_or(0))
+                            })
+                            .unwrap_or(0);
+                        if request.len() >= end + 4 + length {
+                            break;
+                        }
+                    }
+                }
+                let text = String::from_utf8_lossy(&request).into_owned();
+                let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+                let signature = head
+                    .lines()
+                    .find_map(|l| {
+                        l.split_once(':')
+                            .filter(|(k, _)| k.eq_ignore_ascii_case("madoguchi-signature"))
+                            .map(|(_, v)| v.trim().to_owned())
+                    })
+                    .unwrap_or_default();
+                record.lock().unwrap().push((signature, body.to_owned()));
+                let reply = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+            }
+        });
+        Self { url, seen }
+    }
+
+    fn requests(&self) -> Vec<(String, String)> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+/// `madoguchi audit verify` and the application layer both find a row changed behind their back.
+#[tokio::test]
+async fn the_audit_log_detects_a_changed_row() {
+    let app = TestApp::new().await;
+    add_staff(&app, "koseki", Some("kosekijumin"), false).await;
+    let pdf = upload(&app).await;
+    let (receipt, _) = apply(&app, "juminhyo-yuso", juminhyo(&pdf, "山田")).await;
+    let staff = staff_browser(&app, "koseki").await;
+    act(&staff, &receipt, &[("action", "accept")]).await;
+    let report = app.portal.verify_audit().await.unwrap();
+    assert!(
+        report.entries >= 3,
+        "login, the read and the action: {report:?}"
+    );
+    assert!(report.problems.is_empty());
+    let _: i64 = app
+        .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'case.act'")
+        .await;
+    tamper(
+        &app,
+        "UPDATE audit_log SET actor = 'nobody' WHERE action = 'case.act'",
+    )
+    .await;
+    let report = app.portal.verify_audit().await.unwrap();
+    assert!(
+        matches!(
+            report.problems.as_slice(),
+            [madoguchi_storage::AuditProblem::Altered { .. }]
+        ),
+        "{report:?}"
+    );
+}
+
+async fn tamper(app: &TestApp, statement: &'static str) {
+    let url = app.portal.config.database_url();
+    if url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(&url).await.unwrap();
+        sqlx::query(statement).execute(&pool).await.unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::query(statement).execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+}
+
+/// A mail's body as text (lettre writes non-ASCII bodies in base64).
+fn mail_body(mail: &str) -> String {
+    let body = mail.split_once("\r\n\r\n").map_or(mail, |(_, b)| b);
+    let joined: String = body.lines().map(str::trim).collect();
+    data_encoding::BASE64
+        .decode(joined.as_bytes())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_else(|| body.to_owned())
+}
