@@ -1,6 +1,6 @@
 // Helpers for the end-to-end journeys: start the real binary on a free port with a fresh data
 // folder, open Debian's Chromium through playwright-core, and check pages with axe-core.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -30,6 +30,17 @@ export async function startServer() {
   }
   child.kill("SIGKILL");
   throw new Error(`madoguchi did not start at ${url} (binary: ${bin})`);
+}
+
+/** Creates a back-office account with `madoguchi user add` on the server's data folder. */
+export function addStaff(server, { login, name, department, myNumber = false, password }) {
+  const bin = process.env.MADOGUCHI_BIN ?? resolve(process.cwd(), "../target/debug/madoguchi");
+  const args = ["user", "add", "--data-dir", server.dataDir, "--login", login, "--name", name];
+  if (department) args.push("--department", department);
+  else args.push("--admin");
+  if (myNumber) args.push("--my-number-access");
+  const result = spawnSync(bin, args, { env: { ...process.env, MADOGUCHI_PASSWORD: password, MADOGUCHI_LOG: "warn" }, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`user add failed: ${result.stderr}`);
 }
 
 export async function launchBrowser() {

@@ -608,9 +608,15 @@ fn flag_label(
         .path
         .resolve(procedure)
         .map_or_else(|| flag.path.to_string(), |f| f.label.get(lang).to_owned());
-    match flag.path.item_index() {
-        Some(i) => format!("{label}（{}件目）", i + 1),
-        None => label,
+    let group = match flag.path.0.first() {
+        Some(madoguchi_domain::validate::Segment::Field(id)) => procedure.field(id),
+        _ => None,
+    };
+    match (flag.path.item_index(), group.map(|g| &g.kind)) {
+        (Some(i), Some(FieldKind::Group(g))) => {
+            format!("{}：{label}", g.label_for(i, lang))
+        }
+        _ => label,
     }
 }
 
