@@ -681,7 +681,7 @@ async fn login_token(app: &TestApp, login: &str) -> String {
 /// shown in the delivery log and resent on request.
 #[tokio::test]
 async fn webhooks_are_signed_logged_and_resent_after_a_failure() {
-    let receiver = Receiver::start(vec![500, 200]).await;
+    let receiver = Receiver::start(vec![500, 200, 200]).await;
     let secret_dir = tempfile::tempdir().unwrap();
     let secret_file = secret_dir.path().join("hook.secret");
     std::fs::write(&secret_file, "s3cret-for-tests\n").unwrap();
@@ -706,6 +706,16 @@ async fn webhooks_are_signed_logged_and_resent_after_a_failure() {
     let log = staff.get("/staff/integration").await;
     log.assert_contains("失敗（再試行中）");
     log.assert_contains("HTTP 500");
+    // The outbox retries by itself once the backoff has passed (here: made due at once).
+    tamper(
+        &app,
+        "UPDATE jobs SET run_after = created_at WHERE done_at IS NULL",
+    )
+    .await;
+    madoguchi_app::mail::process_outbox(&app.portal)
+        .await
+        .unwrap();
+    assert_eq!(receiver.requests().len(), 2, "retried after the failure");
     let id = between(&log.body, "/staff/integration/deliveries/", "/resend").unwrap();
     let resent = staff
         .post_form(
@@ -723,8 +733,12 @@ async fn webhooks_are_signed_logged_and_resent_after_a_failure() {
         .assert_contains("送信済み");
 
     let requests = receiver.requests();
-    assert_eq!(requests.len(), 2);
-    let (signature, body) = &requests[1];
+    assert_eq!(requests.len(), 3, "the failure, the retry and the resend");
+    assert_eq!(
+        requests[1].1, requests[2].1,
+        "a resend repeats the same event"
+    );
+    let (signature, body) = &requests[2];
     let event: Value = serde_json::from_str(body).unwrap();
     assert_eq!(event["receipt_number"], receipt);
     assert_eq!(event["status"], "accepted");
@@ -857,4 +871,69 @@ fn mail_body(mail: &str) -> String {
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
         .unwrap_or_else(|| body.to_owned())
+}
+
+/// A rejection's reason reaches the resident; an assignment and a note do not.
+#[tokio::test]
+async fn a_rejection_is_explained_to_the_resident_and_assignment_stays_internal() {
+    let app = TestApp::new().await;
+    add_staff(&app, "koseki", Some("kosekijumin"), false).await;
+    add_staff(&app, "koseki2", Some("kosekijumin"), false).await;
+    add_staff(&app, "kosodate", Some("kosodate-shien"), false).await;
+    let pdf = upload(&app).await;
+    let (receipt, code) = apply(&app, "juminhyo-yuso", juminhyo(&pdf, "山田")).await;
+    let staff = staff_browser(&app, "koseki").await;
+    let id_of = async |login: &str| {
+        app.portal
+            .store
+            .staff_by_login(app.portal.municipality(), login)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+            .to_string()
+    };
+    let colleague = id_of("koseki2").await;
+    let outsider = id_of("kosodate").await;
+    let wrong = act(
+        &staff,
+        &receipt,
+        &[("action", "assign"), ("assignee", &outsider)],
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    wrong.assert_contains("担当者はこの課の職員から選んでください");
+    let assigned = act(
+        &staff,
+        &receipt,
+        &[("action", "assign"), ("assignee", &colleague)],
+    )
+    .await;
+    assert_eq!(assigned.status, StatusCode::SEE_OTHER);
+    staff
+        .get(&format!("/staff/cases/{receipt}"))
+        .await
+        .assert_contains("koseki2 さん");
+
+    let no_reason = act(&staff, &receipt, &[("action", "reject")]).await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    no_reason.assert_contains("却下の理由を入力してください");
+    let rejected = act(
+        &staff,
+        &receipt,
+        &[
+            ("action", "reject"),
+            ("text", "本人確認書類の有効期限が切れています"),
+        ],
+    )
+    .await;
+    assert_eq!(rejected.status, StatusCode::SEE_OTHER);
+    let page = resident_status(&app, &receipt, &code).await;
+    page.assert_contains(">却下<");
+    page.assert_contains("却下されました：本人確認書類の有効期限が切れています");
+    assert!(!page.body.contains("koseki2"), "assignment is internal");
+    assert!(
+        !page.body.contains("/status/withdraw"),
+        "a closed case cannot be withdrawn"
+    );
 }
