@@ -262,9 +262,12 @@ impl Portal {
             .store
             .staff_by_login(self.municipality(), login)
             .await?;
+        // What was typed as a login is recorded only when it is one: people sometimes type
+        // their password into the login box.
+        let actor = if row.is_some() { login } else { "(unknown)" };
         let audit = |action: &'static str, detail: Value| {
             let entry = AuditEntry {
-                actor: login,
+                actor,
                 action,
                 application_id: None,
                 detail,
@@ -481,9 +484,9 @@ impl Portal {
             StaffAction::RequestCorrection => Some(
                 Correction::new(&procedure, &input.fields, text).map_err(|e| {
                     AppError::BadRequest(match e {
-                        CorrectionError::NoFields | CorrectionError::UnknownField(_) => {
-                            "case-error-fields"
-                        }
+                        CorrectionError::NoFields
+                        | CorrectionError::UnknownField(_)
+                        | CorrectionError::NotCorrectable(_) => "case-error-fields",
                         CorrectionError::NoMessage => "case-error-message",
                     })
                 })?,

@@ -144,6 +144,8 @@ pub struct Correction {
 pub enum CorrectionError {
     NoFields,
     UnknownField(String),
+    /// A file question: the status page posts no files, so a new document is a new application.
+    NotCorrectable(String),
     NoMessage,
 }
 
@@ -155,8 +157,14 @@ impl Correction {
         fields: &[String],
         message: &str,
     ) -> Result<Self, CorrectionError> {
-        if let Some(unknown) = fields.iter().find(|f| procedure.field(f).is_none()) {
-            return Err(CorrectionError::UnknownField(unknown.clone()));
+        for id in fields {
+            match procedure.field(id).map(|f| &f.kind) {
+                None => return Err(CorrectionError::UnknownField(id.clone())),
+                Some(crate::procedure::FieldKind::File { .. }) => {
+                    return Err(CorrectionError::NotCorrectable(id.clone()));
+                }
+                Some(_) => {}
+            }
         }
         let chosen: Vec<FieldId> = procedure
             .fields()

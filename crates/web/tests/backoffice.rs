@@ -174,6 +174,17 @@ async fn staff_log_in_with_lock_out_and_a_fresh_session() {
         "{cookie}"
     );
     browser.get("/staff").await.assert_contains("受付一覧");
+    let forged = browser
+        .post_form(
+            "/staff/users",
+            &[("_csrf", "forged"), ("login", "x"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        forged.status,
+        StatusCode::FORBIDDEN,
+        "a form without our token"
+    );
 
     // Five wrong passwords lock the account, even against the right one.
     let attacker = app.new_browser();
@@ -593,7 +604,7 @@ async fn the_pull_api_lists_changes_since_a_cursor_and_takes_a_status_back() {
     add_staff(&app, "kosodate", Some("kosodate-shien"), true).await;
     let pdf = upload(&app).await;
     let (first, first_code) = apply(&app, "jido-teate-nintei", jido("高橋")).await;
-    let (_, _) = apply(&app, "juminhyo-yuso", juminhyo(&pdf, "山田")).await;
+    let (other_department, _) = apply(&app, "juminhyo-yuso", juminhyo(&pdf, "山田")).await;
     let staff = app
         .portal
         .staff_session(&login_token(&app, "kosodate").await)
@@ -654,9 +665,27 @@ async fn the_pull_api_lists_changes_since_a_cursor_and_takes_a_status_back() {
     assert_eq!(one["history"][1]["actor"], "api:児童手当システム");
 
     let other = app
-        .get_with("/api/v1/integration/applications/2026-0000000", &auth)
+        .get_with(
+            &format!("/api/v1/integration/applications/{other_department}"),
+            &auth,
+        )
         .await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
+    let file = app
+        .get_with(
+            &format!("/api/v1/integration/applications/{other_department}/attachments/{pdf}"),
+            &auth,
+        )
+        .await;
+    assert_eq!(file.status, StatusCode::NOT_FOUND);
+    let write = app
+        .post_json(
+            &format!("/api/v1/integration/applications/{other_department}/status"),
+            &json!({ "action": "accept" }),
+            &auth,
+        )
+        .await;
+    assert_eq!(write.status, StatusCode::NOT_FOUND);
 
     app.portal
         .revoke_token(&staff, issued.id, "127.0.0.1")
