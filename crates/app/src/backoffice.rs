@@ -7,7 +7,7 @@
 //! appended to the hash-chained audit log, actions in the same transaction as the change.
 
 use crate::error::AppError;
-use crate::portal::{Portal, new_token, token_hash};
+use crate::portal::{Portal, new_token, open_correction, token_hash};
 use crate::webhook;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -381,18 +381,12 @@ impl Portal {
         let application = self.case_row(actor, receipt).await?;
         self.audit_case(actor, "case.read", &application, json!({}), ip)
             .await?;
-        let procedure = self
-            .definition(&application.procedure_id, &application.procedure_version)
-            .await?;
-        let answers = stored_answers(&procedure, &application.answers)?;
+        let (procedure, answers) = self.read_application(&application).await?;
         let events = self
             .store
             .events(self.municipality(), application.id)
             .await?;
-        let correction = application
-            .correction
-            .as_ref()
-            .and_then(|c| serde_json::from_value(c.clone()).ok());
+        let correction = open_correction(&application);
         let assignee = match application.assigned_to {
             Some(id) => self.store.staff_by_id(self.municipality(), id).await?,
             None => None,
@@ -439,20 +433,43 @@ impl Portal {
         ip: &str,
     ) -> Result<(), AppError> {
         detail["receipt_number"] = json!(application.receipt_number);
+        self.audit(&actor.name, action, Some(application.id), detail, ip)
+            .await
+    }
+
+    /// Appends one audit entry on its own (a read, an export, a token or delivery action).
+    async fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        application_id: Option<Uuid>,
+        detail: Value,
+        ip: &str,
+    ) -> Result<(), AppError> {
+        let entry = AuditEntry {
+            actor,
+            action,
+            application_id,
+            detail,
+            ip,
+        };
         self.store
-            .audit(
-                self.municipality(),
-                &AuditEntry {
-                    actor: &actor.name,
-                    action,
-                    application_id: Some(application.id),
-                    detail,
-                    ip,
-                },
-                OffsetDateTime::now_utc(),
-            )
+            .audit(self.municipality(), &entry, OffsetDateTime::now_utc())
             .await?;
         Ok(())
+    }
+
+    /// How a 個人番号 is written for `actor`: whole if the actor may see it, masked otherwise.
+    fn my_number_writer<'a>(&'a self, actor: &Actor) -> impl Fn(&MyNumberAnswer) -> String + 'a {
+        let allowed = actor.my_number_access;
+        move |n: &MyNumberAnswer| match n {
+            MyNumberAnswer::Sealed(s) if allowed => self
+                .sealer
+                .open(s)
+                .map(|n| n.expose().to_owned())
+                .unwrap_or_else(|_| n.masked()),
+            _ => n.masked(),
+        }
     }
 
     /// Takes an action on a case. The status change, its history event, the resident's mail,
@@ -645,10 +662,7 @@ impl Portal {
         ip: &str,
     ) -> Result<(Vec<u8>, String, String), AppError> {
         let application = self.case_row(actor, receipt).await?;
-        let procedure = self
-            .definition(&application.procedure_id, &application.procedure_version)
-            .await?;
-        let answers = stored_answers(&procedure, &application.answers)?;
+        let (_, answers) = self.read_application(&application).await?;
         let file = answers
             .files()
             .into_iter()
@@ -692,10 +706,7 @@ impl Portal {
             .await?;
             return Err(AppError::Forbidden);
         }
-        let procedure = self
-            .definition(&application.procedure_id, &application.procedure_version)
-            .await?;
-        let answers = stored_answers(&procedure, &application.answers)?;
+        let (_, answers) = self.read_application(&application).await?;
         let Some(Answer::MyNumber(MyNumberAnswer::Sealed(sealed))) = answers.get(field) else {
             return Err(AppError::NotFound);
         };
@@ -739,20 +750,10 @@ impl Portal {
             .await?;
         let mut records = Vec::with_capacity(rows.len());
         for row in &rows {
-            let procedure = self
-                .definition(&row.procedure_id, &row.procedure_version)
-                .await?;
-            let answers = stored_answers(&procedure, &row.answers)?;
+            let (procedure, answers) = self.read_application(row).await?;
             records.push((row, procedure, answers));
         }
-        let reveal = |n: &MyNumberAnswer| match n {
-            MyNumberAnswer::Sealed(s) if actor.my_number_access => self
-                .sealer
-                .open(s)
-                .map(|n| n.expose().to_owned())
-                .unwrap_or_else(|_| n.masked()),
-            _ => n.masked(),
-        };
+        let reveal = self.my_number_writer(actor);
         let stamp = OffsetDateTime::now_utc().to_offset(time::macros::offset!(+9));
         let base_name = format!(
             "{procedure_id}-{:04}{:02}{:02}",
@@ -771,7 +772,7 @@ impl Portal {
                             "procedure_version": row.procedure_version,
                             "status": row.status.as_str(),
                             "submitted_at": crate::portal::rfc3339(row.submitted_at),
-                            "answers": answers_json(answers, &reveal),
+                            "answers": answers.to_json_with(&reveal),
                         })
                     })
                     .collect();
@@ -783,25 +784,14 @@ impl Portal {
             }
             ExportFormat::Csv => csv_export(current, &records, &reveal, encoding, &base_name)?,
         };
-        self.store
-            .audit(
-                self.municipality(),
-                &AuditEntry {
-                    actor: &actor.name,
-                    action: "export",
-                    application_id: None,
-                    detail: json!({
+        self.audit(&actor.name, "export", None, json!({
                         "procedure_id": procedure_id,
                         "format": match format { ExportFormat::Csv => "csv", ExportFormat::Json => "json" },
                         "encoding": match encoding { ExportEncoding::Utf8Bom => "utf-8", ExportEncoding::Cp932 => "cp932" },
                         "applications": rows.len(),
                         "my_number": actor.my_number_access,
                         "refused_unmappable": matches!(outcome, ExportOutcome::Unmappable(_)),
-                    }),
-                    ip,
-                },
-                OffsetDateTime::now_utc(),
-            )
+                    }), ip)
             .await?;
         Ok(outcome)
     }
@@ -838,19 +828,14 @@ impl Portal {
                 now,
             )
             .await?;
-        self.store
-            .audit(
-                self.municipality(),
-                &AuditEntry {
-                    actor: &staff.login,
-                    action: "token.issue",
-                    application_id: None,
-                    detail: json!({ "token_id": id, "department": department, "name": name.trim() }),
-                    ip,
-                },
-                now,
-            )
-            .await?;
+        self.audit(
+            &staff.login,
+            "token.issue",
+            None,
+            json!({ "token_id": id, "department": department, "name": name.trim() }),
+            ip,
+        )
+        .await?;
         Ok(IssuedToken { id, token })
     }
 
@@ -870,19 +855,14 @@ impl Portal {
         {
             return Err(AppError::NotFound);
         }
-        self.store
-            .audit(
-                self.municipality(),
-                &AuditEntry {
-                    actor: &staff.login,
-                    action: "token.revoke",
-                    application_id: None,
-                    detail: json!({ "token_id": id }),
-                    ip,
-                },
-                now,
-            )
-            .await?;
+        self.audit(
+            &staff.login,
+            "token.revoke",
+            None,
+            json!({ "token_id": id }),
+            ip,
+        )
+        .await?;
         Ok(())
     }
 
@@ -965,18 +945,8 @@ impl Portal {
         actor: &Actor,
         row: &ApplicationRow,
     ) -> Result<Value, AppError> {
-        let procedure = self
-            .definition(&row.procedure_id, &row.procedure_version)
-            .await?;
-        let answers = stored_answers(&procedure, &row.answers)?;
-        let reveal = |n: &MyNumberAnswer| match n {
-            MyNumberAnswer::Sealed(s) if actor.my_number_access => self
-                .sealer
-                .open(s)
-                .map(|n| n.expose().to_owned())
-                .unwrap_or_else(|_| n.masked()),
-            _ => n.masked(),
-        };
+        let (_, answers) = self.read_application(row).await?;
+        let reveal = self.my_number_writer(actor);
         let attachments: Vec<Value> = answers
             .files()
             .iter()
@@ -1002,7 +972,7 @@ impl Portal {
             "updated_at": crate::portal::rfc3339(row.updated_at),
             "change_seq": row.change_seq,
             "correction": row.correction,
-            "answers": answers_json(&answers, &reveal),
+            "answers": answers.to_json_with(&reveal),
             "attachments": attachments,
         }))
     }
@@ -1024,20 +994,23 @@ impl Portal {
         {
             return Err(AppError::NotFound);
         }
-        self.store
-            .audit(
-                self.municipality(),
-                &AuditEntry {
-                    actor: &staff.login,
-                    action: "webhook.resend",
-                    application_id: None,
-                    detail: json!({ "delivery": id }),
-                    ip,
-                },
-                now,
-            )
-            .await?;
+        self.audit(
+            &staff.login,
+            "webhook.resend",
+            None,
+            json!({ "delivery": id }),
+            ip,
+        )
+        .await?;
         Ok(())
+    }
+
+    /// Every account, for administrators.
+    pub async fn staff_accounts(&self, staff: &Staff) -> Result<Vec<StaffRow>, AppError> {
+        if !staff.admin {
+            return Err(AppError::Forbidden);
+        }
+        Ok(self.store.staff_list(self.municipality(), None).await?)
     }
 
     pub async fn verify_audit(&self) -> Result<AuditReport, AppError> {
@@ -1068,35 +1041,6 @@ fn name_with_reading(name: &PersonName) -> String {
     match name.full_kana() {
         kana if kana.is_empty() => name.full(),
         kana => format!("{}（{kana}）", name.full()),
-    }
-}
-
-fn stored_answers(procedure: &Procedure, value: &Value) -> Result<Answers, AppError> {
-    validate::read_stored(procedure, value).map_err(|e| {
-        AppError::Storage(madoguchi_storage::StorageError::Corrupt(format!(
-            "application answers: {e:?}"
-        )))
-    })
-}
-
-/// Answers for integrators: the API's own form, a 個人番号 as `reveal` writes it.
-fn answers_json(answers: &Answers, reveal: &dyn Fn(&MyNumberAnswer) -> String) -> Value {
-    let mut opened = answers.clone();
-    replace_my_numbers(&mut opened, reveal);
-    opened.to_masked_json()
-}
-
-fn replace_my_numbers(answers: &mut Answers, reveal: &dyn Fn(&MyNumberAnswer) -> String) {
-    let ids: Vec<String> = answers.iter().map(|(k, _)| k.clone()).collect();
-    for id in ids {
-        match answers.get(&id).cloned() {
-            Some(Answer::MyNumber(n)) => answers.insert(id, Answer::Text(reveal(&n))),
-            Some(Answer::Group(mut items)) => {
-                items.iter_mut().for_each(|i| replace_my_numbers(i, reveal));
-                answers.insert(id, Answer::Group(items));
-            }
-            _ => {}
-        }
     }
 }
 

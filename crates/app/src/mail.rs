@@ -189,14 +189,11 @@ async fn run_job(portal: &Portal, job: &Job) -> Result<(), String> {
         }
         crate::webhook::KIND => {
             let url = job.payload["url"].as_str().ok_or("payload without url")?;
-            let hook = portal
-                .config
+            let secret = portal
                 .webhooks
-                .iter()
-                .find(|h| h.url == url)
+                .for_url(url)
                 .ok_or("the endpoint is no longer configured")?;
-            let secret = crate::webhook::load_secret(hook)?;
-            crate::webhook::deliver(url, &secret, &job.payload["event"]).await
+            crate::webhook::deliver(url, secret, &job.payload["event"]).await
         }
         other => Err(format!("unknown job kind {other}")),
     }

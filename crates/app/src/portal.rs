@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::mail::{Mailer, SUBMITTED_MAIL};
 use crate::seal::Sealer;
 use crate::secret::Secret;
+use crate::webhook::WebhookSecrets;
 use data_encoding::{BASE32_NOPAD, HEXLOWER};
 use madoguchi_domain::answers::{Answer, Answers, FileRef};
 use madoguchi_domain::application::{format_access_code, normalize_access_code};
@@ -39,6 +40,8 @@ pub struct Portal {
     pub secret: Secret,
     pub sealer: Sealer,
     pub mailer: Arc<Mailer>,
+    /// The signing secrets of the configured webhook endpoints, read once at start.
+    pub webhooks: Arc<WebhookSecrets>,
     /// Definition versions by (procedure id, version). Versions never change, so an entry is
     /// never stale; the current catalog is loaded at start, older versions on first use.
     definitions: Arc<RwLock<Definitions>>,
@@ -134,6 +137,7 @@ impl Portal {
         let secret = Secret::load_or_create(&config.secret_path())
             .map_err(|e| AppError::Config(format!("secret key: {e}")))?;
         let mailer = Mailer::from_config(&config).map_err(AppError::Config)?;
+        let webhooks = WebhookSecrets::load(&config.webhooks).map_err(AppError::Config)?;
         let files = LocalFiles::new(config.data_dir.join("attachments"));
         let portal = Self {
             config: Arc::new(config),
@@ -143,6 +147,7 @@ impl Portal {
             sealer: Sealer::new(&secret),
             secret,
             mailer: Arc::new(mailer),
+            webhooks: Arc::new(webhooks),
             definitions: Arc::default(),
             postal: Arc::default(),
         };
@@ -323,11 +328,7 @@ impl Portal {
         let procedure = self
             .definition(&row.procedure_id, &row.procedure_version)
             .await?;
-        let answers = validate::read_stored(&procedure, &row.answers).map_err(|e| {
-            AppError::Storage(madoguchi_storage::StorageError::Corrupt(format!(
-                "draft answers: {e:?}"
-            )))
-        })?;
+        let answers = stored_answers(&procedure, &row.answers)?;
         Ok(Draft {
             token: token.to_owned(),
             row,
@@ -672,15 +673,20 @@ impl Portal {
         self.status_view(application).await
     }
 
-    pub async fn status_view(&self, application: ApplicationRow) -> Result<StatusView, AppError> {
+    /// An application's definition (as it was filled against) and its answers.
+    pub(crate) async fn read_application(
+        &self,
+        application: &ApplicationRow,
+    ) -> Result<(Arc<Procedure>, Answers), AppError> {
         let procedure = self
             .definition(&application.procedure_id, &application.procedure_version)
             .await?;
-        let answers = validate::read_stored(&procedure, &application.answers).map_err(|e| {
-            AppError::Storage(madoguchi_storage::StorageError::Corrupt(format!(
-                "application answers: {e:?}"
-            )))
-        })?;
+        let answers = stored_answers(&procedure, &application.answers)?;
+        Ok((procedure, answers))
+    }
+
+    pub async fn status_view(&self, application: ApplicationRow) -> Result<StatusView, AppError> {
+        let (procedure, answers) = self.read_application(&application).await?;
         let events = self
             .store
             .events(self.municipality(), application.id)
@@ -688,10 +694,7 @@ impl Portal {
             .into_iter()
             .filter(|e| !is_internal_event(&e.kind))
             .collect();
-        let correction = application
-            .correction
-            .as_ref()
-            .and_then(|c| serde_json::from_value(c.clone()).ok());
+        let correction = open_correction(&application);
         Ok(StatusView {
             application,
             procedure,
@@ -787,6 +790,23 @@ impl Portal {
             Transition::NotFound => Err(AppError::NotFound),
         }
     }
+}
+
+/// Answers as storage holds them, read with their definition; a problem means a corrupt row.
+pub(crate) fn stored_answers(procedure: &Procedure, value: &Value) -> Result<Answers, AppError> {
+    validate::read_stored(procedure, value).map_err(|e| {
+        AppError::Storage(madoguchi_storage::StorageError::Corrupt(format!(
+            "stored answers: {e:?}"
+        )))
+    })
+}
+
+/// The correction request an application carries while one is open.
+pub(crate) fn open_correction(application: &ApplicationRow) -> Option<Correction> {
+    application
+        .correction
+        .as_ref()
+        .and_then(|c| serde_json::from_value(c.clone()).ok())
 }
 
 /// The step after `current` that applies to these answers.

@@ -27,11 +27,35 @@ pub fn signature(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
     )
 }
 
-/// Reads an endpoint's signing secret from its file.
-pub fn load_secret(hook: &WebhookConfig) -> Result<Vec<u8>, String> {
-    std::fs::read_to_string(&hook.secret_file)
-        .map(|s| s.trim().as_bytes().to_vec())
-        .map_err(|e| format!("webhook secret {}: {e}", hook.secret_file.display()))
+/// Each endpoint's signing secret by URL, read from its file when the server starts (a missing
+/// file is a configuration error then, not a failed delivery later). Never printed.
+pub struct WebhookSecrets(Vec<(String, Vec<u8>)>);
+
+impl std::fmt::Debug for WebhookSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "WebhookSecrets({} endpoints)", self.0.len())
+    }
+}
+
+impl WebhookSecrets {
+    pub fn load(hooks: &[WebhookConfig]) -> Result<Self, String> {
+        hooks
+            .iter()
+            .map(|hook| {
+                std::fs::read_to_string(&hook.secret_file)
+                    .map(|s| (hook.url.clone(), s.trim().as_bytes().to_vec()))
+                    .map_err(|e| format!("webhook secret {}: {e}", hook.secret_file.display()))
+            })
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+
+    pub fn for_url(&self, url: &str) -> Option<&[u8]> {
+        self.0
+            .iter()
+            .find(|(u, _)| u == url)
+            .map(|(_, secret)| secret.as_slice())
+    }
 }
 
 /// Delivers one event; `Err` with a short reason (status code or transport error) to retry.

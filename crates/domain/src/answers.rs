@@ -212,19 +212,25 @@ impl Answers {
 
     /// The stored and API form. Storage must only ever receive sealed 個人番号.
     pub fn to_json(&self) -> Value {
-        self.json(false)
+        self.json(None)
     }
 
     /// The form shown back to a resident or client: a 個人番号 as `********9018`.
     pub fn to_masked_json(&self) -> Value {
-        self.json(true)
+        self.to_json_with(&MyNumberAnswer::masked)
     }
 
-    fn json(&self, masked: bool) -> Value {
+    /// The API form with each 個人番号 written as `my_number` says (whole, for a business
+    /// system allowed it; masked otherwise).
+    pub fn to_json_with(&self, my_number: &dyn Fn(&MyNumberAnswer) -> String) -> Value {
+        self.json(Some(my_number))
+    }
+
+    fn json(&self, my_number: Option<&dyn Fn(&MyNumberAnswer) -> String>) -> Value {
         Value::Object(
             self.0
                 .iter()
-                .map(|(k, v)| (k.clone(), v.json(masked)))
+                .map(|(k, v)| (k.clone(), v.json(my_number)))
                 .collect::<Map<_, _>>(),
         )
     }
@@ -251,10 +257,10 @@ impl FromIterator<(String, Answer)> for Answers {
 
 impl Answer {
     pub fn to_json(&self) -> Value {
-        self.json(false)
+        self.json(None)
     }
 
-    fn json(&self, masked: bool) -> Value {
+    fn json(&self, my_number: Option<&dyn Fn(&MyNumberAnswer) -> String>) -> Value {
         match self {
             Self::Text(s) | Self::Choice(s) => json!(s),
             Self::Number(n) => json!(n),
@@ -262,8 +268,8 @@ impl Answer {
             Self::Choices(v) => json!(v),
             Self::YesNo(b) => json!(b),
             Self::Files(files) => Value::Array(files.iter().map(FileRef::to_json).collect()),
-            Self::Group(items) => Value::Array(items.iter().map(|i| i.json(masked)).collect()),
-            Self::MyNumber(n) if masked => json!(n.masked()),
+            Self::Group(items) => Value::Array(items.iter().map(|i| i.json(my_number)).collect()),
+            Self::MyNumber(n) if my_number.is_some() => json!(my_number.map(|f| f(n))),
             Self::Name(name) => Value::Object(
                 PersonName::PARTS
                     .iter()

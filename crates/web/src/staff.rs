@@ -6,11 +6,11 @@
 //! the application layer's, so no page can forget them.
 
 use crate::AppState;
-use crate::csrf::{self, cookie};
+use crate::csrf::cookie;
 use crate::error::{PageError, WebError, render};
 use crate::pages::drafts::no_store;
 use crate::pages::{Ctx, form_value};
-use crate::views::{Base, human_size};
+use crate::views::{Base, human_size, status_class};
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -98,14 +98,15 @@ struct LoginPage {
     error: Option<String>,
 }
 
-pub async fn login_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
-    let mut base = ctx.base(&state, ctx.tr.t("staff-login-title"));
+fn login_page(state: &AppState, ctx: &Ctx, login: String, error: Option<String>) -> LoginPage {
+    let mut base = ctx.base(state, ctx.tr.t("staff-login-title"));
     base.site_name = ctx.tr.t("staff-site-name");
-    let page = LoginPage {
-        base,
-        login: String::new(),
-        error: None,
-    };
+    base.has_errors = error.is_some();
+    LoginPage { base, login, error }
+}
+
+pub async fn login_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let page = login_page(&state, &ctx, String::new(), None);
     Ok(no_store(render(&page, ctx.tr)?))
 }
 
@@ -114,7 +115,7 @@ pub async fn login(
     ctx: Ctx,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    ctx.verify_csrf(&state, form_value(&form, csrf::FIELD))?;
+    ctx.verify_form(&state, &form)?;
     if !state.logins.allow(ctx.ip) {
         return Err(ctx.page_error(PageError::RateLimited));
     }
@@ -135,17 +136,11 @@ pub async fn login(
             Ok(response)
         }
         Err(e @ (AppError::LoginFailed | AppError::AccountLocked)) => {
-            let mut base = ctx.base(&state, ctx.tr.t("staff-login-title"));
-            base.site_name = ctx.tr.t("staff-site-name");
-            base.has_errors = true;
-            let page = LoginPage {
-                base,
-                login,
-                error: Some(ctx.tr.t(match e {
-                    AppError::AccountLocked => "staff-login-locked",
-                    _ => "staff-login-failed",
-                })),
-            };
+            let message = ctx.tr.t(match e {
+                AppError::AccountLocked => "staff-login-locked",
+                _ => "staff-login-failed",
+            });
+            let page = login_page(&state, &ctx, login, Some(message));
             Ok((StatusCode::UNAUTHORIZED, no_store(render(&page, ctx.tr)?)).into_response())
         }
         Err(e) => Err(ctx.fail(e)),
@@ -157,9 +152,7 @@ pub async fn logout(
     staff: StaffCtx,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    staff
-        .ctx
-        .verify_csrf(&state, form_value(&form, csrf::FIELD))?;
+    staff.ctx.verify_form(&state, &form)?;
     state
         .portal
         .logout(&staff.token)
@@ -252,18 +245,7 @@ pub async fn inbox(
         .map_err(|e| staff.fail(e))?;
     let lang = tr.lang.code();
     let now = time::OffsetDateTime::now_utc();
-    let procedures = state
-        .portal
-        .catalog
-        .procedures
-        .iter()
-        .filter(|p| actor.scope.as_deref().is_none_or(|d| d == p.department.id))
-        .map(|p| Choice {
-            value: p.id.to_string(),
-            label: p.title.get(lang).to_owned(),
-            selected: params.procedure == p.id.as_str(),
-        })
-        .collect();
+    let procedures = procedure_choices(&state, &staff, &params.procedure);
     let title_of = |id: &str| {
         state
             .portal
@@ -329,15 +311,6 @@ fn department_name(
             .into_iter()
             .find(|(d, _)| d == id)
             .map_or_else(|| id.to_owned(), |(_, name)| name),
-    }
-}
-
-fn status_class(status: ApplicationStatus) -> &'static str {
-    match status {
-        ApplicationStatus::Rejected | ApplicationStatus::Withdrawn => "tag tag-grey",
-        ApplicationStatus::CorrectionRequested => "tag tag-warn",
-        ApplicationStatus::Approved | ApplicationStatus::Completed => "tag tag-done",
-        _ => "tag",
     }
 }
 
@@ -672,9 +645,7 @@ pub async fn act(
     Path(receipt): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    staff
-        .ctx
-        .verify_csrf(&state, form_value(&form, csrf::FIELD))?;
+    staff.ctx.verify_form(&state, &form)?;
     let Some(action) = StaffAction::parse(form_value(&form, "action")) else {
         return Err(staff.ctx.page_error(PageError::NotFound));
     };
@@ -728,9 +699,7 @@ pub async fn reveal(
     Path(receipt): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    staff
-        .ctx
-        .verify_csrf(&state, form_value(&form, csrf::FIELD))?;
+    staff.ctx.verify_form(&state, &form)?;
     let actor = staff.staff.actor();
     let field = form_value(&form, "field");
     let number = state
@@ -849,7 +818,8 @@ pub struct ExportParams {
     encoding: String,
 }
 
-fn export_choices(state: &AppState, staff: &StaffCtx, selected: &str) -> Vec<Choice> {
+/// The procedures of the staff member's department (all, for administrators), to choose from.
+fn procedure_choices(state: &AppState, staff: &StaffCtx, selected: &str) -> Vec<Choice> {
     let scope = staff.staff.actor().scope;
     let lang = staff.ctx.tr.lang.code();
     state
@@ -872,7 +842,7 @@ pub async fn export_form(
 ) -> Result<Response, WebError> {
     let page = ExportPage {
         base: staff.base(&state, staff.ctx.tr.t("export-title")),
-        procedures: export_choices(&state, &staff, ""),
+        procedures: procedure_choices(&state, &staff, ""),
         problems: Vec::new(),
     };
     Ok(no_store(render(&page, staff.ctx.tr)?))
@@ -911,7 +881,7 @@ pub async fn export_file(
             base.has_errors = true;
             let page = ExportPage {
                 base,
-                procedures: export_choices(&state, &staff, &params.procedure),
+                procedures: procedure_choices(&state, &staff, &params.procedure),
                 problems: problems.iter().map(UnmappableView::from).collect(),
             };
             Ok((
@@ -1039,9 +1009,7 @@ pub async fn resend(
     Path(id): Path<Uuid>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    staff
-        .ctx
-        .verify_csrf(&state, form_value(&form, csrf::FIELD))?;
+    staff.ctx.verify_form(&state, &form)?;
     state
         .portal
         .resend_delivery(&staff.staff, id, &staff.ip())
@@ -1055,9 +1023,7 @@ pub async fn issue_token(
     staff: StaffCtx,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    staff
-        .ctx
-        .verify_csrf(&state, form_value(&form, csrf::FIELD))?;
+    staff.ctx.verify_form(&state, &form)?;
     match state
         .portal
         .issue_token(
@@ -1082,9 +1048,7 @@ pub async fn revoke_token(
     Path(id): Path<Uuid>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    staff
-        .ctx
-        .verify_csrf(&state, form_value(&form, csrf::FIELD))?;
+    staff.ctx.verify_form(&state, &form)?;
     state
         .portal
         .revoke_token(&staff.staff, id, &staff.ip())
@@ -1121,16 +1085,12 @@ async fn users_page(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    if !staff.staff.admin {
-        return Err(staff.ctx.page_error(PageError::NotFound));
-    }
     let tr = staff.ctx.tr;
     let accounts = state
         .portal
-        .store
-        .staff_list(state.portal.municipality(), None)
+        .staff_accounts(&staff.staff)
         .await
-        .map_err(|e| staff.fail(e.into()))?;
+        .map_err(|e| staff.fail(e))?;
     let mut base = staff.base(state, tr.t("users-title"));
     base.has_errors = error.is_some();
     let page = UsersPage {
@@ -1170,9 +1130,7 @@ pub async fn add_user(
     staff: StaffCtx,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    staff
-        .ctx
-        .verify_csrf(&state, form_value(&form, csrf::FIELD))?;
+    staff.ctx.verify_form(&state, &form)?;
     if !staff.staff.admin {
         return Err(staff.ctx.page_error(PageError::NotFound));
     }

@@ -526,6 +526,17 @@ fn autocomplete_for(path: &FieldPath) -> &'static str {
     }
 }
 
+/// The tag style of a status: done, waiting on the resident, closed, or in progress.
+pub fn status_class(status: madoguchi_domain::ApplicationStatus) -> &'static str {
+    use madoguchi_domain::ApplicationStatus as S;
+    match status {
+        S::Rejected | S::Withdrawn => "tag tag-grey",
+        S::CorrectionRequested => "tag tag-warn",
+        S::Approved | S::Completed => "tag tag-done",
+        _ => "tag",
+    }
+}
+
 pub fn human_size(bytes: u64) -> String {
     if bytes >= 1024 * 1024 {
         format!("{:.1}MB", bytes as f64 / 1024.0 / 1024.0)

@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use madoguchi_app::portal::{Receipt, StatusView};
+use madoguchi_app::portal::{Receipt, StatusView, rfc3339};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -43,7 +43,7 @@ fn receipt_json(r: &Receipt) -> Value {
         "status": r.application.status,
         "procedure_id": r.application.procedure_id,
         "procedure_version": r.application.procedure_version,
-        "submitted_at": r.application.submitted_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        "submitted_at": rfc3339(r.application.submitted_at),
     })
 }
 
@@ -101,10 +101,6 @@ fn access_code(headers: &HeaderMap) -> Result<&str, WebError> {
 }
 
 fn status_json(view: &StatusView) -> Value {
-    let rfc3339 = |t: time::OffsetDateTime| {
-        t.format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default()
-    };
     json!({
         "id": view.application.id,
         "receipt_number": view.application.receipt_number,

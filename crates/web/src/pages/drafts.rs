@@ -34,7 +34,7 @@ pub async fn start(
     Path(id): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    ctx.verify_csrf(&state, form_value(&form, crate::csrf::FIELD))?;
+    ctx.verify_form(&state, &form)?;
     let (token, first) = state
         .portal
         .start_draft(&id)
@@ -298,7 +298,7 @@ pub async fn answer_step(
     request: Request,
 ) -> Result<Response, WebError> {
     let posted = read_posted(&state, &ctx, request).await?;
-    ctx.verify_csrf(&state, form_value(&posted.pairs, crate::csrf::FIELD))?;
+    ctx.verify_form(&state, &posted.pairs)?;
     let draft = load(&state, &ctx, &token).await?;
     if draft.row.application_id.is_some() {
         return Ok(Redirect::to(&format!("/drafts/{token}/done")).into_response());
@@ -477,7 +477,7 @@ pub async fn submit(
     Path(token): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    ctx.verify_csrf(&state, form_value(&form, crate::csrf::FIELD))?;
+    ctx.verify_form(&state, &form)?;
     if !state.submissions.allow(ctx.ip) {
         return Err(ctx.page_error(PageError::RateLimited));
     }

@@ -93,7 +93,9 @@ impl Ctx {
         }
     }
 
-    pub fn verify_csrf(&self, state: &AppState, submitted: &str) -> Result<(), WebError> {
+    /// Refuses a posted form that does not carry this browser's CSRF token.
+    pub fn verify_form(&self, state: &AppState, form: &[(String, String)]) -> Result<(), WebError> {
+        let submitted = form_value(form, csrf::FIELD);
         csrf::verify(state, &self.headers, &self.csrf, submitted, self.tr)
     }
 

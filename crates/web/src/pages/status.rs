@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::error::{PageError, WebError, render};
 use crate::views::{
     AnswerSection, Base, FieldBuilder, FieldView, SummaryItem, anchor, answer_sections,
-    problem_message,
+    problem_message, status_class,
 };
 use askama::Template;
 use axum::extract::State;
@@ -123,12 +123,7 @@ fn status_page(
         receipt: view.application.receipt_number.clone(),
         access_code: access_code.to_owned(),
         status_text: ctx.tr.t(&format!("app-status-{}", status.as_str())),
-        status_class: match status {
-            ApplicationStatus::Rejected | ApplicationStatus::Withdrawn => "tag tag-grey",
-            ApplicationStatus::CorrectionRequested => "tag tag-warn",
-            ApplicationStatus::Approved | ApplicationStatus::Completed => "tag tag-done",
-            _ => "tag",
-        },
+        status_class: status_class(status),
         history: view
             .events
             .iter()
@@ -192,7 +187,7 @@ fn read_codes(
     ctx: &Ctx,
     form: &[(String, String)],
 ) -> Result<(String, String), WebError> {
-    ctx.verify_csrf(state, form_value(form, crate::csrf::FIELD))?;
+    ctx.verify_form(state, form)?;
     if !state.lookups.allow(ctx.ip) {
         return Err(ctx.page_error(PageError::RateLimited));
     }

@@ -282,6 +282,20 @@ impl TestApp {
         .await
     }
 
+    /// A statement run straight on the database, as someone with database access would.
+    pub async fn execute(&self, statement: &'static str) {
+        let url = self.portal.config.database_url();
+        if url.starts_with("postgres") {
+            let pool = sqlx::PgPool::connect(&url).await.unwrap();
+            sqlx::query(statement).execute(&pool).await.unwrap();
+            pool.close().await;
+        } else {
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            sqlx::query(statement).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+    }
+
     /// One value straight from the database, bypassing the application.
     pub async fn scalar<T>(&self, sql: &str) -> T
     where
