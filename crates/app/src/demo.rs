@@ -2,7 +2,8 @@
 //! a fresh install shows the back office working. Passwords are random and printed once, when
 //! the accounts are made; a second start leaves everything as it is.
 
-use crate::backoffice::{ActionInput, NewAccount};
+use crate::accounts::NewAccount;
+use crate::cases::ActionInput;
 use crate::error::AppError;
 use crate::portal::Portal;
 use madoguchi_domain::case::StaffAction;
@@ -52,7 +53,7 @@ pub async fn seed(portal: &Portal) -> Result<Vec<DemoAccount>, AppError> {
     ];
     let mut created = Vec::new();
     for (login, name, department, admin, my_number, what) in accounts {
-        let password = crate::portal::new_token();
+        let password = crate::tokens::new_token();
         portal
             .add_staff(&NewAccount {
                 login: login.into(),
@@ -132,7 +133,7 @@ async fn seed_applications(portal: &Portal) -> Result<(), AppError> {
             vec![StaffAction::Accept, StaffAction::Approve],
         ),
     ];
-    let system = crate::backoffice::Actor {
+    let system = crate::accounts::Actor {
         name: "demo".into(),
         scope: None,
         my_number_access: false,

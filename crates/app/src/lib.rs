@@ -1,21 +1,33 @@
-//! The use cases of madoguchi, shared by every front end: browse the catalog, start and resume
-//! a draft, answer a step, submit, check status, withdraw; plus what they need around them —
-//! configuration, the secret key and the sealing of 個人番号, the bundled catalog, i18n and the
-//! mail outbox.
+//! The use cases of madoguchi, shared by every front end, one module per capability:
+//! `apply` (the resident: drafts, steps, submission, status, corrections, withdrawal), `cases`
+//! (the department's inbox and case work), `integration` (tokens, the pull API, webhooks),
+//! `export`, `accounts` (staff and their sessions) and `audit`. Around them: [`Portal`], the
+//! state they share; `browse` (finding procedures and addresses); `notify` (the outbox jobs a
+//! change calls for) and `mail` (sending them); configuration, the server key and the sealing
+//! of 個人番号, the bundled catalog and i18n.
 //!
 //! Web handlers and CLI commands call these functions and render the result; they never talk
 //! to storage themselves.
 
-pub mod backoffice;
+pub mod accounts;
+pub mod apply;
+pub mod audit;
+pub mod browse;
+pub mod cases;
 pub mod catalog_source;
 pub mod config;
 pub mod demo;
 mod error;
+pub mod export;
 pub mod i18n;
+pub mod integration;
 pub mod mail;
+mod notify;
 pub mod portal;
 pub mod seal;
 pub mod secret;
+pub mod timefmt;
+mod tokens;
 pub mod webhook;
 
 pub use config::Config;

@@ -7,7 +7,9 @@
 
 use crate::config::Config;
 use crate::i18n::{Tr, japanese_date};
+use crate::notify::{STATUS_MAIL, SUBMITTED_MAIL};
 use crate::portal::Portal;
+use crate::timefmt::JST;
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
@@ -16,11 +18,6 @@ use madoguchi_storage::Job;
 use std::path::PathBuf;
 use std::time::Duration;
 use time::OffsetDateTime;
-
-/// The outbox job kind that mails a submission's confirmation.
-pub const SUBMITTED_MAIL: &str = "mail.submitted";
-/// A status change the resident should hear of (accepted, correction requested, …).
-pub const STATUS_MAIL: &str = "mail.status";
 
 #[derive(Debug)]
 #[expect(
@@ -199,7 +196,7 @@ async fn run_job(portal: &Portal, job: &Job) -> Result<(), String> {
     }
 }
 
-async fn job_application(portal: &Portal, job: &Job) -> Result<crate::portal::StatusView, String> {
+async fn job_application(portal: &Portal, job: &Job) -> Result<crate::apply::StatusView, String> {
     let id = job.payload["application_id"]
         .as_str()
         .and_then(|s| uuid::Uuid::parse_str(s).ok())
@@ -220,7 +217,7 @@ async fn job_application(portal: &Portal, job: &Job) -> Result<crate::portal::St
 /// the department's message. No answers are repeated in mail.
 fn status_mail(
     portal: &Portal,
-    view: &crate::portal::StatusView,
+    view: &crate::apply::StatusView,
     payload: &serde_json::Value,
 ) -> (String, String) {
     let tr = Tr::default();
@@ -251,10 +248,10 @@ fn status_mail(
 
 /// The confirmation mail: what was received, its receipt number, where to check status. The
 /// access code is not included: mail can be read by others, the confirmation page cannot.
-fn submitted_mail(portal: &Portal, view: &crate::portal::StatusView) -> (String, String) {
+fn submitted_mail(portal: &Portal, view: &crate::apply::StatusView) -> (String, String) {
     let tr = Tr::default();
     let app = &view.application;
-    let date = app.submitted_at.to_offset(time::macros::offset!(+9)).date();
+    let date = app.submitted_at.to_offset(JST).date();
     let args = [
         ("ward", portal.config.municipality.name.clone()),
         ("procedure", view.procedure.title.ja.clone()),

@@ -4,7 +4,8 @@
 use crate::{StoreArgs, store_config};
 use anyhow::Context;
 use madoguchi_app::Portal;
-use madoguchi_app::backoffice::{Actor, ExportEncoding, ExportFormat, ExportOutcome, NewAccount};
+use madoguchi_app::accounts::{Actor, NewAccount};
+use madoguchi_app::export::{ExportEncoding, ExportFormat, ExportOutcome};
 use madoguchi_storage::AuditProblem;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;

@@ -5,7 +5,7 @@
 //! free-text answer from a choice. [`Answers::to_json`] and [`crate::validate::parse_json`] are
 //! each other's inverse.
 
-use crate::procedure::FileType;
+use crate::procedure::{FileType, Procedure};
 use madoguchi_jp::bank::{AccountType, BankAccount};
 use madoguchi_jp::checkdigit::MyNumber;
 use serde_json::{Map, Value, json};
@@ -68,6 +68,14 @@ impl PersonName {
     /// 「ヤマダ タロウ」 with a full-width space, as 住民記録 systems write it.
     pub fn full_kana(&self) -> String {
         join_nonempty(&self.family_kana, &self.given_kana, '\u{3000}')
+    }
+
+    /// 「山田 太郎（ヤマダ　タロウ）」, or the name alone when it has no reading.
+    pub fn with_reading(&self) -> String {
+        match self.full_kana() {
+            kana if kana.is_empty() => self.full(),
+            kana => format!("{}（{kana}）", self.full()),
+        }
     }
 
     /// Whether the name is written in Latin letters (a foreign resident's).
@@ -246,6 +254,24 @@ impl Answers {
             }
         }
         out
+    }
+
+    /// The applicant's name for the inbox's search: the first name question (with its
+    /// reading), or else the first text question whose id ends in `name`.
+    pub fn applicant_name(&self, procedure: &Procedure) -> String {
+        let mut fallback = None;
+        for (_, field) in procedure.fields() {
+            match self.get(field.id.as_str()) {
+                Some(Answer::Name(name)) => return name.with_reading(),
+                Some(Answer::Text(text))
+                    if fallback.is_none() && field.id.as_str().ends_with("name") =>
+                {
+                    fallback = Some(text.clone());
+                }
+                _ => {}
+            }
+        }
+        fallback.unwrap_or_default()
     }
 }
 

@@ -79,26 +79,41 @@ pub fn router(state: AppState) -> Router {
         .route("/status/withdraw", post(pages::status::withdraw))
         .route("/status/resubmit", post(pages::status::resubmit))
         .route("/lang", get(lang::switch))
-        .route("/staff/login", get(staff::login_form).post(staff::login))
-        .route("/staff/logout", post(staff::logout))
-        .route("/staff", get(staff::inbox))
-        .route("/staff/cases/{receipt}", get(staff::case))
-        .route("/staff/cases/{receipt}/actions", post(staff::act))
-        .route("/staff/cases/{receipt}/my-number", post(staff::reveal))
-        .route("/staff/cases/{receipt}/files/{sha}", get(staff::attachment))
-        .route("/staff/export", get(staff::export_form))
-        .route("/staff/export/file", get(staff::export_file))
-        .route("/staff/integration", get(staff::integration))
+        .route(
+            "/staff/login",
+            get(staff::accounts::login_form).post(staff::accounts::login),
+        )
+        .route("/staff/logout", post(staff::accounts::logout))
+        .route("/staff", get(staff::inbox::show))
+        .route("/staff/cases/{receipt}", get(staff::case::show))
+        .route("/staff/cases/{receipt}/actions", post(staff::case::act))
+        .route(
+            "/staff/cases/{receipt}/my-number",
+            post(staff::case::reveal),
+        )
+        .route(
+            "/staff/cases/{receipt}/files/{sha}",
+            get(staff::case::attachment),
+        )
+        .route("/staff/export", get(staff::export::form))
+        .route("/staff/export/file", get(staff::export::file))
+        .route("/staff/integration", get(staff::integration::show))
         .route(
             "/staff/integration/deliveries/{id}/resend",
-            post(staff::resend),
+            post(staff::integration::resend),
         )
-        .route("/staff/integration/tokens", post(staff::issue_token))
+        .route(
+            "/staff/integration/tokens",
+            post(staff::integration::issue_token),
+        )
         .route(
             "/staff/integration/tokens/{id}/revoke",
-            post(staff::revoke_token),
+            post(staff::integration::revoke_token),
         )
-        .route("/staff/users", get(staff::users).post(staff::add_user))
+        .route(
+            "/staff/users",
+            get(staff::accounts::users).post(staff::accounts::add_user),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::ensure_cookie,

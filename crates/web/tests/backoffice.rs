@@ -6,7 +6,8 @@
 mod support;
 
 use axum::http::StatusCode;
-use madoguchi_app::backoffice::{Actor, ExportEncoding, ExportFormat, ExportOutcome, NewAccount};
+use madoguchi_app::accounts::{Actor, NewAccount};
+use madoguchi_app::export::{ExportEncoding, ExportFormat, ExportOutcome};
 use serde_json::{Value, json};
 use support::{PDF, TestApp, between};
 

@@ -10,7 +10,8 @@ use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use madoguchi_app::portal::{Receipt, StatusView, rfc3339};
+use madoguchi_app::apply::{Receipt, StatusView};
+use madoguchi_app::timefmt::rfc3339;
 use serde::Deserialize;
 use serde_json::{Value, json};
 

@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use madoguchi_app::AppError;
-use madoguchi_app::portal::{Resubmission, StatusView};
+use madoguchi_app::apply::{Resubmission, StatusView};
 use madoguchi_domain::ApplicationStatus;
 use madoguchi_domain::form::FormValues;
 use madoguchi_domain::validate::{FieldError, FieldPath};

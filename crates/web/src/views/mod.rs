@@ -1,6 +1,8 @@
 //! View models: what templates show, computed from domain values. Templates only lay out
 //! these structs; every string in them is already translated and every value formatted.
 
+pub mod case;
+
 use madoguchi_app::i18n::{Tr, japanese_date};
 use madoguchi_domain::answers::{
     ACCOUNT_TYPES, Answer, Answers, BANK_ACCOUNT_PARTS, PersonName, account_type_key,

@@ -1,0 +1,639 @@
+//! Applying: the resident's use cases on every channel. Start a draft, answer a step (with
+//! uploads), submit it (or submit answers through the API in one call), then check the status,
+//! fix what the department asked to correct, or withdraw.
+
+use crate::error::AppError;
+use crate::notify::confirmation_mail;
+use crate::portal::{Portal, open_correction, stored_answers};
+use crate::tokens::{TOKEN_LEN, new_token, token_hash};
+use data_encoding::HEXLOWER;
+use madoguchi_domain::answers::{Answer, Answers, FileRef};
+use madoguchi_domain::application::normalize_access_code;
+use madoguchi_domain::case::{Correction, can_resubmit, is_internal_event};
+use madoguchi_domain::form::{self, FormValues};
+use madoguchi_domain::procedure::{FieldKind, FileType, Procedure, Step};
+use madoguchi_domain::validate::{self, FieldError, FieldPath, Problem};
+use madoguchi_domain::{ApplicationStatus, ReceiptNumber};
+use madoguchi_storage::{
+    ApplicationRow, CaseChange, CorrectionChange, DraftRow, EventRow, NewApplication, NewDraft,
+    Submitted, Transition,
+};
+use serde_json::Value;
+use std::sync::Arc;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// A draft with the definition it is being filled against.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub token: String,
+    pub row: DraftRow,
+    pub procedure: Arc<Procedure>,
+    pub answers: Answers,
+}
+
+/// A file a resident sent with a question page.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub field: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What happens after a question page is posted.
+#[derive(Debug)]
+pub enum StepResult {
+    /// Saved; go to this step, or to the check page when `None`.
+    Next(Option<String>),
+    /// Not saved (except uploaded files): show the page again with these problems.
+    Invalid {
+        errors: Vec<FieldError>,
+        values: FormValues,
+    },
+}
+
+/// An acknowledged application and the code its owner uses to see it.
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    pub application: ApplicationRow,
+    pub access_code: String,
+    pub created: bool,
+}
+
+/// What a resident sees on the status page.
+#[derive(Debug, Clone)]
+pub struct StatusView {
+    pub application: ApplicationRow,
+    pub procedure: Arc<Procedure>,
+    pub answers: Answers,
+    /// The history the resident may see (internal notes and assignments left out).
+    pub events: Vec<EventRow>,
+    /// What the department asked to fix, while a correction is open.
+    pub correction: Option<Correction>,
+}
+
+/// The outcome of a resident's corrected answers.
+#[derive(Debug, Clone)]
+pub enum Resubmission {
+    Done(Box<StatusView>),
+    /// Something is still wrong: the page shows these next to the fields, with what was typed.
+    Invalid {
+        view: Box<StatusView>,
+        errors: Vec<FieldError>,
+        values: FormValues,
+    },
+}
+
+impl Portal {
+    // ---- drafts ----
+
+    /// Starts a draft and returns its private token (the resume link's secret).
+    pub async fn start_draft(&self, procedure_id: &str) -> Result<(String, String), AppError> {
+        let procedure = self.procedure(procedure_id)?;
+        if !procedure.is_online() {
+            return Err(AppError::NotOnline);
+        }
+        let token = new_token();
+        let now = OffsetDateTime::now_utc();
+        self.store
+            .create_draft(&NewDraft {
+                id: Uuid::now_v7(),
+                municipality: self.municipality(),
+                token_hash: &token_hash(&token),
+                procedure_id: procedure.id.as_str(),
+                procedure_version: &procedure.version,
+                now,
+                expires_at: now + time::Duration::days(self.config.limits.draft_days),
+            })
+            .await?;
+        let first = procedure
+            .steps
+            .first()
+            .map(|s| s.id.to_string())
+            .ok_or(AppError::NotOnline)?;
+        Ok((token, first))
+    }
+
+    /// The draft behind a resume link, with the exact definition it was started on.
+    pub async fn draft(&self, token: &str) -> Result<Draft, AppError> {
+        if token.len() != TOKEN_LEN {
+            return Err(AppError::NotFound);
+        }
+        let row = self
+            .store
+            .draft_by_token_hash(self.municipality(), &token_hash(token))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if row.application_id.is_none() && row.expires_at < OffsetDateTime::now_utc() {
+            return Err(AppError::DraftExpired);
+        }
+        let procedure = self
+            .definition(&row.procedure_id, &row.procedure_version)
+            .await?;
+        let answers = stored_answers(&procedure, &row.answers)?;
+        Ok(Draft {
+            token: token.to_owned(),
+            row,
+            procedure,
+            answers,
+        })
+    }
+
+    /// Saves one question page. Uploaded files are kept even when other answers on the page
+    /// need fixing, so the resident never sends the same file twice.
+    pub async fn answer_step(
+        &self,
+        draft: &Draft,
+        step_id: &str,
+        values: FormValues,
+        uploads: Vec<Upload>,
+    ) -> Result<StepResult, AppError> {
+        let procedure = &draft.procedure;
+        let step = procedure.step(step_id).ok_or(AppError::NotFound)?;
+        if draft.row.application_id.is_some() {
+            return Err(AppError::NotAllowed(ApplicationStatus::Submitted));
+        }
+        let mut stored = draft.answers.clone();
+        let mut upload_errors = Vec::new();
+        for upload in uploads {
+            match self.accept_upload(step, &upload).await? {
+                Ok(file) => add_file(&mut stored, &upload.field, file),
+                Err(problem) => {
+                    upload_errors.push(FieldError::new(FieldPath::field(&upload.field), problem))
+                }
+            }
+        }
+        let now = OffsetDateTime::now_utc();
+        let outcome = form::apply_step(procedure, step, &values, &stored);
+        // A rejected upload already explains its question; do not add "required" on top.
+        let upload_paths: Vec<FieldPath> = upload_errors.iter().map(|e| e.path.clone()).collect();
+        let mut errors = upload_errors;
+        errors.extend(
+            outcome
+                .errors
+                .into_iter()
+                .filter(|e| !upload_paths.contains(&e.path)),
+        );
+        if errors.is_empty() {
+            self.save(draft, &outcome.answers, now).await?;
+            let next = next_step(procedure, &outcome.answers, step_id).map(|s| s.id.to_string());
+            Ok(StepResult::Next(next))
+        } else {
+            if stored != draft.answers {
+                self.save(draft, &stored, now).await?;
+            }
+            Ok(StepResult::Invalid { errors, values })
+        }
+    }
+
+    async fn save(
+        &self,
+        draft: &Draft,
+        answers: &Answers,
+        now: OffsetDateTime,
+    ) -> Result<(), AppError> {
+        let saved = self
+            .store
+            .save_draft_answers(
+                self.municipality(),
+                draft.row.id,
+                &self.storable(answers),
+                now,
+            )
+            .await?;
+        if saved {
+            Ok(())
+        } else {
+            Err(AppError::NotAllowed(ApplicationStatus::Submitted))
+        }
+    }
+
+    /// Checks a file by its content and size, and stores it.
+    async fn accept_upload(
+        &self,
+        step: &Step,
+        upload: &Upload,
+    ) -> Result<Result<FileRef, Problem>, AppError> {
+        let Some(FieldKind::File {
+            accept, max_bytes, ..
+        }) = step
+            .fields
+            .iter()
+            .find(|f| f.id.as_str() == upload.field)
+            .map(|f| &f.kind)
+        else {
+            return Ok(Err(Problem::UnknownField));
+        };
+        let Some(kind) = FileType::sniff(&upload.bytes).filter(|k| accept.contains(k)) else {
+            return Ok(Err(Problem::FileType {
+                accepted: accept.clone(),
+            }));
+        };
+        if upload.bytes.len() as u64 > *max_bytes {
+            return Ok(Err(Problem::FileTooLarge {
+                max_bytes: *max_bytes,
+            }));
+        }
+        self.store_file(&upload.bytes, kind)
+            .await
+            .map(|(sha256, size)| {
+                Ok(FileRef {
+                    sha256,
+                    name: clean_file_name(&upload.file_name, kind),
+                    size,
+                    content_type: kind,
+                })
+            })
+    }
+
+    async fn store_file(&self, bytes: &[u8], kind: FileType) -> Result<(String, u64), AppError> {
+        let sha = self
+            .files
+            .put(bytes)
+            .await
+            .map_err(|e| AppError::Storage(e.into()))?;
+        let size = bytes.len() as u64;
+        self.store
+            .record_attachment(
+                self.municipality(),
+                &sha,
+                size,
+                kind.mime(),
+                OffsetDateTime::now_utc(),
+            )
+            .await?;
+        Ok((sha, size))
+    }
+
+    /// Stores a file sent through the API, recognised by its content.
+    pub async fn upload_attachment(
+        &self,
+        bytes: &[u8],
+    ) -> Result<(String, u64, FileType), AppError> {
+        let kind = FileType::sniff(bytes).ok_or_else(|| {
+            AppError::Invalid(vec![FieldError::new(
+                FieldPath::field("file"),
+                Problem::FileType {
+                    accepted: FileType::ALL.to_vec(),
+                },
+            )])
+        })?;
+        let (sha, size) = self.store_file(bytes, kind).await?;
+        Ok((sha, size, kind))
+    }
+
+    // ---- submission ----
+
+    /// Submits a completed draft. A second call (double click, retry) returns the first
+    /// application. Missing answers send the resident back to the first step that needs them.
+    pub async fn submit_draft(&self, draft: &Draft) -> Result<Receipt, AppError> {
+        if draft.row.application_id.is_none() {
+            let errors = validate::check(&draft.procedure, &draft.answers, None);
+            if !errors.is_empty() {
+                return Err(AppError::Invalid(errors));
+            }
+        }
+        let application_id = draft.row.application_id.unwrap_or_else(Uuid::now_v7);
+        self.submit(
+            &draft.procedure,
+            &draft.answers,
+            application_id,
+            "web",
+            Some(draft.row.id),
+            None,
+            None,
+        )
+        .await
+    }
+
+    /// Submits answers sent through the API. The same idempotency key always names the same
+    /// application; reused with a different body, it is refused.
+    pub async fn submit_api(
+        &self,
+        procedure_id: &str,
+        answers: &Value,
+        idempotency_key: Option<&str>,
+    ) -> Result<Receipt, AppError> {
+        let procedure = self.procedure(procedure_id)?;
+        if !procedure.is_online() {
+            return Err(AppError::NotOnline);
+        }
+        let mut parsed = validate::parse_json(procedure, answers).map_err(AppError::Invalid)?;
+        self.resolve_attachments(procedure, &mut parsed).await?;
+        // Keyed, because the body may hold a 個人番号 and a plain hash of 12 digits is guessable.
+        let request_hash = idempotency_key.map(|_| {
+            HEXLOWER.encode(&self.secret.mac(&[
+                b"idempotency",
+                procedure_id.as_bytes(),
+                answers.to_string().as_bytes(),
+            ]))
+        });
+        self.submit(
+            procedure,
+            &parsed,
+            Uuid::now_v7(),
+            "api",
+            None,
+            idempotency_key,
+            request_hash.as_deref(),
+        )
+        .await
+    }
+
+    /// Replaces the size and type an API client claimed for each file with what was stored,
+    /// and refuses files that were never uploaded.
+    async fn resolve_attachments(
+        &self,
+        procedure: &Procedure,
+        answers: &mut Answers,
+    ) -> Result<(), AppError> {
+        let mut errors = Vec::new();
+        let ids: Vec<String> = answers.iter().map(|(k, _)| k.clone()).collect();
+        for id in ids {
+            let Some(Answer::Files(files)) = answers.get(&id).cloned() else {
+                continue;
+            };
+            let mut resolved = Vec::with_capacity(files.len());
+            for file in files {
+                match self
+                    .store
+                    .attachment(self.municipality(), &file.sha256)
+                    .await?
+                {
+                    Some(row) => resolved.push(FileRef {
+                        size: row.size,
+                        content_type: FileType::from_mime(&row.content_type)
+                            .unwrap_or(FileType::Pdf),
+                        ..file
+                    }),
+                    None => errors.push(FieldError::new(
+                        FieldPath::field(&id),
+                        Problem::UnknownAttachment,
+                    )),
+                }
+            }
+            answers.insert(id, Answer::Files(resolved));
+        }
+        if errors.is_empty() {
+            errors = validate::check(procedure, answers, None);
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(errors))
+        }
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site per channel, each naming every part"
+    )]
+    async fn submit(
+        &self,
+        procedure: &Procedure,
+        answers: &Answers,
+        application_id: Uuid,
+        channel: &str,
+        draft_id: Option<Uuid>,
+        idempotency_key: Option<&str>,
+        request_hash: Option<&str>,
+    ) -> Result<Receipt, AppError> {
+        let jobs = confirmation_mail(procedure, answers, application_id)
+            .into_iter()
+            .collect();
+        let answers_json = self.storable(answers);
+        let applicant_name = answers.applicant_name(procedure);
+        let submitted = self
+            .store
+            .submit(&NewApplication {
+                id: application_id,
+                municipality: self.municipality(),
+                procedure_id: procedure.id.as_str(),
+                procedure_version: &procedure.version,
+                department_id: &procedure.department.id,
+                answers: &answers_json,
+                channel,
+                draft_id,
+                idempotency_key,
+                request_hash,
+                applicant_name: &applicant_name,
+                jobs,
+                now: OffsetDateTime::now_utc(),
+            })
+            .await
+            .map_err(AppError::from_storage)?;
+        let created = matches!(submitted, Submitted::Created(_));
+        let application = submitted.application().clone();
+        if created {
+            tracing::info!(procedure = %procedure.id, receipt = %application.receipt_number, channel, "application submitted");
+        }
+        Ok(Receipt {
+            access_code: self.access_code(application.id),
+            application,
+            created,
+        })
+    }
+
+    // ---- after submission ----
+
+    /// The application behind a receipt number and access code. A wrong code and an unknown
+    /// number give the same answer, so neither can be probed.
+    pub async fn status(&self, receipt: &str, access_code: &str) -> Result<StatusView, AppError> {
+        let receipt = ReceiptNumber::parse(receipt).ok_or(AppError::NotFound)?;
+        let application = self
+            .store
+            .application_by_receipt(self.municipality(), &receipt)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let expected = normalize_access_code(&self.access_code(application.id));
+        let given = normalize_access_code(access_code);
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(
+            expected.as_bytes(),
+            given.as_bytes(),
+        )) {
+            return Err(AppError::NotFound);
+        }
+        self.status_view(application).await
+    }
+
+    pub async fn status_view(&self, application: ApplicationRow) -> Result<StatusView, AppError> {
+        let (procedure, answers) = self.read_application(&application).await?;
+        let events = self
+            .store
+            .events(self.municipality(), application.id)
+            .await?
+            .into_iter()
+            .filter(|e| !is_internal_event(&e.kind))
+            .collect();
+        let correction = open_correction(&application);
+        Ok(StatusView {
+            application,
+            procedure,
+            answers,
+            events,
+            correction,
+        })
+    }
+
+    /// The resident's corrected answers: only the questions the department named are read,
+    /// the rest stays as submitted, and the whole application is checked again before it goes
+    /// back to the department.
+    pub async fn resubmit(
+        &self,
+        receipt: &str,
+        access_code: &str,
+        values: FormValues,
+    ) -> Result<Resubmission, AppError> {
+        let view = self.status(receipt, access_code).await?;
+        if !can_resubmit(view.application.status) {
+            return Err(AppError::NotAllowed(view.application.status));
+        }
+        let Some(correction) = view.correction.clone() else {
+            return Err(AppError::NotAllowed(view.application.status));
+        };
+        let fields = view
+            .procedure
+            .fields()
+            .map(|(_, f)| f)
+            .filter(|f| correction.asks_for(f.id.as_str()));
+        let outcome = form::apply_correction(&view.procedure, fields, &values, &view.answers);
+        if !outcome.errors.is_empty() {
+            return Ok(Resubmission::Invalid {
+                view: Box::new(view),
+                errors: outcome.errors,
+                values,
+            });
+        }
+        let answers_json = self.storable(&outcome.answers);
+        let to = ApplicationStatus::Resubmitted;
+        let jobs = self.status_jobs(&view.application, &view.procedure, to, None);
+        let change = CaseChange {
+            answers: Some(&answers_json),
+            correction: CorrectionChange::Clear,
+            jobs,
+            ..CaseChange::status(can_resubmit, to, "resubmitted", "resident")
+        };
+        match self
+            .store
+            .change(
+                self.municipality(),
+                view.application.id,
+                &change,
+                OffsetDateTime::now_utc(),
+            )
+            .await?
+        {
+            Transition::Done(application) => {
+                tracing::info!(receipt = %application.receipt_number, "application resubmitted");
+                Ok(Resubmission::Done(Box::new(
+                    self.status_view(*application).await?,
+                )))
+            }
+            Transition::NotAllowed(status) => Err(AppError::NotAllowed(status)),
+            Transition::NotFound => Err(AppError::NotFound),
+        }
+    }
+
+    /// Withdraws an application the department has not yet accepted.
+    pub async fn withdraw(&self, receipt: &str, access_code: &str) -> Result<StatusView, AppError> {
+        let view = self.status(receipt, access_code).await?;
+        let to = ApplicationStatus::Withdrawn;
+        let change = CaseChange {
+            jobs: self.status_jobs(&view.application, &view.procedure, to, None),
+            correction: CorrectionChange::Clear,
+            ..CaseChange::status(ApplicationStatus::can_withdraw, to, "withdrawn", "resident")
+        };
+        let outcome = self
+            .store
+            .change(
+                self.municipality(),
+                view.application.id,
+                &change,
+                OffsetDateTime::now_utc(),
+            )
+            .await?;
+        match outcome {
+            Transition::Done(application) => {
+                tracing::info!(receipt = %application.receipt_number, "application withdrawn");
+                self.status_view(*application).await
+            }
+            Transition::NotAllowed(status) => Err(AppError::NotAllowed(status)),
+            Transition::NotFound => Err(AppError::NotFound),
+        }
+    }
+}
+
+/// The step after `current` that applies to these answers.
+pub fn next_step<'p>(
+    procedure: &'p Procedure,
+    answers: &Answers,
+    current: &str,
+) -> Option<&'p Step> {
+    let index = procedure.step_index(current)?;
+    procedure.steps[index + 1..]
+        .iter()
+        .find(|s| validate::step_applies(s, answers))
+}
+
+/// The step before `current` that applies (the back link).
+pub fn previous_step<'p>(
+    procedure: &'p Procedure,
+    answers: &Answers,
+    current: &str,
+) -> Option<&'p Step> {
+    let index = procedure.step_index(current)?;
+    procedure.steps[..index]
+        .iter()
+        .rev()
+        .find(|s| validate::step_applies(s, answers))
+}
+
+/// The step holding the first problem (where to send a resident whose answers are incomplete).
+pub fn step_of<'p>(procedure: &'p Procedure, error: &FieldError) -> Option<&'p Step> {
+    let first = match error.path.0.first()? {
+        validate::Segment::Field(id) => id,
+        validate::Segment::Item(_) => return None,
+    };
+    procedure
+        .steps
+        .iter()
+        .find(|s| s.fields.iter().any(|f| f.id.as_str() == first))
+}
+
+fn add_file(answers: &mut Answers, field: &str, file: FileRef) {
+    let mut files = match answers.get(field) {
+        Some(Answer::Files(existing)) => existing.clone(),
+        _ => Vec::new(),
+    };
+    if !files.iter().any(|f| f.sha256 == file.sha256) {
+        files.push(file);
+    }
+    answers.insert(field, Answer::Files(files));
+}
+
+/// The name shown for an uploaded file: the resident's own, without any folder part, with the
+/// extension its content proved.
+fn clean_file_name(name: &str, kind: FileType) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default().trim();
+    let base: String = base.chars().filter(|c| !c.is_control()).take(100).collect();
+    if base.is_empty() {
+        format!("file.{}", kind.label().to_lowercase())
+    } else {
+        base
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uploaded_file_names_lose_their_folders() {
+        assert_eq!(
+            clean_file_name("C:\\Users\\taro\\免許証.jpg", FileType::Jpeg),
+            "免許証.jpg"
+        );
+        assert_eq!(clean_file_name("../../etc/passwd", FileType::Pdf), "passwd");
+        assert_eq!(clean_file_name("", FileType::Png), "file.png");
+    }
+}

@@ -1,0 +1,144 @@
+//! One case: the page, the staff actions, the reveal of a 個人番号 and attachment downloads.
+
+use crate::AppState;
+use crate::error::{PageError, WebError, render};
+use crate::pages::drafts::no_store;
+use crate::pages::form_value;
+use crate::staff::{StaffCtx, download};
+use crate::views::case::case_page;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use madoguchi_app::AppError;
+use madoguchi_app::cases::ActionInput;
+use madoguchi_domain::case::StaffAction;
+use serde::Deserialize;
+use uuid::Uuid;
+
+#[derive(Debug, Deserialize, Default)]
+pub struct CaseParams {
+    #[serde(default)]
+    done: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Path(receipt): Path<String>,
+    Query(params): Query<CaseParams>,
+) -> Result<Response, WebError> {
+    let file = state
+        .portal
+        .open_case(&staff.staff.actor(), &receipt, &staff.ip())
+        .await
+        .map_err(|e| staff.fail(e))?;
+    let notice = StaffAction::parse(&params.done)
+        .map(|a| staff.ctx.tr.t(&format!("case-done-{}", a.as_str())));
+    let page = case_page(&state, &staff, &file, notice, None, None);
+    Ok(no_store(render(&page, staff.ctx.tr)?))
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Path(receipt): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    staff.ctx.verify_form(&state, &form)?;
+    let Some(action) = StaffAction::parse(form_value(&form, "action")) else {
+        return Err(staff.ctx.page_error(PageError::NotFound));
+    };
+    let input = ActionInput {
+        action,
+        text: form_value(&form, "text").to_owned(),
+        fields: form
+            .iter()
+            .filter(|(k, _)| k == "fields")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        assignee: Uuid::parse_str(form_value(&form, "assignee")).ok(),
+    };
+    let actor = staff.staff.actor();
+    match state
+        .portal
+        .act(&actor, &receipt, &input, &staff.ip())
+        .await
+    {
+        Ok(row) => Ok(Redirect::to(&format!(
+            "/staff/cases/{}?done={}",
+            row.receipt_number,
+            action.as_str()
+        ))
+        .into_response()),
+        Err(e @ (AppError::BadRequest(_) | AppError::NotAllowed(_))) => {
+            let message = match e {
+                AppError::BadRequest(key) => staff.ctx.tr.t(key),
+                _ => staff.ctx.tr.t("case-error-not-allowed"),
+            };
+            let file = state
+                .portal
+                .open_case(&actor, &receipt, &staff.ip())
+                .await
+                .map_err(|e| staff.fail(e))?;
+            let page = case_page(&state, &staff, &file, None, Some(message), None);
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                no_store(render(&page, staff.ctx.tr)?),
+            )
+                .into_response())
+        }
+        Err(e) => Err(staff.fail(e)),
+    }
+}
+
+/// `POST /staff/cases/{receipt}/my-number`: shows one 個人番号 whole, once, on this page.
+pub async fn reveal(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Path(receipt): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    staff.ctx.verify_form(&state, &form)?;
+    let actor = staff.staff.actor();
+    let field = form_value(&form, "field");
+    let number = state
+        .portal
+        .reveal_my_number(&actor, &receipt, field, &staff.ip())
+        .await;
+    let file = state
+        .portal
+        .open_case(&actor, &receipt, &staff.ip())
+        .await
+        .map_err(|e| staff.fail(e))?;
+    let (revealed, error, status) = match number {
+        Ok(n) => {
+            let label = file.procedure.field(field).map_or_else(String::new, |f| {
+                f.label.get(staff.ctx.tr.lang.code()).to_owned()
+            });
+            (Some((label, n)), None, StatusCode::OK)
+        }
+        Err(AppError::Forbidden) => (
+            None,
+            Some(staff.ctx.tr.t("case-error-my-number")),
+            StatusCode::FORBIDDEN,
+        ),
+        Err(e) => return Err(staff.fail(e)),
+    };
+    let page = case_page(&state, &staff, &file, None, error, revealed);
+    Ok((status, no_store(render(&page, staff.ctx.tr)?)).into_response())
+}
+
+/// An attachment, always as a download with its recorded type.
+pub async fn attachment(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Path((receipt, sha)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let (bytes, name, content_type) = state
+        .portal
+        .case_attachment(&staff.staff.actor(), &receipt, &sha, &staff.ip())
+        .await
+        .map_err(|e| staff.fail(e))?;
+    Ok(download(bytes, &name, &content_type))
+}

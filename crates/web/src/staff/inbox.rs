@@ -1,0 +1,138 @@
+//! `GET /staff`: the department's inbox with its filters and counts per status.
+
+use crate::AppState;
+use crate::error::{WebError, render};
+use crate::pages::drafts::no_store;
+use crate::staff::{Choice, StaffCtx, department_name, procedure_choices};
+use crate::views::{Base, status_class};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use madoguchi_app::cases::InboxQuery;
+use madoguchi_app::timefmt::jst_minutes;
+use madoguchi_domain::ApplicationStatus;
+use serde::Deserialize;
+
+#[derive(Debug, Clone)]
+struct InboxRow {
+    receipt: String,
+    procedure: String,
+    applicant: String,
+    submitted: String,
+    days: i64,
+    status: String,
+    status_class: &'static str,
+}
+
+#[derive(Debug, Clone)]
+struct CountView {
+    label: String,
+    count: i64,
+    href: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff_inbox.html")]
+struct InboxPage {
+    base: Base,
+    staff_name: String,
+    department: String,
+    procedures: Vec<Choice>,
+    statuses: Vec<Choice>,
+    from: String,
+    to: String,
+    search: String,
+    counts: Vec<CountView>,
+    rows: Vec<InboxRow>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct InboxParams {
+    #[serde(default)]
+    procedure: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    q: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Query(params): Query<InboxParams>,
+) -> Result<Response, WebError> {
+    let tr = staff.ctx.tr;
+    let actor = staff.staff.actor();
+    let date = |s: &str| {
+        time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
+    };
+    let query = InboxQuery {
+        procedure: Some(params.procedure.clone()).filter(|p| !p.is_empty()),
+        status: ApplicationStatus::parse(&params.status),
+        from: date(&params.from),
+        to: date(&params.to),
+        search: Some(params.q.clone()).filter(|q| !q.trim().is_empty()),
+    };
+    let inbox = state
+        .portal
+        .inbox(&actor, &query)
+        .await
+        .map_err(|e| staff.fail(e))?;
+    let lang = tr.lang.code();
+    let now = time::OffsetDateTime::now_utc();
+    let procedures = procedure_choices(&state, &staff, &params.procedure);
+    let title_of = |id: &str| {
+        state
+            .portal
+            .catalog
+            .procedure(id)
+            .map_or_else(|| id.to_owned(), |p| p.title.get(lang).to_owned())
+    };
+    let page = InboxPage {
+        base: staff.base(&state, tr.t("staff-inbox-title")),
+        staff_name: staff.staff.display_name.clone(),
+        department: department_name(&state, staff.staff.department.as_deref(), tr),
+        procedures,
+        statuses: ApplicationStatus::ALL
+            .iter()
+            .map(|s| Choice {
+                value: s.as_str().to_owned(),
+                label: tr.t(&format!("app-status-{}", s.as_str())),
+                selected: params.status == s.as_str(),
+            })
+            .collect(),
+        from: params.from.clone(),
+        to: params.to.clone(),
+        search: params.q.clone(),
+        counts: ApplicationStatus::ALL
+            .iter()
+            .map(|s| CountView {
+                label: tr.t(&format!("app-status-{}", s.as_str())),
+                count: inbox
+                    .counts
+                    .iter()
+                    .find(|(c, _)| c == s)
+                    .map_or(0, |(_, n)| *n),
+                href: format!("/staff?status={}", s.as_str()),
+            })
+            .collect(),
+        rows: inbox
+            .cases
+            .iter()
+            .map(|c| InboxRow {
+                receipt: c.receipt_number.clone(),
+                procedure: title_of(&c.procedure_id),
+                applicant: c.applicant_name.clone(),
+                submitted: jst_minutes(c.submitted_at),
+                days: (now - c.submitted_at).whole_days(),
+                status: tr.t(&format!("app-status-{}", c.status.as_str())),
+                status_class: status_class(c.status),
+            })
+            .collect(),
+    };
+    Ok(no_store(render(&page, tr)?))
+}

@@ -1,0 +1,174 @@
+//! システム連携: webhook deliveries (with resend) and the department's API tokens.
+
+use crate::AppState;
+use crate::error::{WebError, render};
+use crate::pages::drafts::no_store;
+use crate::pages::form_value;
+use crate::staff::{Choice, StaffCtx, department_name};
+use crate::views::Base;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use madoguchi_app::AppError;
+use madoguchi_app::timefmt::jst_minutes;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+struct DeliveryView {
+    id: String,
+    when: String,
+    receipt: String,
+    url: String,
+    status: String,
+    failed: bool,
+    attempts: i32,
+    error: String,
+}
+
+#[derive(Debug, Clone)]
+struct TokenView {
+    id: String,
+    name: String,
+    department: String,
+    created: String,
+    last_used: String,
+    revoked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff_integration.html")]
+struct IntegrationPage {
+    base: Base,
+    notice: Option<String>,
+    new_token: Option<String>,
+    deliveries: Vec<DeliveryView>,
+    tokens: Vec<TokenView>,
+    departments: Vec<Choice>,
+}
+
+async fn integration_page(
+    state: &AppState,
+    staff: &StaffCtx,
+    notice: Option<String>,
+    new_token: Option<String>,
+) -> Result<Response, WebError> {
+    let tr = staff.ctx.tr;
+    let deliveries = state
+        .portal
+        .deliveries(&staff.staff)
+        .await
+        .map_err(|e| staff.fail(e))?;
+    let tokens = state
+        .portal
+        .tokens(&staff.staff)
+        .await
+        .map_err(|e| staff.fail(e))?;
+    let scope = staff.staff.actor().scope;
+    let page = IntegrationPage {
+        base: staff.base(state, tr.t("integration-title")),
+        notice,
+        new_token,
+        deliveries: deliveries
+            .iter()
+            .map(|d| DeliveryView {
+                id: d.id.to_string(),
+                when: jst_minutes(d.created_at),
+                receipt: d.payload["event"]["receipt_number"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                url: d.payload["url"].as_str().unwrap_or_default().to_owned(),
+                status: tr.t(match (d.done_at, &d.last_error) {
+                    (Some(_), _) => "delivery-done",
+                    (None, Some(_)) => "delivery-failing",
+                    (None, None) => "delivery-pending",
+                }),
+                failed: d.done_at.is_none() && d.last_error.is_some(),
+                attempts: d.attempts,
+                error: d.last_error.clone().unwrap_or_default(),
+            })
+            .collect(),
+        tokens: tokens
+            .iter()
+            .map(|t| TokenView {
+                id: t.id.to_string(),
+                name: t.name.clone(),
+                department: department_name(state, Some(&t.department_id), tr),
+                created: jst_minutes(t.created_at),
+                last_used: t.last_used_at.map(jst_minutes).unwrap_or_default(),
+                revoked: t.revoked_at.is_some(),
+            })
+            .collect(),
+        departments: state
+            .portal
+            .departments()
+            .into_iter()
+            .filter(|(id, _)| scope.as_deref().is_none_or(|d| d == id))
+            .map(|(value, label)| Choice {
+                value,
+                label,
+                selected: false,
+            })
+            .collect(),
+    };
+    Ok(no_store(render(&page, tr)?))
+}
+
+pub async fn show(State(state): State<AppState>, staff: StaffCtx) -> Result<Response, WebError> {
+    integration_page(&state, &staff, None, None).await
+}
+
+pub async fn resend(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    staff.ctx.verify_form(&state, &form)?;
+    state
+        .portal
+        .resend_delivery(&staff.staff, id, &staff.ip())
+        .await
+        .map_err(|e| staff.fail(e))?;
+    Ok(Redirect::to("/staff/integration").into_response())
+}
+
+pub async fn issue_token(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    staff.ctx.verify_form(&state, &form)?;
+    match state
+        .portal
+        .issue_token(
+            &staff.staff,
+            form_value(&form, "department"),
+            form_value(&form, "name"),
+            &staff.ip(),
+        )
+        .await
+    {
+        Ok(issued) => integration_page(&state, &staff, None, Some(issued.token)).await,
+        Err(AppError::BadRequest(key)) => {
+            integration_page(&state, &staff, Some(staff.ctx.tr.t(key)), None).await
+        }
+        Err(e) => Err(staff.fail(e)),
+    }
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    staff.ctx.verify_form(&state, &form)?;
+    state
+        .portal
+        .revoke_token(&staff.staff, id, &staff.ip())
+        .await
+        .map_err(|e| staff.fail(e))?;
+    Ok(Redirect::to("/staff/integration").into_response())
+}
