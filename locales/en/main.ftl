@@ -184,7 +184,11 @@ csrf-body = Go back to the previous page and try again.
 rate-limited-title = Too many requests in a short time
 rate-limited-body = Please wait a minute and try again.
 too-large-title = What you sent is too large
-too-large-body = Make the file smaller and try again.
+too-large-body = The request is over the size limit. Please make the files smaller or send them separately.
+bad-request-title = What you sent could not be read
+bad-request-body = The connection may have been interrupted. Please go back and send it again.
+unsupported-type-title = This kind of request is not accepted
+unsupported-type-body = Please send it with the form on the page.
 already-submitted-title = This application has already been submitted
 home-link = Go to the home page
 
@@ -222,6 +226,8 @@ error-too-many-items = You can add up to { $max } { $label }
 error-duplicate = The same { $label } is chosen twice; choose a different one
 error-file-type = { $label } must be a { $types } file
 error-file-too-large = { $label } must be smaller than { $mb } MB
+error-body-too-large = What you sent is too large (at most { $mb } MB, files included). Make the files smaller and send again
+error-body-unreadable = What you sent did not arrive whole. Please send it again
 error-too-many-files = You can attach up to { $max } files for { $label }
 error-unknown-attachment = The file for { $label } was not found; upload it again
 

@@ -184,8 +184,12 @@ csrf-title = ページの有効期限が切れました
 csrf-body = 前のページに戻り、もう一度操作してください。
 rate-limited-title = 短い時間に多くの操作がありました
 rate-limited-body = 1分ほど待ってから、もう一度お試しください。
-too-large-title = 送信したデータが大きすぎます
-too-large-body = ファイルを小さくしてから、もう一度お試しください。
+too-large-title = 送信された内容が大きすぎます
+too-large-body = 一度に送れる大きさの上限を超えています。ファイルを小さくするか、分けて送ってください。
+bad-request-title = 送信された内容を読み取れませんでした
+bad-request-body = 通信が途中で切れた可能性があります。前のページに戻り、もう一度送信してください。
+unsupported-type-title = この形式の送信は受け付けていません
+unsupported-type-body = ページのフォームから送信してください。
 already-submitted-title = この申請は送信済みです
 home-link = トップページへ
 
@@ -223,6 +227,8 @@ error-too-many-items = { $label }は{ $max }件まで入力できます
 error-duplicate = { $label }で同じものが選ばれています。別のものを選んでください
 error-file-type = { $label }は{ $types }のファイルを添付してください
 error-file-too-large = { $label }は{ $mb }MB以下のファイルを添付してください
+error-body-too-large = 送信された内容が大きすぎます（ファイルを含めて{ $mb }MBまで）。ファイルを小さくして、もう一度送信してください
+error-body-unreadable = 送信された内容を最後まで受け取れませんでした。もう一度送信してください
 error-too-many-files = { $label }は{ $max }ファイルまで添付できます
 error-unknown-attachment = { $label }のファイルが見つかりません。もう一度アップロードしてください
 

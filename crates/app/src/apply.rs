@@ -10,7 +10,7 @@ use data_encoding::HEXLOWER;
 use madoguchi_domain::answers::{Answer, Answers, FileRef};
 use madoguchi_domain::application::normalize_access_code;
 use madoguchi_domain::case::{Correction, can_resubmit, is_internal_event};
-use madoguchi_domain::form::{self, FormValues};
+use madoguchi_domain::form::{self, FormValues, GroupChange};
 use madoguchi_domain::procedure::{FieldKind, FileType, Procedure, Step};
 use madoguchi_domain::validate::{self, FieldError, FieldPath, Problem};
 use madoguchi_domain::{ApplicationStatus, ReceiptNumber};
@@ -43,13 +43,46 @@ pub struct Upload {
 /// What happens after a question page is posted.
 #[derive(Debug)]
 pub enum StepResult {
-    /// Saved; go to this step, or to the check page when `None`.
-    Next(Option<String>),
-    /// Not saved (except uploaded files): show the page again with these problems.
+    /// Saved (`draft` holds the new answers); go to `next`, or to the check page when `None`.
+    Saved {
+        draft: Box<Draft>,
+        next: Option<String>,
+    },
+    /// Not saved (except uploaded files, which `draft` now holds): show the page again with
+    /// these problems.
     Invalid {
+        draft: Box<Draft>,
         errors: Vec<FieldError>,
         values: FormValues,
     },
+    /// Nothing saved: show the page again with these values, after an address look-up (with
+    /// a notice, the message key of what was done) or a change to a repeating group.
+    Again {
+        values: FormValues,
+        errors: Vec<FieldError>,
+        notice: Option<&'static str>,
+    },
+}
+
+/// What the button a resident pressed on a question page asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepAction {
+    /// 「次へ」: save the page and move on.
+    Save,
+    /// 「住所を検索」 beside a postal-code question.
+    LookupAddress(String),
+    /// 「追加」 or 「削除」 on a repeating group.
+    Group(GroupChange),
+}
+
+impl StepAction {
+    /// Reads the `action` button's value (`lookup:postal`, `add:children`, …).
+    pub fn parse(button: &str) -> Self {
+        if let Some(field) = button.strip_prefix("lookup:") {
+            return Self::LookupAddress(field.to_owned());
+        }
+        GroupChange::parse(button).map_or(Self::Save, Self::Group)
+    }
 }
 
 /// An acknowledged application and the code its owner uses to see it.
@@ -139,13 +172,15 @@ impl Portal {
         })
     }
 
-    /// Saves one question page. Uploaded files are kept even when other answers on the page
-    /// need fixing, so the resident never sends the same file twice.
-    pub async fn answer_step(
+    /// Handles a posted question page: saves it (uploaded files are kept even when other
+    /// answers on the page need fixing, so the resident never sends the same file twice), or
+    /// looks up an address, or adds or removes an item of a repeating group.
+    pub async fn post_step(
         &self,
         draft: &Draft,
         step_id: &str,
-        values: FormValues,
+        action: StepAction,
+        mut values: FormValues,
         uploads: Vec<Upload>,
     ) -> Result<StepResult, AppError> {
         let procedure = &draft.procedure;
@@ -153,6 +188,41 @@ impl Portal {
         if draft.row.application_id.is_some() {
             return Err(AppError::NotAllowed(ApplicationStatus::Submitted));
         }
+        match action {
+            StepAction::Save => self.save_step(draft, step, values, uploads).await,
+            StepAction::LookupAddress(field) => {
+                Ok(match self.fill_address(procedure, &field, &mut values) {
+                    Ok(()) => StepResult::Again {
+                        values,
+                        errors: Vec::new(),
+                        notice: Some("postal-filled"),
+                    },
+                    Err(error) => StepResult::Again {
+                        values,
+                        errors: vec![error],
+                        notice: None,
+                    },
+                })
+            }
+            StepAction::Group(change) => {
+                change.apply(procedure, &mut values);
+                Ok(StepResult::Again {
+                    values,
+                    errors: Vec::new(),
+                    notice: None,
+                })
+            }
+        }
+    }
+
+    async fn save_step(
+        &self,
+        draft: &Draft,
+        step: &Step,
+        values: FormValues,
+        uploads: Vec<Upload>,
+    ) -> Result<StepResult, AppError> {
+        let procedure = &draft.procedure;
         let mut stored = draft.answers.clone();
         let mut upload_errors = Vec::new();
         for upload in uploads {
@@ -176,14 +246,26 @@ impl Portal {
         );
         if errors.is_empty() {
             self.save(draft, &outcome.answers, now).await?;
-            let next = next_step(procedure, &outcome.answers, step_id).map(|s| s.id.to_string());
-            Ok(StepResult::Next(next))
-        } else {
-            if stored != draft.answers {
-                self.save(draft, &stored, now).await?;
-            }
-            Ok(StepResult::Invalid { errors, values })
+            let next =
+                next_step(procedure, &outcome.answers, step.id.as_str()).map(|s| s.id.to_string());
+            let draft = Box::new(Draft {
+                answers: outcome.answers,
+                ..draft.clone()
+            });
+            return Ok(StepResult::Saved { draft, next });
         }
+        if stored != draft.answers {
+            self.save(draft, &stored, now).await?;
+        }
+        let draft = Box::new(Draft {
+            answers: stored,
+            ..draft.clone()
+        });
+        Ok(StepResult::Invalid {
+            draft,
+            errors,
+            values,
+        })
     }
 
     async fn save(
@@ -283,6 +365,24 @@ impl Portal {
     }
 
     // ---- submission ----
+
+    /// The application a submitted draft became, with its access code (for the confirmation
+    /// page, which a resident may reload or bookmark); `None` while the draft is open.
+    pub async fn submitted(&self, draft: &Draft) -> Result<Option<Receipt>, AppError> {
+        let Some(id) = draft.row.application_id else {
+            return Ok(None);
+        };
+        let application = self
+            .store
+            .application(self.municipality(), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(Some(Receipt {
+            access_code: self.access_code(application.id),
+            application,
+            created: false,
+        }))
+    }
 
     /// Submits a completed draft. A second call (double click, retry) returns the first
     /// application. Missing answers send the resident back to the first step that needs them.

@@ -166,6 +166,13 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// `max_request_mb` in bytes.
+    pub fn max_request_bytes(&self) -> u64 {
+        self.max_request_mb as u64 * 1024 * 1024
+    }
+}
+
 impl Config {
     pub fn from_file(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -183,6 +183,10 @@ impl Tr {
                 "error-file-too-large",
                 &[label, ("mb", (max_bytes / 1024 / 1024).to_string())],
             ),
+            Problem::BodyTooLarge { max_bytes } => self.t_with(
+                "error-body-too-large",
+                &[label, ("mb", (max_bytes / 1024 / 1024).to_string())],
+            ),
             other => self.t_with(
                 &format!("error-{}", other.code().replace('_', "-")),
                 &[label],

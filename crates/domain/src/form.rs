@@ -99,10 +99,9 @@ impl FormValues {
     fn put_answer(&mut self, field: &Field, answer: Option<&Answer>, path: &FieldPath) {
         let name = path.form_name();
         match (answer, &field.kind) {
-            (None, FieldKind::Group(g)) => self.set(
-                format!("{name}.items"),
-                vec![g.min_items.max(1).to_string()],
-            ),
+            (None, FieldKind::Group(g)) => {
+                self.set(format!("{name}.items"), vec![g.min_items.to_string()])
+            }
             (None, _) | (Some(Answer::Files(_)), _) => {}
             (Some(Answer::Text(s) | Answer::Choice(s)), _) => self.set(name, vec![s.clone()]),
             (Some(Answer::Number(n)), _) => self.set(name, vec![n.to_string()]),
@@ -148,6 +147,84 @@ impl FormValues {
             }
             // A 個人番号 is never written back into a page; the page says one is on file.
             (Some(Answer::MyNumber(_)), _) => {}
+        }
+    }
+}
+
+/// Where to say that a posted page could not be read whole (over the size limit, or cut
+/// off): at the file question whose part was being read, or at the page's first question.
+pub fn unreadable_post(
+    step: &Step,
+    failed_part: Option<&str>,
+    too_large: bool,
+    max_request_bytes: u64,
+) -> FieldError {
+    let file = failed_part
+        .and_then(|name| name.strip_prefix("f."))
+        .and_then(|id| step.fields.iter().find(|f| f.id.as_str() == id));
+    match (file.map(|f| (f, &f.kind)), too_large) {
+        (Some((field, FieldKind::File { max_bytes, .. })), true) => FieldError::new(
+            FieldPath::field(field.id.as_str()),
+            Problem::FileTooLarge {
+                max_bytes: (*max_bytes).min(max_request_bytes),
+            },
+        ),
+        (Some((field, _)), false) => {
+            FieldError::new(FieldPath::field(field.id.as_str()), Problem::BodyUnreadable)
+        }
+        _ => {
+            let first = step
+                .fields
+                .first()
+                .map_or_else(FieldPath::default, |f| FieldPath::field(f.id.as_str()));
+            let problem = if too_large {
+                Problem::BodyTooLarge {
+                    max_bytes: max_request_bytes,
+                }
+            } else {
+                Problem::BodyUnreadable
+            };
+            FieldError::new(first, problem)
+        }
+    }
+}
+
+/// "Add another" or "remove" on a repeating group, as the page's buttons name them
+/// (`add:children`, `remove:children:1`): the page is shown again with one item more or less,
+/// keeping everything typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupChange {
+    Add(String),
+    Remove(String, usize),
+}
+
+impl GroupChange {
+    pub fn parse(action: &str) -> Option<Self> {
+        let mut parts = action.split(':');
+        match (parts.next()?, parts.next(), parts.next()) {
+            ("add", Some(group), None) => Some(Self::Add(group.to_owned())),
+            ("remove", Some(group), Some(i)) => {
+                Some(Self::Remove(group.to_owned(), i.parse().ok()?))
+            }
+            _ => None,
+        }
+    }
+
+    /// Adds or removes an item within the group's limits; anything else is left as it is.
+    pub fn apply(&self, procedure: &Procedure, values: &mut FormValues) {
+        let (group_id, remove) = match self {
+            Self::Add(g) => (g, None),
+            Self::Remove(g, i) => (g, Some(*i)),
+        };
+        let Some(FieldKind::Group(group)) = procedure.field(group_id).map(|f| &f.kind) else {
+            return;
+        };
+        let path = FieldPath::field(group_id);
+        let count = values.item_count(&path).unwrap_or(group.min_items);
+        match remove {
+            None if count < group.max_items => values.add_item(&path, count),
+            Some(i) if count > group.min_items && i < count => values.remove_item(&path, i, count),
+            _ => {}
         }
     }
 }
@@ -306,8 +383,12 @@ fn read_field(
         FieldKind::Group(group) => {
             let count = values
                 .item_count(path)
-                .unwrap_or(group.min_items.max(1))
+                .unwrap_or(group.min_items)
                 .min(group.max_items);
+            if count == 0 {
+                // An optional list left empty: no items, no answer.
+                return None;
+            }
             let items = (0..count)
                 .map(|i| {
                     let item_path = path.child(Segment::Item(i));

@@ -92,6 +92,12 @@ pub enum Problem {
         max: usize,
     },
     UnknownAttachment,
+    /// The page was posted larger than the server takes in one request.
+    BodyTooLarge {
+        max_bytes: u64,
+    },
+    /// The page arrived cut off or garbled; nothing of it was used.
+    BodyUnreadable,
 }
 
 impl Problem {
@@ -126,6 +132,8 @@ impl Problem {
             Self::FileTooLarge { .. } => "file_too_large",
             Self::TooManyFiles { .. } => "too_many_files",
             Self::UnknownAttachment => "unknown_attachment",
+            Self::BodyTooLarge { .. } => "body_too_large",
+            Self::BodyUnreadable => "body_unreadable",
         }
     }
 }

@@ -27,6 +27,12 @@ pub enum PageError {
     NotOnline,
     Csrf,
     RateLimited,
+    /// A body over `max_request_mb`.
+    TooLarge,
+    /// A body that cannot be read as what it claims to be.
+    BadRequest,
+    /// A form post that is not a form.
+    UnsupportedType,
     Internal,
 }
 
@@ -78,6 +84,9 @@ impl PageError {
             Self::NotOnline => StatusCode::CONFLICT,
             Self::Csrf => StatusCode::FORBIDDEN,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::UnsupportedType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -89,6 +98,9 @@ impl PageError {
             Self::NotOnline => ("not-online-title", "page-not-found-body"),
             Self::Csrf => ("csrf-title", "csrf-body"),
             Self::RateLimited => ("rate-limited-title", "rate-limited-body"),
+            Self::TooLarge => ("too-large-title", "too-large-body"),
+            Self::BadRequest => ("bad-request-title", "bad-request-body"),
+            Self::UnsupportedType => ("unsupported-type-title", "unsupported-type-body"),
             Self::Internal => ("server-error-title", "server-error-body"),
         }
     }

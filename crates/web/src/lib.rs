@@ -11,6 +11,7 @@
 
 mod api;
 mod assets;
+mod body;
 mod csrf;
 mod error;
 mod lang;

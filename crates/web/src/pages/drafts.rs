@@ -4,25 +4,22 @@
 
 use super::{Ctx, form_value};
 use crate::AppState;
+use crate::body::{BodyProblem, PageForm, QuestionPage, read_question_page};
 use crate::error::{PageError, WebError, render};
-use crate::views::{
-    AnswerSection, Base, FieldBuilder, FieldView, SummaryItem, anchor, answer_sections,
-    problem_message, yen,
-};
+use crate::views::step::{Shown, render_step};
+use crate::views::{AnswerSection, Base, answer_sections, yen};
 use askama::Template;
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
-use axum::http::header;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use madoguchi_app::AppError;
-use madoguchi_app::apply::{Draft, StepResult, Upload, previous_step, step_of};
-use madoguchi_app::i18n::japanese_date;
-use madoguchi_domain::form::FormValues;
+use madoguchi_app::apply::{Draft, StepAction, StepResult, step_of};
+use madoguchi_domain::form::{self, FormValues};
 use madoguchi_domain::procedure::Procedure;
-use madoguchi_domain::validate::{self, FieldError, FieldPath};
+use madoguchi_domain::validate;
 use serde::Deserialize;
 
-fn step_url(token: &str, step: &str, to_review: bool) -> String {
+pub(crate) fn step_url(token: &str, step: &str, to_review: bool) -> String {
     let suffix = if to_review { "?return=review" } else { "" };
     format!("/drafts/{token}/steps/{step}{suffix}")
 }
@@ -32,7 +29,7 @@ pub async fn start(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     ctx.verify_form(&state, &form)?;
     let (token, first) = state
@@ -75,121 +72,11 @@ pub struct StepQuery {
     r#return: String,
 }
 
-#[derive(Template)]
-#[template(path = "step.html")]
-struct StepPage {
-    base: Base,
-    procedure_title: String,
-    step_title: String,
-    help: Option<String>,
-    progress: String,
-    back_url: String,
-    action: String,
-    multipart: bool,
-    fields: Vec<FieldView>,
-    summary: Vec<SummaryItem>,
-    resume_title: String,
-    resume_body: String,
-    resume_url: String,
-    /// Said after 「住所を検索」 filled in the address.
-    notice: Option<String>,
-}
-
-/// What a question page shows besides its questions: the values in its controls, the problems
-/// found, and a notice (after 「住所を検索」).
-struct Shown<'a> {
-    values: &'a FormValues,
-    errors: &'a [FieldError],
-    notice: Option<String>,
-}
-
-fn render_step(
-    state: &AppState,
-    ctx: &Ctx,
-    draft: &Draft,
-    step_id: &str,
-    to_review: bool,
-    shown: Shown<'_>,
-) -> Result<Html<String>, WebError> {
-    let Shown {
-        values,
-        errors,
-        notice,
-    } = shown;
-    let procedure = &draft.procedure;
-    let step = procedure
-        .step(step_id)
-        .ok_or_else(|| ctx.page_error(PageError::NotFound))?;
-    let lang = ctx.tr.lang.code();
-    let builder = FieldBuilder {
-        tr: ctx.tr,
-        values,
-        stored: &draft.answers,
-        errors,
-        procedure,
-    };
-    let fields = step
-        .fields
-        .iter()
-        .map(|f| builder.build(f, &FieldPath::field(f.id.as_str())))
-        .collect();
-    let applicable = validate::applicable_steps(procedure, &draft.answers);
-    let position = applicable
-        .iter()
-        .position(|s| s.id == step.id)
-        .map_or(1, |i| i + 1);
-    let back_url = if to_review {
-        format!("/drafts/{}/review", draft.token)
-    } else {
-        previous_step(procedure, &draft.answers, step_id).map_or_else(
-            || format!("/procedures/{}", procedure.id),
-            |s| step_url(&draft.token, s.id.as_str(), false),
-        )
-    };
-    let step_title = step.title.get(lang).to_owned();
-    let procedure_title = procedure.title.get(lang).to_owned();
-    let mut base = ctx.base(state, format!("{step_title} - {procedure_title}"));
-    base.has_errors = !errors.is_empty();
-    let expires = draft
-        .row
-        .expires_at
-        .to_offset(time::macros::offset!(+9))
-        .date();
-    let page = StepPage {
-        base,
-        procedure_title,
-        step_title,
-        help: step.help.as_ref().map(|h| h.get(lang).to_owned()),
-        progress: ctx.tr.t_with(
-            "step-progress",
-            &[
-                ("current", position.to_string()),
-                ("total", applicable.len().max(position).to_string()),
-            ],
-        ),
-        back_url,
-        action: step_url(&draft.token, step_id, to_review),
-        multipart: Procedure::step_has_files(step),
-        fields,
-        summary: errors
-            .iter()
-            .map(|e| SummaryItem {
-                href: anchor(procedure, e),
-                message: problem_message(ctx.tr, procedure, e),
-            })
-            .collect(),
-        resume_title: ctx.tr.t("resume-title"),
-        resume_body: ctx
-            .tr
-            .t_with("resume-body", &[("date", japanese_date(expires))]),
-        notice,
-        resume_url: format!(
-            "{}/drafts/{}",
-            state.portal.config.public_url.trim_end_matches('/'),
-            draft.token
-        ),
-    };
-    render(&page, ctx.tr)
+impl StepQuery {
+    /// Whether the page was opened from the check page (its 「変更」 links), to return there.
+    fn to_review(&self) -> bool {
+        self.r#return == "review"
+    }
 }
 
 /// `GET /drafts/{token}/steps/{step}`
@@ -216,77 +103,13 @@ pub async fn show_step(
         &ctx,
         &draft,
         &step_id,
-        q.r#return == "review",
+        q.to_review(),
         Shown {
             values: &values,
             errors: &[],
             notice: None,
         },
     )?))
-}
-
-/// What a posted question page carried.
-struct Posted {
-    pairs: Vec<(String, String)>,
-    uploads: Vec<Upload>,
-}
-
-/// Reads a question page's body, urlencoded or (with file questions) multipart.
-async fn read_posted(state: &AppState, ctx: &Ctx, request: Request) -> Result<Posted, WebError> {
-    let is_multipart = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
-    if !is_multipart {
-        let Form(pairs) = Form::<Vec<(String, String)>>::from_request(request, state)
-            .await
-            .map_err(|_| ctx.page_error(PageError::NotFound))?;
-        return Ok(Posted {
-            pairs,
-            uploads: Vec::new(),
-        });
-    }
-    let mut multipart = Multipart::from_request(request, state)
-        .await
-        .map_err(|_| ctx.page_error(PageError::NotFound))?;
-    let mut posted = Posted {
-        pairs: Vec::new(),
-        uploads: Vec::new(),
-    };
-    while let Some(part) = multipart
-        .next_field()
-        .await
-        .map_err(|_| ctx.page_error(PageError::Internal))?
-    {
-        let name = part.name().unwrap_or_default().to_owned();
-        match part.file_name().map(str::to_owned) {
-            Some(file_name) => {
-                let bytes = part
-                    .bytes()
-                    .await
-                    .map_err(|_| ctx.page_error(PageError::Internal))?;
-                // Browsers send an empty part for a file input left empty.
-                if !bytes.is_empty()
-                    && let Some(field) = name.strip_prefix("f.")
-                {
-                    posted.uploads.push(Upload {
-                        field: field.to_owned(),
-                        file_name,
-                        bytes: bytes.to_vec(),
-                    });
-                }
-            }
-            None => {
-                let text = part
-                    .text()
-                    .await
-                    .map_err(|_| ctx.page_error(PageError::Internal))?;
-                posted.pairs.push((name, text));
-            }
-        }
-    }
-    Ok(posted)
 }
 
 /// `POST /drafts/{token}/steps/{step}`: save and move on, or show the page again with messages.
@@ -297,124 +120,101 @@ pub async fn answer_step(
     Query(q): Query<StepQuery>,
     request: Request,
 ) -> Result<Response, WebError> {
-    let posted = read_posted(&state, &ctx, request).await?;
+    let posted = read_question_page(&state, request).await;
+    if let Some(problem) = posted.problem {
+        return refused_step(
+            &state,
+            &ctx,
+            &token,
+            &step_id,
+            q.to_review(),
+            posted,
+            problem,
+        )
+        .await;
+    }
     ctx.verify_form(&state, &posted.pairs)?;
     let draft = load(&state, &ctx, &token).await?;
     if draft.row.application_id.is_some() {
         return Ok(Redirect::to(&format!("/drafts/{token}/done")).into_response());
     }
-    let to_review = q.r#return == "review";
-    let action = form_value(&posted.pairs, "action").to_owned();
-    let mut values = FormValues::from_pairs(posted.pairs);
-    if let Some(field) = action.strip_prefix("lookup:") {
-        let (errors, notice) = match state
-            .portal
-            .fill_address(&draft.procedure, field, &mut values)
-        {
-            Ok(()) => (Vec::new(), Some(ctx.tr.t("postal-filled"))),
-            Err(error) => (vec![error], None),
-        };
-        return Ok(no_store(render_step(
-            &state,
-            &ctx,
-            &draft,
-            &step_id,
-            to_review,
-            Shown {
-                values: &values,
-                errors: &errors,
-                notice,
-            },
-        )?));
-    }
-    if let Some(group_action) = GroupAction::parse(&action) {
-        group_action.apply(&draft, &mut values);
-        return Ok(no_store(render_step(
-            &state,
-            &ctx,
-            &draft,
-            &step_id,
-            to_review,
-            Shown {
-                values: &values,
-                errors: &[],
-                notice: None,
-            },
-        )?));
-    }
-    match state
+    let action = StepAction::parse(form_value(&posted.pairs, "action"));
+    let values = FormValues::from_pairs(posted.pairs);
+    let result = state
         .portal
-        .answer_step(&draft, &step_id, values, posted.uploads)
+        .post_step(&draft, &step_id, action, values, posted.uploads)
         .await
-        .map_err(|e| ctx.fail(e))?
-    {
-        StepResult::Invalid { errors, values } => {
-            let draft = load(&state, &ctx, &token).await?;
-            let mut response = no_store(render_step(
-                &state,
-                &ctx,
-                &draft,
-                &step_id,
-                to_review,
-                Shown {
-                    values: &values,
-                    errors: &errors,
-                    notice: None,
-                },
-            )?);
-            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
-        StepResult::Next(next) => {
-            let draft = load(&state, &ctx, &token).await?;
+        .map_err(|e| ctx.fail(e))?;
+    let to_review = q.to_review();
+    let (draft, values, errors, notice, status) = match result {
+        StepResult::Saved { draft, next } => {
             let target = match (to_review, next) {
                 (true, _) | (false, None) => first_incomplete(&draft),
                 (false, Some(next)) => step_url(&token, &next, false),
             };
-            Ok(Redirect::to(&target).into_response())
+            return Ok(Redirect::to(&target).into_response());
         }
-    }
+        StepResult::Invalid {
+            draft,
+            errors,
+            values,
+        } => (
+            *draft,
+            values,
+            errors,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        StepResult::Again {
+            values,
+            errors,
+            notice,
+        } => (draft, values, errors, notice, StatusCode::OK),
+    };
+    let shown = Shown {
+        values: &values,
+        errors: &errors,
+        notice: notice.map(|key| ctx.tr.t(key)),
+    };
+    let page = render_step(&state, &ctx, &draft, &step_id, to_review, shown)?;
+    Ok((status, no_store(page)).into_response())
 }
 
-/// "Add another" and "remove" on a repeating group: the page is shown again with one item
-/// more or less, keeping everything typed.
-enum GroupAction {
-    Add(String),
-    Remove(String, usize),
-}
-
-impl GroupAction {
-    fn parse(action: &str) -> Option<Self> {
-        let mut parts = action.split(':');
-        match (parts.next()?, parts.next(), parts.next()) {
-            ("add", Some(group), None) => Some(Self::Add(group.to_owned())),
-            ("remove", Some(group), Some(i)) => {
-                Some(Self::Remove(group.to_owned(), i.parse().ok()?))
-            }
-            _ => None,
-        }
+/// A question page whose body could not be read whole: the page again, with what did arrive
+/// and a message at the file that was too large or unreadable (or at the first question).
+/// Nothing is saved.
+async fn refused_step(
+    state: &AppState,
+    ctx: &Ctx,
+    token: &str,
+    step_id: &str,
+    to_review: bool,
+    posted: QuestionPage,
+    problem: BodyProblem,
+) -> Result<Response, WebError> {
+    if problem == BodyProblem::UnsupportedType {
+        return Err(ctx.page_error(problem.page_error()));
     }
-
-    fn apply(&self, draft: &Draft, values: &mut FormValues) {
-        let (group_id, remove) = match self {
-            Self::Add(g) => (g, None),
-            Self::Remove(g, i) => (g, Some(*i)),
-        };
-        let Some(madoguchi_domain::FieldKind::Group(group)) =
-            draft.procedure.field(group_id).map(|f| &f.kind)
-        else {
-            return;
-        };
-        let path = FieldPath::field(group_id);
-        let count = values.item_count(&path).unwrap_or(group.min_items.max(1));
-        match remove {
-            None if count < group.max_items => values.add_item(&path, count),
-            Some(i) if count > group.min_items.max(1) && i < count => {
-                values.remove_item(&path, i, count)
-            }
-            _ => {}
-        }
-    }
+    let draft = load(state, ctx, token).await?;
+    let max_request = state.portal.config.limits.max_request_bytes();
+    let step = draft
+        .procedure
+        .step(step_id)
+        .ok_or_else(|| ctx.page_error(PageError::NotFound))?;
+    let error = form::unreadable_post(
+        step,
+        posted.failed_part.as_deref(),
+        problem == BodyProblem::TooLarge,
+        max_request,
+    );
+    let values = FormValues::from_pairs(posted.pairs);
+    let shown = Shown {
+        values: &values,
+        errors: std::slice::from_ref(&error),
+        notice: None,
+    };
+    let page = render_step(state, ctx, &draft, step_id, to_review, shown)?;
+    Ok((problem.status(), no_store(page)).into_response())
 }
 
 #[derive(Template)]
@@ -475,7 +275,7 @@ pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(token): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     ctx.verify_form(&state, &form)?;
     if !state.submissions.allow(ctx.ip) {
@@ -510,16 +310,14 @@ pub async fn done(
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
     let draft = load(&state, &ctx, &token).await?;
-    let Some(application_id) = draft.row.application_id else {
+    let Some(receipt) = state
+        .portal
+        .submitted(&draft)
+        .await
+        .map_err(|e| ctx.fail(e))?
+    else {
         return Ok(Redirect::to(&format!("/drafts/{token}/review")).into_response());
     };
-    let application = state
-        .portal
-        .store
-        .application(state.portal.municipality(), application_id)
-        .await
-        .map_err(|e| ctx.fail(e.into()))?
-        .ok_or_else(|| ctx.page_error(PageError::NotFound))?;
     let p = &draft.procedure;
     let lang = ctx.tr.lang.code();
     let department = p.department.name.get(lang).to_owned();
@@ -534,8 +332,8 @@ pub async fn done(
             format!("{} - {}", ctx.tr.t("done-title"), p.title.get(lang)),
         ),
         procedure_title: p.title.get(lang).to_owned(),
-        receipt: application.receipt_number.clone(),
-        access_code: state.portal.access_code(application.id),
+        receipt: receipt.application.receipt_number,
+        access_code: receipt.access_code,
         next: ctx.tr.t_with(
             "done-next-body",
             &[

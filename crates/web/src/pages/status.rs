@@ -4,21 +4,18 @@
 use super::drafts::no_store;
 use super::{Ctx, form_value};
 use crate::AppState;
+use crate::body::PageForm;
 use crate::error::{PageError, WebError, render};
-use crate::views::{
-    AnswerSection, Base, FieldBuilder, FieldView, SummaryItem, anchor, answer_sections,
-    problem_message, status_class,
-};
+use crate::views::Base;
+use crate::views::status::{CorrectionShown, status_page};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::Form;
 use madoguchi_app::AppError;
 use madoguchi_app::apply::{Resubmission, StatusView};
 use madoguchi_domain::ApplicationStatus;
 use madoguchi_domain::form::FormValues;
-use madoguchi_domain::validate::{FieldError, FieldPath};
 
 #[derive(Template)]
 #[template(path = "status_lookup.html")]
@@ -37,147 +34,6 @@ pub async fn lookup_form(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
         error: None,
     };
     Ok(render(&page, ctx.tr)?.into_response())
-}
-
-#[derive(Debug, Clone)]
-struct HistoryRow {
-    when: String,
-    what: String,
-}
-
-#[derive(Template)]
-#[template(path = "status.html")]
-struct StatusPage {
-    base: Base,
-    procedure_title: String,
-    receipt: String,
-    access_code: String,
-    status_text: String,
-    status_class: &'static str,
-    history: Vec<HistoryRow>,
-    sections: Vec<AnswerSection>,
-    can_withdraw: bool,
-    notice: Option<String>,
-    withdraw_error: Option<String>,
-    /// The department's correction request and the questions it names, ready to fix.
-    correction_message: Option<String>,
-    fields: Vec<FieldView>,
-    summary: Vec<SummaryItem>,
-}
-
-/// What the correction form shows: the submitted answers at first, what was typed after an
-/// error.
-struct CorrectionShown<'a> {
-    values: &'a FormValues,
-    errors: &'a [FieldError],
-}
-
-fn status_page(
-    state: &AppState,
-    ctx: &Ctx,
-    view: &StatusView,
-    access_code: &str,
-    notice: Option<String>,
-    withdraw_error: Option<String>,
-    correction: Option<CorrectionShown<'_>>,
-) -> StatusPage {
-    let lang = ctx.tr.lang.code();
-    let status = view.application.status;
-    let mut base = ctx.base(state, ctx.tr.t("status-title"));
-    let stored_values = correction_values(view);
-    let shown = correction.or_else(|| {
-        view.correction.as_ref().map(|_| CorrectionShown {
-            values: &stored_values,
-            errors: &[],
-        })
-    });
-    let errors = shown.as_ref().map_or(&[][..], |s| s.errors);
-    base.has_errors = withdraw_error.is_some() || !errors.is_empty();
-    let fields = match (&view.correction, &shown) {
-        (Some(correction), Some(shown)) => {
-            let builder = FieldBuilder {
-                tr: ctx.tr,
-                values: shown.values,
-                stored: &view.answers,
-                errors: shown.errors,
-                procedure: &view.procedure,
-            };
-            view.procedure
-                .fields()
-                .map(|(_, f)| f)
-                .filter(|f| correction.asks_for(f.id.as_str()))
-                .map(|f| {
-                    let mut field = builder.build(f, &FieldPath::field(f.id.as_str()));
-                    // Fix the items as they are; adding or removing items is for a new application.
-                    field.can_add = false;
-                    field.items.iter_mut().for_each(|i| i.can_remove = false);
-                    field
-                })
-                .collect()
-        }
-        _ => Vec::new(),
-    };
-    StatusPage {
-        base,
-        procedure_title: view.procedure.title.get(lang).to_owned(),
-        receipt: view.application.receipt_number.clone(),
-        access_code: access_code.to_owned(),
-        status_text: ctx.tr.t(&format!("app-status-{}", status.as_str())),
-        status_class: status_class(status),
-        history: view
-            .events
-            .iter()
-            .map(|e| HistoryRow {
-                when: e
-                    .created_at
-                    .to_offset(time::macros::offset!(+9))
-                    .format(time::macros::format_description!(
-                        "[year]年[month padding:none]月[day padding:none]日 [hour]:[minute]"
-                    ))
-                    .unwrap_or_default(),
-                what: match (e.kind.as_str(), &e.note) {
-                    // The department's reason is the resident's to read.
-                    ("rejected" | "correction_requested", Some(note)) => {
-                        format!("{}：{note}", ctx.tr.t(&format!("event-{}", e.kind)))
-                    }
-                    _ => ctx.tr.t(&format!("event-{}", e.kind)),
-                },
-            })
-            .collect(),
-        sections: answer_sections(ctx.tr, &view.procedure, &view.answers, None),
-        can_withdraw: status.can_withdraw(),
-        notice,
-        withdraw_error,
-        correction_message: view.correction.as_ref().map(|c| c.message.clone()),
-        fields,
-        summary: errors
-            .iter()
-            .map(|e| SummaryItem {
-                href: anchor(&view.procedure, e),
-                message: problem_message(ctx.tr, &view.procedure, e),
-            })
-            .collect(),
-    }
-}
-
-/// The submitted answers to the questions a correction names, as form values.
-fn correction_values(view: &StatusView) -> FormValues {
-    let Some(correction) = &view.correction else {
-        return FormValues::default();
-    };
-    let step = madoguchi_domain::procedure::Step {
-        id: madoguchi_domain::ids::StepId::parse("correction").expect("a valid id"),
-        title: Default::default(),
-        help: None,
-        show_if: None,
-        fields: view
-            .procedure
-            .fields()
-            .map(|(_, f)| f.clone())
-            .filter(|f| correction.asks_for(f.id.as_str()))
-            .collect(),
-    };
-    FormValues::from_answers(&step, &view.answers)
 }
 
 /// The receipt number and access code a status form carries, after the checks every status
@@ -218,7 +74,7 @@ fn show(
 pub async fn lookup(
     State(state): State<AppState>,
     ctx: Ctx,
-    Form(form): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     let (receipt, access_code) = read_codes(&state, &ctx, &form)?;
     match state.portal.status(&receipt, &access_code).await {
@@ -242,7 +98,7 @@ pub async fn lookup(
 pub async fn withdraw(
     State(state): State<AppState>,
     ctx: Ctx,
-    Form(form): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     let (receipt, access_code) = read_codes(&state, &ctx, &form)?;
     let current = |state: &AppState| {
@@ -290,7 +146,7 @@ pub async fn withdraw(
 pub async fn resubmit(
     State(state): State<AppState>,
     ctx: Ctx,
-    Form(form): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     let (receipt, access_code) = read_codes(&state, &ctx, &form)?;
     let values = FormValues::from_pairs(form.iter().cloned());

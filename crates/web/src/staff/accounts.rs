@@ -1,6 +1,7 @@
 //! Signing in and out of the back office, and the administrators' page of accounts.
 
 use crate::AppState;
+use crate::body::PageForm;
 use crate::error::{PageError, WebError, render};
 use crate::pages::drafts::no_store;
 use crate::pages::{Ctx, form_value};
@@ -10,7 +11,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use madoguchi_app::AppError;
 use madoguchi_app::accounts::NewAccount;
 
@@ -37,7 +37,7 @@ pub async fn login_form(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
 pub async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
-    Form(form): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     ctx.verify_form(&state, &form)?;
     if !state.logins.allow(ctx.ip) {
@@ -74,7 +74,7 @@ pub async fn login(
 pub async fn logout(
     State(state): State<AppState>,
     staff: StaffCtx,
-    Form(form): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     staff.ctx.verify_form(&state, &form)?;
     state
@@ -160,7 +160,7 @@ pub async fn users(State(state): State<AppState>, staff: StaffCtx) -> Result<Res
 pub async fn add_user(
     State(state): State<AppState>,
     staff: StaffCtx,
-    Form(form): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     staff.ctx.verify_form(&state, &form)?;
     if !staff.staff.admin {

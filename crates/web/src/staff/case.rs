@@ -1,6 +1,7 @@
 //! One case: the page, the staff actions, the reveal of a 個人番号 and attachment downloads.
 
 use crate::AppState;
+use crate::body::PageForm;
 use crate::error::{PageError, WebError, render};
 use crate::pages::drafts::no_store;
 use crate::pages::form_value;
@@ -9,7 +10,6 @@ use crate::views::case::case_page;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use madoguchi_app::AppError;
 use madoguchi_app::cases::ActionInput;
 use madoguchi_domain::case::StaffAction;
@@ -43,7 +43,7 @@ pub async fn act(
     State(state): State<AppState>,
     staff: StaffCtx,
     Path(receipt): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     staff.ctx.verify_form(&state, &form)?;
     let Some(action) = StaffAction::parse(form_value(&form, "action")) else {
@@ -97,7 +97,7 @@ pub async fn reveal(
     State(state): State<AppState>,
     staff: StaffCtx,
     Path(receipt): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     staff.ctx.verify_form(&state, &form)?;
     let actor = staff.staff.actor();

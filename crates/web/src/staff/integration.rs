@@ -1,6 +1,7 @@
 //! システム連携: webhook deliveries (with resend) and the department's API tokens.
 
 use crate::AppState;
+use crate::body::PageForm;
 use crate::error::{WebError, render};
 use crate::pages::drafts::no_store;
 use crate::pages::form_value;
@@ -9,7 +10,6 @@ use crate::views::Base;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use madoguchi_app::AppError;
 use madoguchi_app::timefmt::jst_minutes;
 use uuid::Uuid;
@@ -123,7 +123,7 @@ pub async fn resend(
     State(state): State<AppState>,
     staff: StaffCtx,
     Path(id): Path<Uuid>,
-    Form(form): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     staff.ctx.verify_form(&state, &form)?;
     state
@@ -137,7 +137,7 @@ pub async fn resend(
 pub async fn issue_token(
     State(state): State<AppState>,
     staff: StaffCtx,
-    Form(form): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     staff.ctx.verify_form(&state, &form)?;
     match state
@@ -162,7 +162,7 @@ pub async fn revoke_token(
     State(state): State<AppState>,
     staff: StaffCtx,
     Path(id): Path<Uuid>,
-    Form(form): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     staff.ctx.verify_form(&state, &form)?;
     state

@@ -2,6 +2,8 @@
 //! these structs; every string in them is already translated and every value formatted.
 
 pub mod case;
+pub mod status;
+pub mod step;
 
 use madoguchi_app::i18n::{Tr, japanese_date};
 use madoguchi_domain::answers::{
@@ -398,7 +400,7 @@ impl FieldBuilder<'_> {
                 let count = self
                     .values
                     .item_count(path)
-                    .unwrap_or(group.min_items.max(1))
+                    .unwrap_or(group.min_items)
                     .min(group.max_items);
                 view.value = count.to_string();
                 view.can_add = count < group.max_items;
@@ -425,7 +427,7 @@ impl FieldBuilder<'_> {
                             remove_label: self
                                 .tr
                                 .t_with("group-remove", &[("item", legend.clone())]),
-                            can_remove: count > group.min_items.max(1),
+                            can_remove: count > group.min_items,
                             legend,
                         }
                     })

@@ -1,0 +1,159 @@
+//! Request bodies, read once at the edge, so that a bad body is a clear 4xx for the person or
+//! program that sent it, never a 5xx: a form of the wrong type is 415, one over
+//! `max_request_mb` 413, one that cannot be read 400.
+//!
+//! [`PageForm`] reads the urlencoded forms of pages; [`read_question_page`] reads a question
+//! page, urlencoded or multipart, keeping whatever arrived before a problem so that the page
+//! can be shown again with it; the API's JSON bodies are read by `api::json`.
+
+use crate::AppState;
+use crate::error::{PageError, WebError};
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use axum_extra::extract::Form;
+use madoguchi_app::apply::Upload;
+
+/// What is wrong with a request body as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyProblem {
+    /// Larger than the configured limit (413).
+    TooLarge,
+    /// Not readable as what it claims to be (400).
+    Malformed,
+    /// Not a form at all (415).
+    UnsupportedType,
+}
+
+impl BodyProblem {
+    pub fn status(self) -> StatusCode {
+        match self {
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Malformed => StatusCode::BAD_REQUEST,
+            Self::UnsupportedType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        }
+    }
+
+    fn from_status(status: StatusCode) -> Self {
+        match status {
+            StatusCode::PAYLOAD_TOO_LARGE => Self::TooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedType,
+            _ => Self::Malformed,
+        }
+    }
+
+    pub fn page_error(self) -> PageError {
+        match self {
+            Self::TooLarge => PageError::TooLarge,
+            Self::Malformed => PageError::BadRequest,
+            Self::UnsupportedType => PageError::UnsupportedType,
+        }
+    }
+}
+
+/// The controls of a posted page form, as `(name, value)` pairs in order.
+#[derive(Debug)]
+pub struct PageForm(pub Vec<(String, String)>);
+
+impl FromRequest<AppState> for PageForm {
+    type Rejection = WebError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let tr = crate::lang::from_headers(request.headers());
+        match Form::<Vec<(String, String)>>::from_request(request, state).await {
+            Ok(Form(pairs)) => Ok(Self(pairs)),
+            Err(rejection) => {
+                let problem = BodyProblem::from_status(rejection.into_response().status());
+                Err(WebError::Page(problem.page_error(), tr))
+            }
+        }
+    }
+}
+
+/// What a posted question page carried. With a `problem`, `pairs` and `uploads` hold what
+/// arrived before it, and `failed_part` names the control being read when it happened.
+#[derive(Debug, Default)]
+pub struct QuestionPage {
+    pub pairs: Vec<(String, String)>,
+    pub uploads: Vec<Upload>,
+    pub problem: Option<BodyProblem>,
+    pub failed_part: Option<String>,
+}
+
+fn content_type(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+/// Reads a question page: urlencoded, or multipart when the page asks for files.
+pub async fn read_question_page(state: &AppState, request: Request) -> QuestionPage {
+    let kind = content_type(request.headers()).to_ascii_lowercase();
+    if kind.starts_with("application/x-www-form-urlencoded") {
+        return match Form::<Vec<(String, String)>>::from_request(request, state).await {
+            Ok(Form(pairs)) => QuestionPage {
+                pairs,
+                ..QuestionPage::default()
+            },
+            Err(rejection) => QuestionPage {
+                problem: Some(BodyProblem::from_status(rejection.into_response().status())),
+                ..QuestionPage::default()
+            },
+        };
+    }
+    if !kind.starts_with("multipart/form-data") {
+        return QuestionPage {
+            problem: Some(BodyProblem::UnsupportedType),
+            ..QuestionPage::default()
+        };
+    }
+    let mut page = QuestionPage::default();
+    let mut multipart = match Multipart::from_request(request, state).await {
+        Ok(m) => m,
+        Err(rejection) => {
+            page.problem = Some(BodyProblem::from_status(rejection.into_response().status()));
+            return page;
+        }
+    };
+    if let Err((problem, part)) = read_parts(&mut multipart, &mut page).await {
+        page.problem = Some(problem);
+        page.failed_part = part;
+    }
+    page
+}
+
+async fn read_parts(
+    multipart: &mut Multipart,
+    page: &mut QuestionPage,
+) -> Result<(), (BodyProblem, Option<String>)> {
+    let fail = |e: axum::extract::multipart::MultipartError, part: Option<String>| {
+        (BodyProblem::from_status(e.status()), part)
+    };
+    while let Some(part) = multipart.next_field().await.map_err(|e| fail(e, None))? {
+        let name = part.name().unwrap_or_default().to_owned();
+        match part.file_name().map(str::to_owned) {
+            Some(file_name) => {
+                let bytes = part
+                    .bytes()
+                    .await
+                    .map_err(|e| fail(e, Some(name.clone())))?;
+                // Browsers send an empty part for a file input left empty.
+                if !bytes.is_empty()
+                    && let Some(field) = name.strip_prefix("f.")
+                {
+                    page.uploads.push(Upload {
+                        field: field.to_owned(),
+                        file_name,
+                        bytes: bytes.to_vec(),
+                    });
+                }
+            }
+            None => {
+                let text = part.text().await.map_err(|e| fail(e, Some(name.clone())))?;
+                page.pairs.push((name, text));
+            }
+        }
+    }
+    Ok(())
+}
