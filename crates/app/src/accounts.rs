@@ -170,21 +170,31 @@ impl Portal {
             return Err(AppError::AccountLocked);
         }
         if !verify_password(password, &row.password_hash).await? {
-            let lock = (row.failed_logins + 1 >= limits.max_failed_logins)
-                .then(|| now + time::Duration::minutes(limits.lockout_minutes));
-            self.store.record_login_failure(row.id, lock).await?;
+            let locked = self
+                .store
+                .record_login_failure(
+                    row.id,
+                    limits.max_failed_logins,
+                    now + time::Duration::minutes(limits.lockout_minutes),
+                )
+                .await?
+                .is_some_and(|until| until > now);
             audit(
                 "login.failed",
-                json!({ "reason": "password", "locked": lock.is_some() }),
+                json!({ "reason": "password", "locked": locked }),
             )
             .await?;
-            return Err(if lock.is_some() {
+            return Err(if locked {
                 AppError::AccountLocked
             } else {
                 AppError::LoginFailed
             });
         }
-        self.store.reset_login_failures(row.id).await?;
+        // Guesses racing this login may have locked the account since it was read.
+        if !self.store.clear_login_failures(row.id, now).await? {
+            audit("login.refused", json!({ "reason": "locked" })).await?;
+            return Err(AppError::AccountLocked);
+        }
         // A new token on every login: a session id planted before login is never promoted.
         let token = new_token();
         self.store

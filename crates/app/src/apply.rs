@@ -16,7 +16,7 @@ use madoguchi_domain::validate::{self, FieldError, FieldPath, Problem};
 use madoguchi_domain::{ApplicationStatus, ReceiptNumber};
 use madoguchi_storage::{
     ApplicationRow, CaseChange, CorrectionChange, DraftRow, EventRow, NewApplication, NewDraft,
-    Submitted, Transition,
+    Submitted,
 };
 use serde_json::Value;
 use std::sync::Arc;
@@ -613,25 +613,11 @@ impl Portal {
             jobs,
             ..CaseChange::status(can_resubmit, to, "resubmitted", "resident")
         };
-        match self
-            .store
-            .change(
-                self.municipality(),
-                view.application.id,
-                &change,
-                OffsetDateTime::now_utc(),
-            )
-            .await?
-        {
-            Transition::Done(application) => {
-                tracing::info!(receipt = %application.receipt_number, "application resubmitted");
-                Ok(Resubmission::Done(Box::new(
-                    self.status_view(*application).await?,
-                )))
-            }
-            Transition::NotAllowed(status) => Err(AppError::NotAllowed(status)),
-            Transition::NotFound => Err(AppError::NotFound),
-        }
+        let application = self.change_case(view.application.id, &change).await?;
+        tracing::info!(receipt = %application.receipt_number, "application resubmitted");
+        Ok(Resubmission::Done(Box::new(
+            self.status_view(application).await?,
+        )))
     }
 
     /// Withdraws an application the department has not yet accepted.
@@ -643,23 +629,9 @@ impl Portal {
             correction: CorrectionChange::Clear,
             ..CaseChange::status(ApplicationStatus::can_withdraw, to, "withdrawn", "resident")
         };
-        let outcome = self
-            .store
-            .change(
-                self.municipality(),
-                view.application.id,
-                &change,
-                OffsetDateTime::now_utc(),
-            )
-            .await?;
-        match outcome {
-            Transition::Done(application) => {
-                tracing::info!(receipt = %application.receipt_number, "application withdrawn");
-                self.status_view(*application).await
-            }
-            Transition::NotAllowed(status) => Err(AppError::NotAllowed(status)),
-            Transition::NotFound => Err(AppError::NotFound),
-        }
+        let application = self.change_case(view.application.id, &change).await?;
+        tracing::info!(receipt = %application.receipt_number, "application withdrawn");
+        self.status_view(application).await
     }
 }
 

@@ -17,11 +17,10 @@ use madoguchi_domain::procedure::Procedure;
 use madoguchi_domain::{ApplicationStatus, ReceiptNumber};
 use madoguchi_storage::{
     ApplicationRow, AuditEntry, AuditRow, CaseChange, CorrectionChange, EventRow, InboxFilter,
-    StaffRow, Transition,
+    StaffRow,
 };
 use serde_json::json;
 use std::sync::Arc;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// One line of the inbox.
@@ -67,6 +66,8 @@ pub struct ActionInput {
     /// The questions a correction request names.
     pub fields: Vec<String>,
     pub assignee: Option<Uuid>,
+    /// The status shown on the page the action was taken on; another one now is a conflict.
+    pub seen: Option<ApplicationStatus>,
 }
 
 impl Portal {
@@ -189,6 +190,9 @@ impl Portal {
     ) -> Result<ApplicationRow, AppError> {
         let application = self.case_row(actor, receipt).await?;
         let action = input.action;
+        if input.seen.is_some_and(|seen| seen != application.status) {
+            return Err(AppError::Conflict);
+        }
         if !action.is_allowed_from(application.status) {
             return Err(AppError::NotAllowed(application.status));
         }
@@ -264,6 +268,7 @@ impl Portal {
             answers: None,
             assign: (action == StaffAction::Assign).then(|| assignee.as_ref().map(|a| a.id)),
             department: actor.scope.as_deref(),
+            expected: Some(application.status),
             jobs,
             audit: Some(AuditEntry {
                 actor: &actor.name,
@@ -277,23 +282,9 @@ impl Portal {
                 ip,
             }),
         };
-        match self
-            .store
-            .change(
-                self.municipality(),
-                application.id,
-                &change,
-                OffsetDateTime::now_utc(),
-            )
-            .await?
-        {
-            Transition::Done(row) => {
-                tracing::info!(receipt = %row.receipt_number, action = action.as_str(), "case action");
-                Ok(*row)
-            }
-            Transition::NotAllowed(status) => Err(AppError::NotAllowed(status)),
-            Transition::NotFound => Err(AppError::NotFound),
-        }
+        let row = self.change_case(application.id, &change).await?;
+        tracing::info!(receipt = %row.receipt_number, action = action.as_str(), "case action");
+        Ok(row)
     }
 
     /// The outbox jobs a status change calls for: the resident's mail (where an address was

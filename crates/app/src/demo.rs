@@ -157,6 +157,7 @@ async fn seed_applications(portal: &Portal) -> Result<(), AppError> {
                         text: text.into(),
                         fields,
                         assignee: None,
+                        seen: None,
                     },
                     "127.0.0.1",
                 )

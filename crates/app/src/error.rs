@@ -18,6 +18,9 @@ pub enum AppError {
     IdempotencyMismatch,
     #[error("not allowed while the application is {0:?}")]
     NotAllowed(ApplicationStatus),
+    /// Another change to the same application came first; nothing was changed.
+    #[error("the application was changed by another action")]
+    Conflict,
     #[error("storage: {0}")]
     Storage(#[from] StorageError),
     #[error("configuration: {0}")]

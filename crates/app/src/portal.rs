@@ -19,10 +19,11 @@ use madoguchi_domain::procedure::Procedure;
 use madoguchi_domain::validate;
 use madoguchi_jp::postal::{PostalError, PostalIndex};
 use madoguchi_storage::files::{BlobStore, LocalFiles};
-use madoguchi_storage::{ApplicationRow, Store};
+use madoguchi_storage::{ApplicationRow, CaseChange, Store, Transition};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// Everything the use cases need; cheap to clone into every request.
@@ -154,6 +155,24 @@ impl Portal {
         let mut material = [0u8; 10];
         material.copy_from_slice(&mac[..10]);
         format_access_code(&material)
+    }
+
+    /// Applies one step of a case's life through storage's compare-and-set.
+    pub(crate) async fn change_case(
+        &self,
+        id: Uuid,
+        change: &CaseChange<'_>,
+    ) -> Result<ApplicationRow, AppError> {
+        match self
+            .store
+            .change(self.municipality(), id, change, OffsetDateTime::now_utc())
+            .await?
+        {
+            Transition::Done(row) => Ok(*row),
+            Transition::NotAllowed(status) => Err(AppError::NotAllowed(status)),
+            Transition::Conflict => Err(AppError::Conflict),
+            Transition::NotFound => Err(AppError::NotFound),
+        }
     }
 
     /// An application's definition (as it was filled against) and its answers.

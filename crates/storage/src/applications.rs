@@ -109,6 +109,9 @@ pub struct CaseChange<'a> {
     /// Limits the change to one department's applications (`None` for administrators and
     /// residents, who are checked otherwise).
     pub department: Option<&'a str>,
+    /// The status the actor saw when deciding (the case page they acted on); a different
+    /// current status is a conflict rather than a silent change of what they acted on.
+    pub expected: Option<ApplicationStatus>,
     pub jobs: Vec<NewJob>,
     pub audit: Option<AuditEntry<'a>>,
 }
@@ -138,6 +141,7 @@ impl<'a> CaseChange<'a> {
             answers: None,
             assign: None,
             department: None,
+            expected: None,
             jobs: Vec::new(),
             audit: None,
         }
@@ -149,6 +153,9 @@ impl<'a> CaseChange<'a> {
 pub enum Transition {
     Done(Box<ApplicationRow>),
     NotAllowed(ApplicationStatus),
+    /// Another change came first (or the status is not the one the actor saw); nothing was
+    /// written.
+    Conflict,
     NotFound,
 }
 
@@ -337,7 +344,9 @@ impl Store {
     }
 
     /// Applies `change` if `allowed(current status)`, atomically with its event, jobs and audit
-    /// entry: two clicks on 取下げ produce one event.
+    /// entry. The update is a compare-and-set on the status that was checked: of two requests
+    /// racing (a withdrawal and a 受理, ten 受理 at once), one changes the case and the others
+    /// get [`Transition::Conflict`], on both backends.
     pub async fn change(
         &self,
         municipality: &str,
@@ -348,8 +357,16 @@ impl Store {
         let select = format!(
             "SELECT {APPLICATION_COLUMNS} FROM applications WHERE municipality_code = $1 AND id = $2 AND ($3 IS NULL OR department_id = $3)"
         );
+        let update = format!(
+            "UPDATE applications SET status = $1, updated_at = $2, change_seq = $3, \
+             correction = CASE WHEN $4 THEN $5 ELSE correction END, \
+             answers = COALESCE($6, answers), \
+             assigned_to = CASE WHEN $7 THEN $8 ELSE assigned_to END \
+             WHERE id = $9 AND municipality_code = $10 AND status = $11 \
+             RETURNING {APPLICATION_COLUMNS}"
+        );
         let outcome = in_tx!(self, |tx| {
-            let row = sqlx::query(sqlx::AssertSqlSafe(select.clone()))
+            let row = sqlx::query(sqlx::AssertSqlSafe(select))
                 .bind(municipality)
                 .bind(id)
                 .bind(change.department)
@@ -358,11 +375,14 @@ impl Store {
             let Some(row) = row else {
                 return Ok(Transition::NotFound);
             };
-            let current = application_row!(row);
-            if !(change.allowed)(current.status) {
-                return Ok(Transition::NotAllowed(current.status));
+            let current = status(row.try_get::<&str, _>("status")?)?;
+            if change.expected.is_some_and(|seen| seen != current) {
+                return Ok(Transition::Conflict);
             }
-            let to = change.to.unwrap_or(current.status);
+            if !(change.allowed)(current) {
+                return Ok(Transition::NotAllowed(current));
+            }
+            let to = change.to.unwrap_or(current);
             let change_seq = next_counter!(&mut *tx, municipality, CHANGE_COUNTER);
             let (set_correction, correction) = match change.correction {
                 CorrectionChange::Keep => (false, None),
@@ -373,25 +393,25 @@ impl Store {
                 None => (false, None),
                 Some(a) => (true, a),
             };
-            sqlx::query(
-                "UPDATE applications SET status = $1, updated_at = $2, change_seq = $3, \
-                 correction = CASE WHEN $4 THEN $5 ELSE correction END, \
-                 answers = COALESCE($6, answers), \
-                 assigned_to = CASE WHEN $7 THEN $8 ELSE assigned_to END \
-                 WHERE id = $9 AND municipality_code = $10",
-            )
-            .bind(to.as_str())
-            .bind(now)
-            .bind(change_seq)
-            .bind(set_correction)
-            .bind(correction)
-            .bind(change.answers.map(Json))
-            .bind(set_assignee)
-            .bind(assignee)
-            .bind(id)
-            .bind(municipality)
-            .execute(&mut *tx)
-            .await?;
+            let updated = sqlx::query(sqlx::AssertSqlSafe(update))
+                .bind(to.as_str())
+                .bind(now)
+                .bind(change_seq)
+                .bind(set_correction)
+                .bind(correction)
+                .bind(change.answers.map(Json))
+                .bind(set_assignee)
+                .bind(assignee)
+                .bind(id)
+                .bind(municipality)
+                .bind(current.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            // On PostgreSQL a concurrent change that committed first makes the status
+            // condition false here; returning drops the transaction, so nothing is written.
+            let Some(updated) = updated else {
+                return Ok(Transition::Conflict);
+            };
             insert_event!(
                 &mut *tx,
                 municipality,
@@ -408,13 +428,7 @@ impl Store {
             if let Some(entry) = &change.audit {
                 append_audit!(&mut *tx, municipality, entry, now);
             }
-            let row = sqlx::query(sqlx::AssertSqlSafe(select))
-                .bind(municipality)
-                .bind(id)
-                .bind(change.department)
-                .fetch_one(&mut *tx)
-                .await?;
-            Transition::Done(Box::new(application_row!(row)))
+            Transition::Done(Box::new(application_row!(updated)))
         });
         Ok(outcome)
     }

@@ -166,34 +166,48 @@ impl Store {
         })
     }
 
-    /// Records a failed password; locks the account until `lock_until` when given.
+    /// Counts a wrong password and, at the `max`-th in a row, locks the account until
+    /// `lock_until`, in one statement: parallel guesses each count, so the lock cannot be
+    /// raced past. Returns when the account is locked until (possibly an earlier lock).
     pub async fn record_login_failure(
         &self,
         id: Uuid,
-        lock_until: Option<OffsetDateTime>,
-    ) -> Result<(), StorageError> {
-        on_pool!(self, |pool| {
-            sqlx::query(
-            "UPDATE staff_users SET failed_logins = CASE WHEN $1 IS NULL THEN failed_logins + 1 ELSE 0 END, locked_until = COALESCE($1, locked_until) WHERE id = $2"
-        )
-        .bind(lock_until)
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|_| ())
+        max: i32,
+        lock_until: OffsetDateTime,
+    ) -> Result<Option<OffsetDateTime>, StorageError> {
+        let locked = on_pool!(self, |pool| {
+            sqlx::query_scalar::<_, Option<OffsetDateTime>>(
+                "UPDATE staff_users SET \
+                 failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ELSE failed_logins + 1 END, \
+                 locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END \
+                 WHERE id = $3 RETURNING locked_until",
+            )
+            .bind(max)
+            .bind(lock_until)
+            .bind(id)
+            .fetch_optional(pool)
+            .await
         })?;
-        Ok(())
+        Ok(locked.flatten())
     }
 
-    pub async fn reset_login_failures(&self, id: Uuid) -> Result<(), StorageError> {
-        on_pool!(self, |pool| sqlx::query(
-            "UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = $1"
+    /// Clears the failure count after a right password, unless the account was locked
+    /// meanwhile (by guesses racing this login); `false` then, and the login must fail.
+    pub async fn clear_login_failures(
+        &self,
+        id: Uuid,
+        now: OffsetDateTime,
+    ) -> Result<bool, StorageError> {
+        let n = on_pool!(self, |pool| sqlx::query(
+            "UPDATE staff_users SET failed_logins = 0, locked_until = NULL \
+             WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2)"
         )
         .bind(id)
+        .bind(now)
         .execute(pool)
         .await
-        .map(|_| ()))?;
-        Ok(())
+        .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
     }
 
     pub async fn create_session(

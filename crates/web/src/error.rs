@@ -33,6 +33,10 @@ pub enum PageError {
     BadRequest,
     /// A form post that is not a form.
     UnsupportedType,
+    /// The action is not possible in the application's current state.
+    NotAllowed,
+    /// Another change to the same application came first.
+    Conflict,
     Internal,
 }
 
@@ -70,6 +74,8 @@ impl PageError {
             AppError::NotOnline => Self::NotOnline,
             // Another department's case, or a page for administrators: as if it did not exist.
             AppError::Forbidden => Self::NotFound,
+            AppError::NotAllowed(_) => Self::NotAllowed,
+            AppError::Conflict => Self::Conflict,
             other => {
                 tracing::error!(error = %other, "request failed");
                 Self::Internal
@@ -87,6 +93,7 @@ impl PageError {
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::BadRequest => StatusCode::BAD_REQUEST,
             Self::UnsupportedType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::NotAllowed | Self::Conflict => StatusCode::CONFLICT,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -101,6 +108,8 @@ impl PageError {
             Self::TooLarge => ("too-large-title", "too-large-body"),
             Self::BadRequest => ("bad-request-title", "bad-request-body"),
             Self::UnsupportedType => ("unsupported-type-title", "unsupported-type-body"),
+            Self::NotAllowed => ("not-allowed-title", "not-allowed-body"),
+            Self::Conflict => ("conflict-title", "conflict-body"),
             Self::Internal => ("server-error-title", "server-error-body"),
         }
     }

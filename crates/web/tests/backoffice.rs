@@ -6,132 +6,13 @@
 mod support;
 
 use axum::http::StatusCode;
-use madoguchi_app::accounts::{Actor, NewAccount};
+use madoguchi_app::accounts::Actor;
 use madoguchi_app::export::{ExportEncoding, ExportFormat, ExportOutcome};
 use serde_json::{Value, json};
-use support::{PDF, TestApp, between};
-
-const PASSWORD: &str = "correct horse battery staple";
-
-async fn add_staff(app: &TestApp, login: &str, department: Option<&str>, my_number: bool) {
-    app.portal
-        .add_staff(&NewAccount {
-            login: login.into(),
-            display_name: format!("{login} さん"),
-            department: department.map(str::to_owned),
-            admin: department.is_none(),
-            my_number_access: my_number,
-            password: PASSWORD.into(),
-        })
-        .await
-        .unwrap();
-}
-
-/// A browser logged in as `login`.
-async fn staff_browser(app: &TestApp, login: &str) -> TestApp {
-    let browser = app.new_browser();
-    let form = browser.get("/staff/login").await;
-    let reply = browser
-        .post_form(
-            "/staff/login",
-            &[
-                ("_csrf", &form.csrf()),
-                ("login", login),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    assert_eq!(reply.location(), "/staff");
-    browser
-}
-
-async fn upload(app: &TestApp) -> String {
-    let reply = app
-        .send(
-            axum::http::Request::post("/api/v1/attachments")
-                .body(axum::body::Body::from(PDF))
-                .unwrap(),
-        )
-        .await;
-    reply.json()["attachment"].as_str().unwrap().to_owned()
-}
-
-fn juminhyo(attachment: &str, family: &str) -> Value {
-    json!({
-        "name": { "family": family, "given": "太郎", "family_kana": "ヤマダ", "given_kana": "タロウ" },
-        "address": "東京都大田区蒲田五丁目13番14号",
-        "phone": "0357441111",
-        "email": "taro@example.jp",
-        "relationship": "self",
-        "persons": [{ "name": format!("{family} 太郎"), "birth_date": "1980-04-01" }],
-        "certificate": "household_all",
-        "copies": 1,
-        "purpose": "license",
-        "identity_document": [{ "attachment": attachment, "name": "menkyo.pdf" }]
-    })
-}
-
-fn jido(family: &str) -> Value {
-    json!({
-        "civil_servant": false,
-        "name": { "family": family, "given": "花子", "family_kana": "タカハシ", "given_kana": "ハナコ" },
-        "birth_date": "1985-06-01",
-        "postal_code": "1448621",
-        "address": "東京都大田区蒲田五丁目13番14号",
-        "phone": "09012345678",
-        "my_number": "123456789018",
-        "has_spouse": false,
-        "children": [{ "name": "高橋 陽向", "birth_date": "2020-01-15", "relationship": "child", "lives_together": true }],
-        "bank_name": "みずほ銀行",
-        "branch_name": "蒲田支店",
-        "account": { "bank_code": "0001", "branch_code": "123", "account_type": "ordinary", "account_number": "0012345", "holder_kana": "タカハシ\u{3000}ハナコ" }
-    })
-}
-
-/// Submits through the API; returns (receipt number, access code).
-async fn apply(app: &TestApp, procedure: &str, answers: Value) -> (String, String) {
-    let body = app
-        .post_json(
-            "/api/v1/applications",
-            &json!({ "procedure_id": procedure, "answers": answers }),
-            &[],
-        )
-        .await;
-    assert_eq!(body.status, StatusCode::CREATED, "{}", body.body);
-    let body = body.json();
-    (
-        body["receipt_number"].as_str().unwrap().to_owned(),
-        body["access_code"].as_str().unwrap().to_owned(),
-    )
-}
-
-/// The resident's status page, as a fresh browser sees it.
-async fn resident_status(app: &TestApp, receipt: &str, code: &str) -> support::Reply {
-    let resident = app.new_browser();
-    let form = resident.get("/status").await;
-    resident
-        .post_form(
-            "/status",
-            &[
-                ("_csrf", &form.csrf()),
-                ("receipt", receipt),
-                ("access_code", code),
-            ],
-        )
-        .await
-}
-
-async fn act(staff: &TestApp, receipt: &str, pairs: &[(&str, &str)]) -> support::Reply {
-    let page = staff.get(&format!("/staff/cases/{receipt}")).await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    let csrf = page.csrf();
-    let mut all = vec![("_csrf", csrf.as_str())];
-    all.extend_from_slice(pairs);
-    staff
-        .post_form(&format!("/staff/cases/{receipt}/actions"), &all)
-        .await
-}
+use support::{
+    PASSWORD, PDF, TestApp, act, add_staff, apply, between, jido, juminhyo, resident_status,
+    staff_browser, upload,
+};
 
 #[tokio::test]
 async fn staff_log_in_with_lock_out_and_a_fresh_session() {

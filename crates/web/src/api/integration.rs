@@ -150,6 +150,7 @@ pub async fn write_status(
         text: request.message,
         fields: request.fields,
         assignee: None,
+        seen: None,
     };
     let row = state
         .portal

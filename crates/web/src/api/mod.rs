@@ -74,6 +74,7 @@ pub fn api_error(e: AppError, tr: Tr, procedure: Option<&Procedure>) -> WebError
             (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
         }
         AppError::NotAllowed(_) => (StatusCode::CONFLICT, "not_allowed"),
+        AppError::Conflict => (StatusCode::CONFLICT, "conflict"),
         AppError::LoginRequired | AppError::LoginFailed | AppError::AccountLocked => {
             (StatusCode::UNAUTHORIZED, "unauthorized")
         }
@@ -92,6 +93,7 @@ pub fn api_error(e: AppError, tr: Tr, procedure: Option<&Procedure>) -> WebError
             "Idempotency-Key was already used with a different request".into()
         }
         "not_allowed" => tr.t("status-withdraw-not-allowed"),
+        "conflict" => tr.t("case-error-conflict"),
         "draft_expired" => tr.t("draft-expired-title"),
         "unauthorized" => tr.t("api-unauthorized"),
         "forbidden" => tr.t("api-forbidden"),

@@ -121,10 +121,27 @@ pub async fn withdraw(
     let withdrawn = Ok(Some(ctx.tr.t("status-withdrawn-notice")));
     match state.portal.withdraw(&receipt, &access_code).await {
         Ok(view) => show(&state, &ctx, &view, &access_code, withdrawn, StatusCode::OK),
-        // A second click: the first one already withdrew it.
-        Err(AppError::NotAllowed(ApplicationStatus::Withdrawn)) => {
+        // A second click: the first one already withdrew it (or is withdrawing it just now).
+        Err(AppError::NotAllowed(ApplicationStatus::Withdrawn) | AppError::Conflict)
+            if current(&state)
+                .await
+                .is_ok_and(|v| v.application.status == ApplicationStatus::Withdrawn) =>
+        {
             let view = current(&state).await.map_err(|e| ctx.fail(e))?;
             show(&state, &ctx, &view, &access_code, withdrawn, StatusCode::OK)
+        }
+        // The department acted at the same moment: the page as it is now.
+        Err(AppError::Conflict) => {
+            let view = current(&state).await.map_err(|e| ctx.fail(e))?;
+            let problem = Err(ctx.tr.t("case-error-conflict"));
+            show(
+                &state,
+                &ctx,
+                &view,
+                &access_code,
+                problem,
+                StatusCode::CONFLICT,
+            )
         }
         Err(AppError::NotAllowed(_)) => {
             let view = current(&state).await.map_err(|e| ctx.fail(e))?;
@@ -150,12 +167,32 @@ pub async fn resubmit(
 ) -> Result<Response, WebError> {
     let (receipt, access_code) = read_codes(&state, &ctx, &form)?;
     let values = FormValues::from_pairs(form.iter().cloned());
-    match state
-        .portal
-        .resubmit(&receipt, &access_code, values)
-        .await
-        .map_err(|e| ctx.fail(e))?
-    {
+    let outcome = match state.portal.resubmit(&receipt, &access_code, values).await {
+        Ok(outcome) => outcome,
+        // The department changed the application meanwhile: the page as it is now.
+        Err(e @ (AppError::Conflict | AppError::NotAllowed(_))) => {
+            let view = state
+                .portal
+                .status(&receipt, &access_code)
+                .await
+                .map_err(|e| ctx.fail(e))?;
+            let key = match e {
+                AppError::Conflict => "case-error-conflict",
+                _ => "status-resubmit-not-allowed",
+            };
+            let problem = Err(ctx.tr.t(key));
+            return show(
+                &state,
+                &ctx,
+                &view,
+                &access_code,
+                problem,
+                StatusCode::CONFLICT,
+            );
+        }
+        Err(e) => return Err(ctx.fail(e)),
+    };
+    match outcome {
         Resubmission::Done(view) => {
             let notice = Ok(Some(ctx.tr.t("status-resubmitted-notice")));
             show(&state, &ctx, &view, &access_code, notice, StatusCode::OK)

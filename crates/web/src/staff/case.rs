@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use madoguchi_app::AppError;
 use madoguchi_app::cases::ActionInput;
+use madoguchi_domain::ApplicationStatus;
 use madoguchi_domain::case::StaffAction;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -58,6 +59,7 @@ pub async fn act(
             .map(|(_, v)| v.clone())
             .collect(),
         assignee: Uuid::parse_str(form_value(&form, "assignee")).ok(),
+        seen: ApplicationStatus::parse(form_value(&form, "seen")),
     };
     let actor = staff.staff.actor();
     match state
@@ -71,24 +73,32 @@ pub async fn act(
             action.as_str()
         ))
         .into_response()),
-        Err(e @ (AppError::BadRequest(_) | AppError::NotAllowed(_))) => {
-            let message = match e {
-                AppError::BadRequest(key) => staff.ctx.tr.t(key),
-                _ => staff.ctx.tr.t("case-error-not-allowed"),
+        Err(e) => {
+            let Some((message, status)) = refusal(staff.ctx.tr, &e) else {
+                return Err(staff.fail(e));
             };
+            // The page as it is now, with what stopped the action.
             let file = state
                 .portal
                 .open_case(&actor, &receipt, &staff.ip())
                 .await
                 .map_err(|e| staff.fail(e))?;
             let page = case_page(&state, &staff, &file, None, Some(message), None);
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                no_store(render(&page, staff.ctx.tr)?),
-            )
-                .into_response())
+            Ok((status, no_store(render(&page, staff.ctx.tr)?)).into_response())
         }
-        Err(e) => Err(staff.fail(e)),
+    }
+}
+
+/// An action refused for a reason staff can act on, with the words and the status code.
+fn refusal(tr: madoguchi_app::i18n::Tr, e: &AppError) -> Option<(String, StatusCode)> {
+    match e {
+        AppError::BadRequest(key) => Some((tr.t(key), StatusCode::UNPROCESSABLE_ENTITY)),
+        AppError::NotAllowed(_) => Some((
+            tr.t("case-error-not-allowed"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )),
+        AppError::Conflict => Some((tr.t("case-error-conflict"), StatusCode::CONFLICT)),
+        _ => None,
     }
 }
 

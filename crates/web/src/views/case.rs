@@ -77,6 +77,8 @@ pub(crate) struct CasePage {
     procedure: String,
     version: String,
     status: String,
+    /// The status as the action forms send it back (`seen`), to detect a change in between.
+    status_value: &'static str,
     status_class: &'static str,
     submitted: String,
     channel: String,
@@ -147,6 +149,7 @@ pub(crate) fn case_page(
         procedure: procedure.title.get(lang).to_owned(),
         version: procedure.version.chars().take(12).collect(),
         status: tr.t(&format!("app-status-{}", status.as_str())),
+        status_value: status.as_str(),
         status_class: status_class(status),
         submitted: jst_minutes(app.submitted_at),
         channel: tr.t(&format!("channel-{}", app.channel)),

@@ -8,8 +8,10 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
+use madoguchi_app::accounts::NewAccount;
 use madoguchi_app::{Config, Portal};
 use madoguchi_web::{AppState, router};
+use serde_json::{Value, json};
 use std::sync::Mutex;
 use tower::ServiceExt;
 
@@ -135,6 +137,42 @@ impl TestApp {
         }
     }
 
+    /// Sends every request at once, each on its own task (as many tabs or people clicking
+    /// together), and returns the replies in the same order.
+    pub async fn send_all(&self, requests: Vec<Request<Body>>) -> Vec<Reply> {
+        let tasks: Vec<_> = requests
+            .into_iter()
+            .map(|request| tokio::spawn(self.router.clone().oneshot(request)))
+            .collect();
+        let mut replies = Vec::with_capacity(tasks.len());
+        for task in tasks {
+            let response = task.await.unwrap().unwrap();
+            let status = response.status();
+            let headers = response.headers().clone();
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            replies.push(Reply {
+                status,
+                headers,
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            });
+        }
+        replies
+    }
+
+    /// A urlencoded form post with this browser's cookies, not yet sent.
+    pub fn form_request(&self, path: &str, pairs: &[(&str, &str)]) -> Request<Body> {
+        let body = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::from(body))
+            .unwrap()
+    }
+
     /// A GET whose body is kept as bytes (downloads in other encodings).
     pub async fn get_bytes(&self, path: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
         let request = Request::get(path)
@@ -174,17 +212,7 @@ impl TestApp {
 
     /// Posts a form the way a browser does (urlencoded), repeated keys allowed.
     pub async fn post_form(&self, path: &str, pairs: &[(&str, &str)]) -> Reply {
-        let body = pairs
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let request = Request::post(path)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::COOKIE, self.cookie_header())
-            .body(Body::from(body))
-            .unwrap();
-        self.send(request).await
+        self.send(self.form_request(path, pairs)).await
     }
 
     /// Posts a multipart form with text fields and files `(control name, file name, bytes)`.
@@ -355,3 +383,127 @@ async fn fresh_postgres_database(server: &str) -> String {
 
 /// A tiny valid-looking PDF (only the magic bytes matter to the server).
 pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
+// ---- shared journeys: staff accounts, submissions, case actions ----
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub async fn add_staff(app: &TestApp, login: &str, department: Option<&str>, my_number: bool) {
+    app.portal
+        .add_staff(&NewAccount {
+            login: login.into(),
+            display_name: format!("{login} さん"),
+            department: department.map(str::to_owned),
+            admin: department.is_none(),
+            my_number_access: my_number,
+            password: PASSWORD.into(),
+        })
+        .await
+        .unwrap();
+}
+
+/// A browser logged in as `login`.
+pub async fn staff_browser(app: &TestApp, login: &str) -> TestApp {
+    let browser = app.new_browser();
+    let form = browser.get("/staff/login").await;
+    let reply = browser
+        .post_form(
+            "/staff/login",
+            &[
+                ("_csrf", &form.csrf()),
+                ("login", login),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(reply.location(), "/staff");
+    browser
+}
+
+pub async fn upload(app: &TestApp) -> String {
+    let reply = app
+        .send(
+            axum::http::Request::post("/api/v1/attachments")
+                .body(axum::body::Body::from(PDF))
+                .unwrap(),
+        )
+        .await;
+    reply.json()["attachment"].as_str().unwrap().to_owned()
+}
+
+pub fn juminhyo(attachment: &str, family: &str) -> Value {
+    json!({
+        "name": { "family": family, "given": "太郎", "family_kana": "ヤマダ", "given_kana": "タロウ" },
+        "address": "東京都大田区蒲田五丁目13番14号",
+        "phone": "0357441111",
+        "email": "taro@example.jp",
+        "relationship": "self",
+        "persons": [{ "name": format!("{family} 太郎"), "birth_date": "1980-04-01" }],
+        "certificate": "household_all",
+        "copies": 1,
+        "purpose": "license",
+        "identity_document": [{ "attachment": attachment, "name": "menkyo.pdf" }]
+    })
+}
+
+pub fn jido(family: &str) -> Value {
+    json!({
+        "civil_servant": false,
+        "name": { "family": family, "given": "花子", "family_kana": "タカハシ", "given_kana": "ハナコ" },
+        "birth_date": "1985-06-01",
+        "postal_code": "1448621",
+        "address": "東京都大田区蒲田五丁目13番14号",
+        "phone": "09012345678",
+        "my_number": "123456789018",
+        "has_spouse": false,
+        "children": [{ "name": "高橋 陽向", "birth_date": "2020-01-15", "relationship": "child", "lives_together": true }],
+        "bank_name": "みずほ銀行",
+        "branch_name": "蒲田支店",
+        "account": { "bank_code": "0001", "branch_code": "123", "account_type": "ordinary", "account_number": "0012345", "holder_kana": "タカハシ\u{3000}ハナコ" }
+    })
+}
+
+/// Submits through the API; returns (receipt number, access code).
+pub async fn apply(app: &TestApp, procedure: &str, answers: Value) -> (String, String) {
+    let body = app
+        .post_json(
+            "/api/v1/applications",
+            &json!({ "procedure_id": procedure, "answers": answers }),
+            &[],
+        )
+        .await;
+    assert_eq!(body.status, StatusCode::CREATED, "{}", body.body);
+    let body = body.json();
+    (
+        body["receipt_number"].as_str().unwrap().to_owned(),
+        body["access_code"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// The resident's status page, as a fresh browser sees it.
+pub async fn resident_status(app: &TestApp, receipt: &str, code: &str) -> Reply {
+    let resident = app.new_browser();
+    let form = resident.get("/status").await;
+    resident
+        .post_form(
+            "/status",
+            &[
+                ("_csrf", &form.csrf()),
+                ("receipt", receipt),
+                ("access_code", code),
+            ],
+        )
+        .await
+}
+
+pub async fn act(staff: &TestApp, receipt: &str, pairs: &[(&str, &str)]) -> Reply {
+    let page = staff.get(&format!("/staff/cases/{receipt}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let csrf = page.csrf();
+    let mut all = vec![("_csrf", csrf.as_str())];
+    all.extend_from_slice(pairs);
+    staff
+        .post_form(&format!("/staff/cases/{receipt}/actions"), &all)
+        .await
+}
