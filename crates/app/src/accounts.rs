@@ -2,11 +2,12 @@
 //! and whether they may see whole 個人番号. Passwords are argon2id hashes, checked on a blocking
 //! thread; repeated failures lock an account; every login, refusal and logout is audited.
 
-use crate::error::AppError;
+use crate::error::{AppError, plain_text};
 use crate::portal::Portal;
 use crate::tokens::{new_token, token_hash};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use madoguchi_domain::input::{Lines, text_problem};
 use madoguchi_storage::{AuditEntry, NewStaff, StaffRow};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -78,9 +79,12 @@ pub struct NewAccount {
 impl Portal {
     /// Creates an account. Staff belong to one department; administrators to none.
     pub async fn add_staff(&self, account: &NewAccount) -> Result<Uuid, AppError> {
-        if account.login.trim().is_empty() || account.login.chars().any(char::is_whitespace) {
+        let login = plain_text("staff-login-id", &account.login, Lines::One)?.unwrap_or_default();
+        if login.is_empty() || login.chars().any(char::is_whitespace) {
             return Err(AppError::BadRequest("staff-error-login"));
         }
+        let display_name =
+            plain_text("users-name", &account.display_name, Lines::One)?.unwrap_or_default();
         if account.password.chars().count() < 12 {
             return Err(AppError::BadRequest("staff-error-password-short"));
         }
@@ -100,8 +104,8 @@ impl Portal {
                 self.municipality(),
                 &NewStaff {
                     id,
-                    login: account.login.trim(),
-                    display_name: account.display_name.trim(),
+                    login,
+                    display_name,
                     department_id: account.department.as_deref().filter(|_| !account.admin),
                     role: if account.admin {
                         ROLE_ADMIN
@@ -142,10 +146,15 @@ impl Portal {
     ) -> Result<(String, Staff), AppError> {
         let now = OffsetDateTime::now_utc();
         let limits = &self.config.staff;
-        let row = self
-            .store
-            .staff_by_login(self.municipality(), login)
-            .await?;
+        // A login no account can have (a control character, say) is looked up nowhere.
+        let row = match text_problem(login, Lines::One) {
+            Some(_) => None,
+            None => {
+                self.store
+                    .staff_by_login(self.municipality(), login)
+                    .await?
+            }
+        };
         // What was typed as a login is recorded only when it is one: people sometimes type
         // their password into the login box.
         let actor = if row.is_some() { login } else { "(unknown)" };

@@ -5,9 +5,10 @@
 use crate::error::AppError;
 use crate::notify::confirmation_mail;
 use crate::portal::{Portal, open_correction, stored_answers};
+use crate::timefmt::today_jst;
 use crate::tokens::{TOKEN_LEN, new_token, token_hash};
 use data_encoding::HEXLOWER;
-use madoguchi_domain::answers::{Answer, Answers, FileRef};
+use madoguchi_domain::answers::{Answer, Answers, FileRef, clean_file_name};
 use madoguchi_domain::application::normalize_access_code;
 use madoguchi_domain::case::{Correction, can_resubmit, is_internal_event};
 use madoguchi_domain::form::{self, FormValues, GroupChange};
@@ -234,7 +235,7 @@ impl Portal {
             }
         }
         let now = OffsetDateTime::now_utc();
-        let outcome = form::apply_step(procedure, step, &values, &stored);
+        let outcome = form::apply_step(procedure, step, &values, &stored, today_jst());
         // A rejected upload already explains its question; do not add "required" on top.
         let upload_paths: Vec<FieldPath> = upload_errors.iter().map(|e| e.path.clone()).collect();
         let mut errors = upload_errors;
@@ -388,7 +389,7 @@ impl Portal {
     /// application. Missing answers send the resident back to the first step that needs them.
     pub async fn submit_draft(&self, draft: &Draft) -> Result<Receipt, AppError> {
         if draft.row.application_id.is_none() {
-            let errors = validate::check(&draft.procedure, &draft.answers, None);
+            let errors = validate::check(&draft.procedure, &draft.answers, None, today_jst());
             if !errors.is_empty() {
                 return Err(AppError::Invalid(errors));
             }
@@ -418,7 +419,8 @@ impl Portal {
         if !procedure.is_online() {
             return Err(AppError::NotOnline);
         }
-        let mut parsed = validate::parse_json(procedure, answers).map_err(AppError::Invalid)?;
+        let mut parsed =
+            validate::parse_json(procedure, answers, today_jst()).map_err(AppError::Invalid)?;
         self.resolve_attachments(procedure, &mut parsed).await?;
         // Keyed, because the body may hold a 個人番号 and a plain hash of 12 digits is guessable.
         let request_hash = idempotency_key.map(|_| {
@@ -460,12 +462,16 @@ impl Portal {
                     .attachment(self.municipality(), &file.sha256)
                     .await?
                 {
-                    Some(row) => resolved.push(FileRef {
-                        size: row.size,
-                        content_type: FileType::from_mime(&row.content_type)
-                            .unwrap_or(FileType::Pdf),
-                        ..file
-                    }),
+                    Some(row) => {
+                        let content_type =
+                            FileType::from_mime(&row.content_type).unwrap_or(FileType::Pdf);
+                        resolved.push(FileRef {
+                            size: row.size,
+                            name: clean_file_name(&file.name, content_type),
+                            content_type,
+                            sha256: file.sha256,
+                        })
+                    }
                     None => errors.push(FieldError::new(
                         FieldPath::field(&id),
                         Problem::UnknownAttachment,
@@ -475,7 +481,7 @@ impl Portal {
             answers.insert(id, Answer::Files(resolved));
         }
         if errors.is_empty() {
-            errors = validate::check(procedure, answers, None);
+            errors = validate::check(procedure, answers, None, today_jst());
         }
         if errors.is_empty() {
             Ok(())
@@ -596,7 +602,8 @@ impl Portal {
             .fields()
             .map(|(_, f)| f)
             .filter(|f| correction.asks_for(f.id.as_str()));
-        let outcome = form::apply_correction(&view.procedure, fields, &values, &view.answers);
+        let outcome =
+            form::apply_correction(&view.procedure, fields, &values, &view.answers, today_jst());
         if !outcome.errors.is_empty() {
             return Ok(Resubmission::Invalid {
                 view: Box::new(view),
@@ -633,6 +640,13 @@ impl Portal {
         tracing::info!(receipt = %application.receipt_number, "application withdrawn");
         self.status_view(application).await
     }
+}
+
+/// The first step of a draft that still needs an answer, or `None` when it is ready to check
+/// and submit.
+pub fn first_incomplete(draft: &Draft) -> Option<&Step> {
+    let errors = validate::check(&draft.procedure, &draft.answers, None, today_jst());
+    errors.first().and_then(|e| step_of(&draft.procedure, e))
 }
 
 /// The step after `current` that applies to these answers.
@@ -681,31 +695,4 @@ fn add_file(answers: &mut Answers, field: &str, file: FileRef) {
         files.push(file);
     }
     answers.insert(field, Answer::Files(files));
-}
-
-/// The name shown for an uploaded file: the resident's own, without any folder part, with the
-/// extension its content proved.
-fn clean_file_name(name: &str, kind: FileType) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or_default().trim();
-    let base: String = base.chars().filter(|c| !c.is_control()).take(100).collect();
-    if base.is_empty() {
-        format!("file.{}", kind.label().to_lowercase())
-    } else {
-        base
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uploaded_file_names_lose_their_folders() {
-        assert_eq!(
-            clean_file_name("C:\\Users\\taro\\免許証.jpg", FileType::Jpeg),
-            "免許証.jpg"
-        );
-        assert_eq!(clean_file_name("../../etc/passwd", FileType::Pdf), "passwd");
-        assert_eq!(clean_file_name("", FileType::Png), "file.png");
-    }
 }

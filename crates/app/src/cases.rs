@@ -8,11 +8,12 @@
 //! appended to the hash-chained audit log, actions in the same transaction as the change.
 
 use crate::accounts::Actor;
-use crate::error::AppError;
+use crate::error::{AppError, plain_text};
 use crate::portal::{Portal, open_correction};
 use madoguchi_domain::answers::{Answer, Answers, MyNumberAnswer};
 use madoguchi_domain::case::{Correction, CorrectionError, StaffAction};
 use madoguchi_domain::gaiji::{self, CharFlag};
+use madoguchi_domain::input::Lines;
 use madoguchi_domain::procedure::Procedure;
 use madoguchi_domain::{ApplicationStatus, ReceiptNumber};
 use madoguchi_storage::{
@@ -78,15 +79,19 @@ impl Portal {
                 .assume_offset(jst)
                 .to_offset(time::UtcOffset::UTC)
         };
-        let search = query
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty());
+        let search = match &query.search {
+            Some(s) => plain_text("staff-filter-search", s, Lines::One)?,
+            None => None,
+        };
         let receipt = search.and_then(ReceiptNumber::parse);
+        // Only the catalog's procedures can be filtered by; anything else filters nothing.
+        let procedure = query
+            .procedure
+            .as_deref()
+            .filter(|p| self.catalog.procedure(p).is_some());
         let filter = InboxFilter {
             department: actor.scope.as_deref(),
-            procedure: query.procedure.as_deref(),
+            procedure,
             status: query.status,
             submitted_from: query.from.map(start_of),
             submitted_before: query.to.and_then(|d| d.next_day()).map(start_of),
@@ -97,11 +102,7 @@ impl Portal {
         let cases = self.store.inbox(self.municipality(), &filter).await?;
         let counts = self
             .store
-            .status_counts(
-                self.municipality(),
-                actor.scope.as_deref(),
-                query.procedure.as_deref(),
-            )
+            .status_counts(self.municipality(), actor.scope.as_deref(), procedure)
             .await?;
         Ok(Inbox { cases, counts })
     }
@@ -196,7 +197,7 @@ impl Portal {
         if !action.is_allowed_from(application.status) {
             return Err(AppError::NotAllowed(application.status));
         }
-        let text = input.text.trim();
+        let text = plain_text("case-text-label", &input.text, Lines::Many)?.unwrap_or_default();
         if action.needs_text() && text.is_empty() {
             return Err(AppError::BadRequest(match action {
                 StaffAction::RequestCorrection => "case-error-message",

@@ -1,7 +1,8 @@
 //! The application layer's one error type. Each variant is something a person can be told
 //! about; storage failures are kept whole for the log and shown as a generic apology.
 
-use madoguchi_domain::{ApplicationStatus, FieldError};
+use madoguchi_domain::input::{Lines, typed};
+use madoguchi_domain::{ApplicationStatus, FieldError, Problem};
 use madoguchi_storage::StorageError;
 
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +39,13 @@ pub enum AppError {
     /// A request that cannot be carried out as asked; the key names the message for people.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// Text outside an answer (a note, a search, a token's name) that the text rule refuses;
+    /// `field` is the message key of what it was typed into.
+    #[error("{field}: {}", problem.code())]
+    InvalidText {
+        field: &'static str,
+        problem: Problem,
+    },
 }
 
 impl AppError {
@@ -47,4 +55,14 @@ impl AppError {
             other => Self::Storage(other),
         }
     }
+}
+
+/// Text typed outside an answer, under the same text rule as answers: without surrounding
+/// spaces, `None` when blank. `field` is the message key of the box it was typed into.
+pub(crate) fn plain_text<'a>(
+    field: &'static str,
+    text: &'a str,
+    lines: Lines,
+) -> Result<Option<&'a str>, AppError> {
+    typed(text, lines).map_err(|problem| AppError::InvalidText { field, problem })
 }

@@ -183,6 +183,20 @@ impl Tr {
                 "error-file-too-large",
                 &[label, ("mb", (max_bytes / 1024 / 1024).to_string())],
             ),
+            Problem::ControlCharacter { ch, position } | Problem::BidiControl { ch, position } => {
+                let key = match &error.problem {
+                    Problem::ControlCharacter { .. } => "error-control-character",
+                    _ => "error-bidi-control",
+                };
+                self.t_with(
+                    key,
+                    &[
+                        label,
+                        ("position", position.to_string()),
+                        ("code", format!("U+{:04X}", *ch as u32)),
+                    ],
+                )
+            }
             Problem::BodyTooLarge { max_bytes } => self.t_with(
                 "error-body-too-large",
                 &[label, ("mb", (max_bytes / 1024 / 1024).to_string())],

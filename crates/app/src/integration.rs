@@ -3,10 +3,11 @@
 //! or does is audited as `api:{token name}`.
 
 use crate::accounts::{Actor, Staff};
-use crate::error::AppError;
+use crate::error::{AppError, plain_text};
 use crate::portal::Portal;
 use crate::timefmt::rfc3339;
 use crate::tokens::{new_token, token_hash};
+use madoguchi_domain::input::Lines;
 use madoguchi_storage::{ApplicationRow, DeliveryRow, TokenRow};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -33,9 +34,9 @@ impl Portal {
         if !staff.admin && staff.department.as_deref() != Some(department) {
             return Err(AppError::Forbidden);
         }
-        if name.trim().is_empty() {
+        let Some(name) = plain_text("token-name", name, Lines::One)? else {
             return Err(AppError::BadRequest("token-error-name"));
-        }
+        };
         if !self.departments().iter().any(|(id, _)| id == department) {
             return Err(AppError::BadRequest("staff-error-unknown-department"));
         }
@@ -47,7 +48,7 @@ impl Portal {
                 self.municipality(),
                 id,
                 department,
-                name.trim(),
+                name,
                 &token_hash(&token),
                 now,
             )
@@ -56,7 +57,7 @@ impl Portal {
             &staff.login,
             "token.issue",
             None,
-            json!({ "token_id": id, "department": department, "name": name.trim() }),
+            json!({ "token_id": id, "department": department, "name": name }),
             ip,
         )
         .await?;

@@ -172,6 +172,39 @@ pub struct FileRef {
     pub content_type: FileType,
 }
 
+/// The longest file name kept, in characters (extension included).
+pub const MAX_FILE_NAME: usize = 80;
+
+/// The name shown for an uploaded file: the sender's own without any folder part, control
+/// and text-direction characters (an RLO can disguise `fdp.exe` as `exe.pdf`) taken out, and
+/// cut to [`MAX_FILE_NAME`] characters keeping the extension, so that it fits any header.
+/// A name with nothing left becomes `file.pdf` (by the type its content proved).
+pub fn clean_file_name(name: &str, kind: FileType) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let kept: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !crate::input::is_bidi_control(*c))
+        .collect();
+    let kept = kept.trim_matches(crate::input::is_invisible);
+    if kept.is_empty() {
+        return format!("file.{}", kind.label().to_lowercase());
+    }
+    let count = kept.chars().count();
+    if count <= MAX_FILE_NAME {
+        return kept.to_owned();
+    }
+    let extension = kept
+        .rsplit_once('.')
+        .map(|(_, e)| e)
+        .filter(|e| !e.is_empty() && e.chars().count() <= 8)
+        .map_or_else(String::new, |e| format!(".{e}"));
+    let stem: String = kept
+        .chars()
+        .take(MAX_FILE_NAME - 1 - extension.chars().count())
+        .collect();
+    format!("{stem}…{extension}")
+}
+
 /// Answers by question id. Ordered, so that stored JSON and exports are stable.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Answers(BTreeMap<String, Answer>);
@@ -358,6 +391,24 @@ pub fn date_from_parts(year: i32, month: u32, day: u32) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uploaded_file_names_lose_their_folders_disguises_and_excess() {
+        assert_eq!(
+            clean_file_name("C:\\Users\\taro\\免許証.jpg", FileType::Jpeg),
+            "免許証.jpg"
+        );
+        assert_eq!(clean_file_name("../../etc/passwd", FileType::Pdf), "passwd");
+        assert_eq!(clean_file_name("", FileType::Png), "file.png");
+        assert_eq!(clean_file_name("\u{200B}", FileType::Png), "file.png");
+        assert_eq!(
+            clean_file_name("invoice\u{202E}fdp.exe", FileType::Pdf),
+            "invoicefdp.exe"
+        );
+        let long = clean_file_name(&format!("{}.pdf", "長".repeat(300)), FileType::Pdf);
+        assert_eq!(long.chars().count(), MAX_FILE_NAME);
+        assert!(long.ends_with("….pdf"), "{long}");
+    }
 
     #[test]
     fn iso_dates_must_exist() {

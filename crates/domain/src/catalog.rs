@@ -690,8 +690,8 @@ impl Checker<'_> {
                 }
             }
             "date" => {
-                let min = self.date(raw.min.as_ref(), &sub("min"));
-                let max = self.date(raw.max.as_ref(), &sub("max"));
+                let min = self.date_bound(raw.min.as_ref(), &sub("min"));
+                let max = self.date_bound(raw.max.as_ref(), &sub("max"));
                 FieldKind::Date { min, max }
             }
             "choice" | "multiple_choice" => {
@@ -891,6 +891,21 @@ impl Checker<'_> {
                 self.error(path, "expected a whole number");
                 None
             }
+        }
+    }
+
+    /// A date question's limit: `"YYYY-MM-DD"` or `"today"`.
+    fn date_bound(
+        &mut self,
+        value: Option<&toml::Value>,
+        path: &[Key<'_>],
+    ) -> Option<crate::procedure::DateBound> {
+        use crate::procedure::{DateBound, RelativeDate};
+        match value? {
+            toml::Value::String(s) if s == "today" => {
+                Some(DateBound::Relative(RelativeDate::Today))
+            }
+            v => self.date(Some(v), path).map(DateBound::Fixed),
         }
     }
 

@@ -6,9 +6,10 @@
 //! controls so that pages work without JavaScript (`f.children.1.name`, `f.birth.year`).
 
 use crate::answers::{
-    Answer, Answers, BANK_ACCOUNT_PARTS, MyNumberAnswer, PersonName, account_type_from_key,
-    account_type_key, date_from_parts,
+    Answer, Answers, BANK_ACCOUNT_PARTS, PersonName, account_type_from_key, account_type_key,
+    date_from_parts,
 };
+use crate::input;
 use crate::procedure::{Field, FieldKind, Procedure, Step};
 use crate::text::fold_width;
 use crate::validate::{self, FieldError, FieldPath, Problem, Segment};
@@ -244,8 +245,16 @@ pub fn apply_step(
     step: &Step,
     values: &FormValues,
     stored: &Answers,
+    today: time::Date,
 ) -> StepOutcome {
-    apply(procedure, step.fields.iter(), Some(step), values, stored)
+    apply(
+        procedure,
+        step.fields.iter(),
+        Some(step),
+        values,
+        stored,
+        today,
+    )
 }
 
 /// Reads only the questions a correction request names, over the submitted answers, and
@@ -255,8 +264,9 @@ pub fn apply_correction<'p>(
     fields: impl Iterator<Item = &'p Field>,
     values: &FormValues,
     stored: &Answers,
+    today: time::Date,
 ) -> StepOutcome {
-    apply(procedure, fields, None, values, stored)
+    apply(procedure, fields, None, values, stored, today)
 }
 
 fn apply<'p>(
@@ -265,6 +275,7 @@ fn apply<'p>(
     only_step: Option<&Step>,
     values: &FormValues,
     stored: &Answers,
+    today: time::Date,
 ) -> StepOutcome {
     let mut answers = stored.clone();
     let mut errors = Vec::new();
@@ -284,16 +295,9 @@ fn apply<'p>(
         }
     }
     let answers = validate::prune(procedure, &answers);
-    let unreadable: Vec<FieldPath> = errors.iter().map(|e| e.path.clone()).collect();
-    errors.extend(
-        validate::check(procedure, &answers, only_step)
-            .into_iter()
-            .filter(|e| {
-                !unreadable.iter().any(|p| {
-                    e.path.0.starts_with(&p.0)
-                        || (e.problem == Problem::Required && p.0.starts_with(&e.path.0))
-                })
-            }),
+    let errors = validate::with_checks(
+        errors,
+        validate::check(procedure, &answers, only_step, today),
     );
     StepOutcome { answers, errors }
 }
@@ -306,53 +310,28 @@ fn read_field(
     errors: &mut Vec<FieldError>,
 ) -> Option<Answer> {
     let name = path.form_name();
-    let raw = values.get(&name).trim();
+    let typed = values.get(&name);
+    let raw = typed.trim_matches(input::is_space);
     let mut fail = |problem| {
         errors.push(FieldError::new(path.clone(), problem));
         None
     };
     match &field.kind {
-        FieldKind::Text { .. } => non_blank(raw).map(|s| Answer::Text(s.to_owned())),
-        FieldKind::LongText { .. } => non_blank(raw).map(|s| Answer::Text(s.replace("\r\n", "\n"))),
-        FieldKind::Kana { .. } => {
-            non_blank(raw).map(|s| Answer::Text(madoguchi_jp::kana::normalize(s)))
-        }
-        FieldKind::Email => non_blank(raw).map(|s| Answer::Text(fold_width(s).trim().to_owned())),
-        FieldKind::Phone => match non_blank(raw).map(madoguchi_jp::phone::PhoneNumber::parse)? {
-            Ok(phone) => Some(Answer::Text(phone.digits().to_owned())),
-            Err(madoguchi_jp::phone::PhoneError::Length {
-                kind,
-                expected,
-                actual,
-            }) => fail(Problem::PhoneLength {
-                line: kind,
-                expected,
-                actual,
-            }),
-            Err(_) => fail(Problem::InvalidPhone),
-        },
-        FieldKind::PostalCode { .. } => {
-            match non_blank(raw).map(madoguchi_jp::postal::normalize_code)? {
-                Ok(code) => Some(Answer::Text(code)),
-                Err(_) => fail(Problem::InvalidPostalCode),
-            }
-        }
-        FieldKind::CorporateNumber => {
-            match non_blank(raw).map(madoguchi_jp::checkdigit::CorporateNumber::parse)? {
-                Ok(n) => Some(Answer::Text(n.as_str().to_owned())),
-                Err(_) => fail(Problem::InvalidCorporateNumber),
-            }
-        }
-        FieldKind::Name { .. } => read_name(values, &name),
-        FieldKind::BankAccount => read_bank_account(values, path, errors),
-        FieldKind::MyNumber => match non_blank(raw) {
+        FieldKind::Text { .. }
+        | FieldKind::LongText { .. }
+        | FieldKind::Kana { .. }
+        | FieldKind::Email
+        | FieldKind::Phone
+        | FieldKind::PostalCode { .. }
+        | FieldKind::CorporateNumber => input::read_string(&field.kind, typed).unwrap_or_else(fail),
+        FieldKind::MyNumber => match input::read_string(&field.kind, typed) {
             // Left blank with a number on file: keep it (the page never shows it again).
-            None => stored.cloned(),
-            Some(s) => match madoguchi_jp::checkdigit::MyNumber::parse(s) {
-                Ok(n) => Some(Answer::MyNumber(MyNumberAnswer::Entered(n))),
-                Err(_) => fail(Problem::InvalidMyNumber),
-            },
+            Ok(None) => stored.cloned(),
+            Ok(answer) => answer,
+            Err(problem) => fail(problem),
         },
+        FieldKind::Name { .. } => read_name(values, path, errors),
+        FieldKind::BankAccount => read_bank_account(values, path, errors),
         FieldKind::Number { .. } => match non_blank(raw).map(parse_number)? {
             Some(n) => Some(Answer::Number(n)),
             None => fail(Problem::InvalidNumber),
@@ -409,21 +388,33 @@ fn read_field(
 }
 
 /// 姓・名 as typed (full-width Latin letters folded, for 在留カード names typed on a Japanese
-/// keyboard), readings normalised to full-width katakana. `None` when all four are blank.
-fn read_name(values: &FormValues, name: &str) -> Option<Answer> {
+/// keyboard), readings normalised to full-width katakana. `None` when all four are blank; a
+/// part that cannot be read is reported where it is.
+fn read_name(
+    values: &FormValues,
+    path: &FieldPath,
+    errors: &mut Vec<FieldError>,
+) -> Option<Answer> {
+    let name = path.form_name();
     let mut person = PersonName::default();
+    let mut typed_any = false;
     for part in PersonName::PARTS {
         let raw = values.get(&format!("{name}.{part}"));
-        let value = if part.ends_with("_kana") {
-            madoguchi_jp::kana::normalize(raw.trim())
-        } else {
-            fold_width(raw).trim().to_owned()
-        };
-        if let Some(slot) = person.part_mut(part) {
-            *slot = value.trim_matches(validate::is_schema_space).to_owned();
+        typed_any |= !input::is_blank(raw);
+        match input::read_name_part(part, raw) {
+            Ok(Some(value)) => {
+                if let Some(slot) = person.part_mut(part) {
+                    *slot = value;
+                }
+            }
+            Ok(None) => {}
+            Err(problem) => errors.push(FieldError::new(
+                path.child(Segment::Field(part.to_owned())),
+                problem,
+            )),
         }
     }
-    (person != PersonName::default()).then_some(Answer::Name(person))
+    typed_any.then_some(Answer::Name(person))
 }
 
 /// The five parts of an account, each read as people write it (full-width digits, a short
@@ -434,79 +425,44 @@ fn read_bank_account(
     path: &FieldPath,
     errors: &mut Vec<FieldError>,
 ) -> Option<Answer> {
-    use madoguchi_jp::text::digits_only;
     let name = path.form_name();
-    let part = |p: &str| values.get(&format!("{name}.{p}")).trim().to_owned();
-    if BANK_ACCOUNT_PARTS.iter().all(|k| part(k).is_empty()) {
+    let raw = |p: &str| values.get(&format!("{name}.{p}")).to_owned();
+    if BANK_ACCOUNT_PARTS.iter().all(|k| input::is_blank(&raw(k))) {
         return None;
     }
-    let before = errors.len();
-    let mut fail = |key: &str, problem| {
+    let mut parts = Vec::with_capacity(BANK_ACCOUNT_PARTS.len());
+    for part in BANK_ACCOUNT_PARTS {
+        let problem = match input::read_account_part(part, &raw(part)) {
+            Ok(Some(value)) => {
+                parts.push(value);
+                continue;
+            }
+            Ok(None) => Problem::Required,
+            Err(problem) => problem,
+        };
         errors.push(FieldError::new(
-            path.child(Segment::Field(key.to_owned())),
+            path.child(Segment::Field(part.to_owned())),
             problem,
-        ))
-    };
-    let exact = |key: &str, n: usize| digits_only(&part(key)).filter(|d| d.len() == n);
-    let bank_code = exact("bank_code", 4);
-    let branch_code = exact("branch_code", 3);
-    let account_number = digits_only(&part("account_number"))
-        .filter(|d| !d.is_empty() && d.len() <= 7)
-        .map(|d| format!("{d:0>7}"));
-    let account_type = account_type_from_key(&part("account_type"));
-    let holder = madoguchi_jp::kana::Katakana::parse(&part("holder_kana"));
-    let blank_or = |key: &str, problem: Problem| {
-        if part(key).is_empty() {
-            Problem::Required
-        } else {
-            problem
-        }
-    };
-    if bank_code.is_none() {
-        fail("bank_code", blank_or("bank_code", Problem::InvalidBankCode));
+        ));
     }
-    if branch_code.is_none() {
-        fail(
-            "branch_code",
-            blank_or("branch_code", Problem::InvalidBranchCode),
-        );
-    }
-    if account_type.is_none() {
-        fail(
-            "account_type",
-            blank_or("account_type", Problem::InvalidOption),
-        );
-    }
-    if account_number.is_none() {
-        fail(
-            "account_number",
-            blank_or("account_number", Problem::InvalidAccountNumber),
-        );
-    }
-    match &holder {
-        Ok(_) => {}
-        Err(madoguchi_jp::kana::KanaError::NotKana(found)) => fail(
-            "holder_kana",
-            Problem::InvalidKana {
-                found: found.clone(),
-            },
-        ),
-        Err(_) => fail("holder_kana", Problem::Required),
-    }
-    if errors.len() > before {
-        return None;
-    }
+    let [
+        bank_code,
+        branch_code,
+        account_type,
+        account_number,
+        holder_kana,
+    ] = <[String; 5]>::try_from(parts).ok()?;
     Some(Answer::BankAccount(madoguchi_jp::bank::BankAccount {
-        bank_code: bank_code?,
-        branch_code: branch_code?,
-        account_type: account_type?,
-        account_number: account_number?,
-        holder_kana: holder.ok()?.as_str().to_owned(),
+        bank_code,
+        branch_code,
+        account_type: account_type_from_key(&account_type)?,
+        account_number,
+        holder_kana,
     }))
 }
 
 fn non_blank(s: &str) -> Option<&str> {
-    (!validate::is_blank(s)).then_some(s)
+    (!input::is_blank(s)).then_some(s)
 }
 
 /// `１２`, `1,200`, ` 3 ` are all numbers a resident means.
@@ -654,7 +610,13 @@ title = "Who"
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
         );
-        apply_step(&procedure, &procedure.steps[0], &values, stored)
+        apply_step(
+            &procedure,
+            &procedure.steps[0],
+            &values,
+            stored,
+            time::macros::date!(2026 - 12 - 01),
+        )
     }
 
     fn error_at<'o>(outcome: &'o StepOutcome, path: &str) -> Option<&'o Problem> {

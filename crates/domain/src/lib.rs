@@ -15,6 +15,7 @@ pub mod fee;
 pub mod form;
 pub mod gaiji;
 pub mod ids;
+pub mod input;
 pub mod procedure;
 pub mod schema;
 pub mod text;

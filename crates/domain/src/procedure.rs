@@ -119,9 +119,11 @@ pub enum FieldKind {
         max: Option<i64>,
         unit: Option<Localized>,
     },
+    /// Without `min` or `max`, the plausible window [`EARLIEST_DATE`] ..= [`LATEST_DATE`]
+    /// applies, so that a mistyped year (3809, 令和999年) is caught.
     Date {
-        min: Option<time::Date>,
-        max: Option<time::Date>,
+        min: Option<DateBound>,
+        max: Option<DateBound>,
     },
     Choice {
         options: Vec<ChoiceOption>,
@@ -161,6 +163,21 @@ impl FieldKind {
         matches!(self, Self::Name { .. } | Self::BankAccount)
     }
 
+    /// Kinds whose answer is one string (as typed on the web, as sent through the API).
+    pub fn is_string(&self) -> bool {
+        matches!(
+            self,
+            Self::Text { .. }
+                | Self::LongText { .. }
+                | Self::Kana { .. }
+                | Self::Email
+                | Self::Phone
+                | Self::PostalCode { .. }
+                | Self::CorporateNumber
+                | Self::MyNumber
+        )
+    }
+
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::Text { .. } => "text",
@@ -182,6 +199,43 @@ impl FieldKind {
             Self::MyNumber => "my_number",
             Self::File { .. } => "file",
             Self::Group(_) => "group",
+        }
+    }
+}
+
+/// The earliest date a date question takes unless its definition says otherwise: Japan's first
+/// day of the solar calendar (明治6年1月1日), before which 和暦 dates do not map to 西暦 days.
+pub const EARLIEST_DATE: time::Date = time::macros::date!(1873 - 01 - 01);
+/// The latest date a date question takes unless its definition says otherwise.
+pub const LATEST_DATE: time::Date = time::macros::date!(2100 - 12 - 31);
+
+/// A limit of a date question: a fixed day, or a day relative to today (in Japan).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum DateBound {
+    Fixed(time::Date),
+    Relative(RelativeDate),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelativeDate {
+    Today,
+}
+
+impl DateBound {
+    /// The day this bound names, given today's date in Japan.
+    pub fn resolve(self, today: time::Date) -> time::Date {
+        match self {
+            Self::Fixed(d) => d,
+            Self::Relative(RelativeDate::Today) => today,
+        }
+    }
+
+    pub fn fixed(self) -> Option<time::Date> {
+        match self {
+            Self::Fixed(d) => Some(d),
+            Self::Relative(_) => None,
         }
     }
 }

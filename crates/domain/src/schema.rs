@@ -1,22 +1,136 @@
 //! The JSON Schema (draft 2020-12) of a procedure's answers object, as exact as JSON Schema
-//! allows: types, limits, options, repeating groups, and conditions as `if`/`then`/`else`.
+//! allows: types, limits, options, repeating groups, conditions as `if`/`then`/`else`, and the
+//! shapes of what people write (ひらがな for a reading, hyphens in a phone number), which the
+//! API accepts as the web does.
 //!
 //! The contract with API clients: answers the server accepts satisfy this schema, and answers
-//! that satisfy it are accepted, except where a rule cannot be written in JSON Schema — a date
-//! that does not exist (2月30日), a 法人番号's or 個人番号's check digit, a date's earliest and latest day, a condition comparing dates, an attachment id that was never
-//! uploaded, a value repeated across group items. Those are rejected with a 422 naming the field.
+//! that satisfy it are accepted, except where a rule cannot be written in JSON Schema. Each
+//! property lists those rules under the extension keyword `x-server-checks` (see
+//! [`ServerCheck`]), so a front end knows which checks only the server makes; they are
+//! rejected with a 422 naming the field.
 
-use crate::answers::{ACCOUNT_TYPES, LATIN_NAME_PATTERN, account_type_key, format_date};
+use crate::answers::{ACCOUNT_TYPES, account_type_key, format_date};
 use crate::condition::Condition;
-use crate::procedure::{Field, FieldKind, NameKana, Procedure};
-use crate::validate::{
-    ACCOUNT_NUMBER_PATTERN, BANK_CODE_PATTERN, BRANCH_CODE_PATTERN, CORPORATE_NUMBER_PATTERN,
-    EMAIL_PATTERN, HOLDER_MAX, KANA_PATTERN, MAX_EMAIL_CHARS, MY_NUMBER_PATTERN, NAME_PART_MAX,
-    PHONE_PATTERN, POSTAL_CODE_PATTERN, SHA256_PATTERN, effective_condition,
+use crate::input::{
+    INVISIBLE_CLASS, MAX_EMAIL_CHARS, REFUSED_IN_LINE, REFUSED_IN_LINES, SPACE_CLASS,
 };
+use crate::procedure::{DateBound, Field, FieldKind, NameKana, Procedure};
+use crate::validate::{HOLDER_MAX, NAME_PART_MAX, date_window, effective_condition};
 use serde_json::{Map, Value, json};
 
 pub const DATE_PATTERN: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
+pub const SHA256_PATTERN: &str = r"^[0-9a-f]{64}$";
+
+/// A rule the server applies that the schema cannot state, as `x-server-checks` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerCheck {
+    /// The date exists (no 2月30日).
+    DateExists,
+    /// A limit relative to today (in Japan).
+    RelativeDateLimit,
+    /// 法人番号 and 個人番号 check digits.
+    CheckDigit,
+    /// The number of digits for the kind of phone line (携帯電話 11, 固定電話 10 …).
+    PhoneLength,
+    /// The address syntax of RFC 5321 as the mailer checks it.
+    EmailSyntax,
+    /// A length limit counts characters after conversion (katakana, spaces trimmed).
+    LengthAfterConversion,
+    /// A sound mark (゛゜) only after a kana that takes one.
+    SoundMarks,
+    /// An attachment id names a file uploaded through `POST /api/v1/attachments`.
+    AttachmentUploaded,
+    /// The answer differs across the group's items.
+    UniqueAcrossItems,
+}
+
+impl ServerCheck {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::DateExists => "date_exists",
+            Self::RelativeDateLimit => "relative_date_limit",
+            Self::CheckDigit => "check_digit",
+            Self::PhoneLength => "phone_length",
+            Self::EmailSyntax => "email_syntax",
+            Self::LengthAfterConversion => "length_after_conversion",
+            Self::SoundMarks => "sound_marks",
+            Self::AttachmentUploaded => "attachment_uploaded",
+            Self::UniqueAcrossItems => "unique_across_items",
+        }
+    }
+}
+
+/// Digits as people type them, half- or full-width.
+const DIGIT: &str = r"0-9\uFF10-\uFF19";
+/// Characters people put between digit groups.
+const HYPHEN: &str = r"\-\u2010-\u2015\u2212\u30FC\uFF0D\uFF70\uFE63";
+
+/// A string answer's pattern: what the question's reader takes, or nothing but spaces (which
+/// the server reads as no answer, as an empty box on the web).
+fn blank_or(body: &str) -> String {
+    format!("^(?:[{SPACE_CLASS}]*|{body})$")
+}
+
+/// Something typed: at least one character that is not a space (see [`answered`]).
+fn typed_pattern() -> String {
+    format!("[^{SPACE_CLASS}]")
+}
+
+/// One line of text with something visible in it and nothing the text rule refuses.
+fn line_pattern() -> String {
+    blank_or(&format!(
+        "[^{REFUSED_IN_LINE}]*[^{REFUSED_IN_LINE}{SPACE_CLASS}{INVISIBLE_CLASS}][^{REFUSED_IN_LINE}]*"
+    ))
+}
+
+fn lines_pattern() -> String {
+    // Blank includes line breaks here: a free-text box of empty lines is an empty box.
+    format!(
+        "^(?:[{SPACE_CLASS}\\t\\n\\r]*|[^{REFUSED_IN_LINES}]*[^{REFUSED_IN_LINES}{SPACE_CLASS}{INVISIBLE_CLASS}\\t\\n\\r][^{REFUSED_IN_LINES}]*)$"
+    )
+}
+
+/// A reading as people type it: katakana, ひらがな or 半角カナ, words between spaces.
+pub fn kana_input_pattern() -> String {
+    let base = r"\u30A1-\u30F6\u30FB-\u30FE\u3041-\u3096\u309D\u309E\uFF65-\uFF9D";
+    let marks = r"\uFF9E\uFF9F\u309B\u309C\u3099\u309A";
+    let word = format!("(?:[{base}][{marks}]?)+");
+    blank_or(&format!(
+        "[{SPACE_CLASS}]*{word}(?:[{SPACE_CLASS}]+{word})*[{SPACE_CLASS}]*"
+    ))
+}
+
+/// Exactly `n` digits (`min`..=`max`), with hyphens and spaces anywhere between them.
+fn digits_pattern(min: usize, max: usize, prefix: &str) -> String {
+    blank_or(&format!(
+        "[{SPACE_CLASS}]*{prefix}(?:[{SPACE_CLASS}{HYPHEN}]*[{DIGIT}]){{{min},{max}}}[{SPACE_CLASS}{HYPHEN}]*"
+    ))
+}
+
+/// A phone number as people write it: a leading 0 (or +81), digits with hyphens, spaces,
+/// brackets or dots between them.
+fn phone_pattern() -> String {
+    let sep = format!("{SPACE_CLASS}{HYPHEN}()\\uFF08\\uFF09.\\uFF0E");
+    blank_or(&format!(
+        "[{SPACE_CLASS}]*(?:[+\\uFF0B][8\\uFF18][1\\uFF11][{sep}]*[{DIGIT}]|[{sep}]*[0\\uFF10])[{DIGIT}{sep}]*"
+    ))
+}
+
+fn email_pattern() -> String {
+    let part = format!("[^@\\uFF20{SPACE_CLASS}{REFUSED_IN_LINE}]+");
+    blank_or(&format!(
+        "[{SPACE_CLASS}]*{part}[@\\uFF20]{part}[.\\uFF0E]{part}[{SPACE_CLASS}]*"
+    ))
+}
+
+/// A name in Latin letters as typed (full-width letters are folded by the server).
+fn latin_input_pattern() -> String {
+    let letters = r"A-Za-z\uFF21-\uFF3A\uFF41-\uFF5A\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F";
+    // Blank passes: an empty 名 does not make a name any less Latin.
+    blank_or(&format!(
+        "[{SPACE_CLASS}]*[{letters}][{letters}{SPACE_CLASS} ',.\\-\\uFF07\\uFF0C\\uFF0E\\uFF0D]*"
+    ))
+}
 
 pub fn answers_schema(procedure: &Procedure) -> Value {
     let mut properties = Map::new();
@@ -26,12 +140,20 @@ pub fn answers_schema(procedure: &Procedure) -> Value {
         properties.insert(field.id.to_string(), value_schema(field));
         let id = field.id.as_str();
         match effective_condition(step, field) {
-            None if field.required => required.push(json!(id)),
+            None if field.required => {
+                required.push(json!(id));
+                if let Some(rule) = non_empty_list(field).or_else(|| non_blank_string(field)) {
+                    rules.push(json!({ "properties": { id: rule } }));
+                }
+            }
             None => {}
             Some(condition) => {
-                let present = json!({ "required": [id] });
-                let absent = json!({ "not": present.clone() });
-                rules.extend(presence_rule(&condition, field.required, present, absent));
+                rules.extend(presence_rule(
+                    &condition,
+                    field.required,
+                    answered(field),
+                    json!({ "not": answered(field) }),
+                ));
             }
         }
         if let FieldKind::Group(group) = &field.kind {
@@ -39,13 +161,12 @@ pub fn answers_schema(procedure: &Procedure) -> Value {
                 let Some(condition) = &inner.show_if else {
                     continue;
                 };
-                let item_required = json!({ "properties": { id: { "items": { "required": [inner.id.as_str()] } } } });
-                let lapsed = json!({ "properties": { id: { "items": { "not": { "required": [inner.id.as_str()] } } } } });
+                let in_items = |rule: Value| json!({ "properties": { id: { "items": rule } } });
                 rules.extend(presence_rule(
                     condition,
                     inner.required,
-                    item_required,
-                    lapsed,
+                    in_items(answered(inner)),
+                    in_items(json!({ "not": answered(inner) })),
                 ));
             }
         }
@@ -65,8 +186,37 @@ pub fn answers_schema(procedure: &Procedure) -> Value {
     schema
 }
 
+/// A list question (choices, files) counts as answered only with something in the list: an
+/// empty list is no answer, as an unticked checkbox on the web.
+fn non_empty_list(field: &Field) -> Option<Value> {
+    matches!(
+        field.kind,
+        FieldKind::Choice { multiple: true, .. } | FieldKind::File { .. }
+    )
+    .then(|| json!({ "minItems": 1 }))
+}
+
+/// The schema an object satisfies when it answers `field`: the key is there, and a list has
+/// something in it, a string something typed.
+fn answered(field: &Field) -> Value {
+    let id = field.id.as_str();
+    match non_empty_list(field).or_else(|| non_blank_string(field)) {
+        Some(rule) => json!({ "required": [id], "properties": { id: rule } }),
+        None => json!({ "required": [id] }),
+    }
+}
+
+/// A string question counts as answered only with something typed: spaces alone are no answer.
+fn non_blank_string(field: &Field) -> Option<Value> {
+    field
+        .kind
+        .is_string()
+        .then(|| json!({ "pattern": typed_pattern() }))
+}
+
 /// A question that applies only under a condition: answered (if required) when it holds,
-/// absent when it does not. A condition JSON Schema cannot state leaves presence unconstrained.
+/// unanswered when it does not. A condition JSON Schema cannot state leaves presence
+/// unconstrained.
 fn presence_rule(
     condition: &Condition,
     required: bool,
@@ -84,14 +234,20 @@ fn presence_rule(
 /// 姓 always; 名 unless the name is in Latin letters; the readings as `kana` says. Which
 /// rules apply depends on whether the name is Latin, hence the `if`.
 fn name_schema(kana: NameKana) -> Value {
-    let text = json!({ "type": "string", "pattern": r"\S", "maxLength": NAME_PART_MAX });
-    let reading = json!({ "type": "string", "pattern": KANA_PATTERN, "maxLength": NAME_PART_MAX });
-    let readings_required =
-        json!({ "required": ["family_kana"], "dependentRequired": { "given": ["given_kana"] } });
+    let text = json!({ "type": "string", "pattern": line_pattern(), "maxLength": NAME_PART_MAX });
+    let reading = json!({
+        "type": "string", "pattern": kana_input_pattern(), "maxLength": NAME_PART_MAX,
+        "x-server-checks": checks(&[ServerCheck::LengthAfterConversion, ServerCheck::SoundMarks]),
+    });
+    // A part counts only with something typed in it, as a box on the web.
+    let filled = |part: &str| json!({ "required": [part], "properties": { part: { "pattern": typed_pattern() } } });
+    let readings_required = json!({
+        "allOf": [filled("family_kana"), { "if": filled("given"), "then": filled("given_kana") }]
+    });
     let rules = |latin: bool| {
         let mut all = Vec::new();
         if !latin {
-            all.push(json!({ "required": ["given"] }));
+            all.push(filled("given"));
         }
         if kana.required_for(latin) {
             all.push(readings_required.clone());
@@ -102,17 +258,19 @@ fn name_schema(kana: NameKana) -> Value {
             _ => json!({ "allOf": all }),
         }
     };
+    let latin = latin_input_pattern();
     json!({
         "type": "object",
         "properties": {
             "family": text, "given": text, "family_kana": reading, "given_kana": reading,
         },
         "required": ["family"],
+        "allOf": [filled("family")],
         "additionalProperties": false,
         "if": {
             "properties": {
-                "family": { "pattern": LATIN_NAME_PATTERN },
-                "given": { "pattern": LATIN_NAME_PATTERN },
+                "family": { "pattern": latin },
+                "given": { "pattern": latin },
             },
         },
         "then": rules(true),
@@ -120,36 +278,90 @@ fn name_schema(kana: NameKana) -> Value {
     })
 }
 
+fn checks(list: &[ServerCheck]) -> Value {
+    json!(list.iter().map(|c| c.code()).collect::<Vec<_>>())
+}
+
+fn bank_account_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "bank_code": { "type": "string", "pattern": digits_pattern(4, 4, ""), "description": "金融機関コード（4桁）" },
+            "branch_code": { "type": "string", "pattern": digits_pattern(3, 3, ""), "description": "支店コード（3桁）" },
+            "account_type": { "enum": ACCOUNT_TYPES.map(account_type_key), "description": "口座種別（普通・当座・貯蓄）" },
+            "account_number": { "type": "string", "pattern": digits_pattern(1, 7, ""), "description": "口座番号（7桁まで。短い番号は前に0を補って保存）" },
+            "holder_kana": {
+                "type": "string", "pattern": kana_input_pattern(), "maxLength": HOLDER_MAX,
+                "description": "口座名義（カタカナ。ひらがな・半角カナは全角カタカナにして保存）",
+                "x-server-checks": checks(&[ServerCheck::LengthAfterConversion, ServerCheck::SoundMarks]),
+            },
+        },
+        "required": ["bank_code", "branch_code", "account_type", "account_number", "holder_kana"],
+        "additionalProperties": false,
+    })
+}
+
+fn date_schema(min: Option<DateBound>, max: Option<DateBound>) -> Value {
+    // JSON Schema cannot compare dates; `formatMinimum`/`formatMaximum` (understood by
+    // ajv-formats) tell clients the fixed limits the server enforces. A limit relative to
+    // today is the server's alone.
+    let mut s = json!({ "type": "string", "format": "date", "pattern": DATE_PATTERN });
+    let any_day = time::Date::MIN;
+    let (fixed_min, fixed_max) = date_window(
+        min.filter(|b| b.fixed().is_some()),
+        max.filter(|b| b.fixed().is_some()),
+        any_day,
+    );
+    let mut server = vec![ServerCheck::DateExists];
+    if min.is_none_or(|b| b.fixed().is_some()) {
+        s["formatMinimum"] = json!(format_date(fixed_min));
+    } else {
+        server.push(ServerCheck::RelativeDateLimit);
+    }
+    if max.is_none_or(|b| b.fixed().is_some()) {
+        s["formatMaximum"] = json!(format_date(fixed_max));
+    } else if !server.contains(&ServerCheck::RelativeDateLimit) {
+        server.push(ServerCheck::RelativeDateLimit);
+    }
+    s["x-server-checks"] = checks(&server);
+    s
+}
+
 fn value_schema(field: &Field) -> Value {
     let mut schema = match &field.kind {
-        FieldKind::Text { max_length } | FieldKind::LongText { max_length } => {
-            json!({ "type": "string", "pattern": r"\S", "maxLength": max_length })
-        }
-        FieldKind::Kana { max_length } => {
-            json!({ "type": "string", "pattern": KANA_PATTERN, "maxLength": max_length })
-        }
-        FieldKind::Email => {
-            json!({ "type": "string", "pattern": EMAIL_PATTERN, "maxLength": MAX_EMAIL_CHARS })
-        }
-        FieldKind::PostalCode { .. } => json!({ "type": "string", "pattern": POSTAL_CODE_PATTERN }),
-        FieldKind::CorporateNumber => {
-            json!({ "type": "string", "pattern": CORPORATE_NUMBER_PATTERN })
-        }
-        FieldKind::Phone => json!({ "type": "string", "pattern": PHONE_PATTERN }),
-        FieldKind::MyNumber => json!({ "type": "string", "pattern": MY_NUMBER_PATTERN }),
-        FieldKind::Name { kana } => name_schema(*kana),
-        FieldKind::BankAccount => json!({
-            "type": "object",
-            "properties": {
-                "bank_code": { "type": "string", "pattern": BANK_CODE_PATTERN, "description": "金融機関コード" },
-                "branch_code": { "type": "string", "pattern": BRANCH_CODE_PATTERN, "description": "支店コード" },
-                "account_type": { "enum": ACCOUNT_TYPES.map(account_type_key), "description": "口座種別（普通・当座・貯蓄）" },
-                "account_number": { "type": "string", "pattern": ACCOUNT_NUMBER_PATTERN, "description": "口座番号（7桁、前ゼロ埋め）" },
-                "holder_kana": { "type": "string", "pattern": KANA_PATTERN, "maxLength": HOLDER_MAX, "description": "口座名義（全角カタカナ）" },
-            },
-            "required": ["bank_code", "branch_code", "account_type", "account_number", "holder_kana"],
-            "additionalProperties": false,
+        FieldKind::Text { max_length } => json!({
+            "type": "string", "pattern": line_pattern(), "maxLength": max_length,
+            "x-server-checks": checks(&[ServerCheck::LengthAfterConversion]),
         }),
+        FieldKind::LongText { max_length } => json!({
+            "type": "string", "pattern": lines_pattern(), "maxLength": max_length,
+            "x-server-checks": checks(&[ServerCheck::LengthAfterConversion]),
+        }),
+        FieldKind::Kana { max_length } => json!({
+            "type": "string", "pattern": kana_input_pattern(), "maxLength": max_length,
+            "x-server-checks": checks(&[ServerCheck::LengthAfterConversion, ServerCheck::SoundMarks]),
+        }),
+        FieldKind::Email => json!({
+            "type": "string", "pattern": email_pattern(), "maxLength": MAX_EMAIL_CHARS,
+            "x-server-checks": checks(&[ServerCheck::EmailSyntax]),
+        }),
+        FieldKind::PostalCode { .. } => {
+            json!({ "type": "string", "pattern": digits_pattern(7, 7, "\u{3012}*") })
+        }
+        FieldKind::CorporateNumber => json!({
+            "type": "string", "pattern": digits_pattern(13, 13, ""),
+            "x-server-checks": checks(&[ServerCheck::CheckDigit]),
+        }),
+        FieldKind::Phone => json!({
+            "type": "string", "pattern": phone_pattern(),
+            "x-server-checks": checks(&[ServerCheck::PhoneLength]),
+        }),
+        FieldKind::MyNumber => json!({
+            "type": "string", "pattern": digits_pattern(12, 12, ""),
+            "x-server-checks": checks(&[ServerCheck::CheckDigit]),
+        }),
+        FieldKind::Name { kana } => name_schema(*kana),
+        FieldKind::BankAccount => bank_account_schema(),
         FieldKind::Number { min, max, .. } => {
             let mut s = json!({ "type": "integer" });
             if let Some(min) = min {
@@ -160,18 +372,7 @@ fn value_schema(field: &Field) -> Value {
             }
             s
         }
-        FieldKind::Date { min, max } => {
-            // JSON Schema cannot compare dates; `formatMinimum`/`formatMaximum` (understood by
-            // ajv-formats) tell clients the limits the server enforces.
-            let mut s = json!({ "type": "string", "format": "date", "pattern": DATE_PATTERN });
-            if let Some(min) = min {
-                s["formatMinimum"] = json!(format_date(*min));
-            }
-            if let Some(max) = max {
-                s["formatMaximum"] = json!(format_date(*max));
-            }
-            s
-        }
+        FieldKind::Date { min, max } => date_schema(*min, *max),
         FieldKind::Choice {
             options,
             multiple: false,
@@ -186,7 +387,6 @@ fn value_schema(field: &Field) -> Value {
         } => json!({
             "type": "array",
             "items": { "type": "string", "enum": options.iter().map(|o| &o.value).collect::<Vec<_>>() },
-            "minItems": 1,
             "uniqueItems": true,
         }),
         FieldKind::YesNo => json!({ "type": "boolean" }),
@@ -196,34 +396,46 @@ fn value_schema(field: &Field) -> Value {
             max_files,
         } => json!({
             "type": "array",
-            "minItems": 1,
             "maxItems": max_files,
             "items": {
                 "type": "object",
                 "required": ["attachment", "name"],
                 "properties": {
                     "attachment": { "type": "string", "pattern": SHA256_PATTERN, "description": "id returned by POST /api/v1/attachments" },
-                    "name": { "type": "string" },
+                    "name": { "type": "string", "pattern": format!("^[^{REFUSED_IN_LINE}]*$") },
                     "size": { "type": "integer", "minimum": 0, "maximum": max_bytes },
                     "content_type": { "enum": accept.iter().map(|t| t.mime()).collect::<Vec<_>>() },
                 },
             },
+            "x-server-checks": checks(&[ServerCheck::AttachmentUploaded]),
         }),
         FieldKind::Group(group) => {
             let mut properties = Map::new();
             let mut required = Vec::new();
+            let mut non_empty = Map::new();
             for inner in &group.fields {
                 properties.insert(inner.id.to_string(), value_schema(inner));
                 if inner.required && inner.show_if.is_none() {
                     required.push(json!(inner.id.as_str()));
+                    if let Some(rule) = non_empty_list(inner).or_else(|| non_blank_string(inner)) {
+                        non_empty.insert(inner.id.to_string(), rule);
+                    }
                 }
             }
-            json!({
+            let mut items = json!({ "type": "object", "properties": properties, "required": required, "additionalProperties": false });
+            if !non_empty.is_empty() {
+                items["allOf"] = json!([{ "properties": non_empty }]);
+            }
+            let mut s = json!({
                 "type": "array",
                 "minItems": group.min_items,
                 "maxItems": group.max_items,
-                "items": { "type": "object", "properties": properties, "required": required, "additionalProperties": false },
-            })
+                "items": items,
+            });
+            if group.unique_field.is_some() {
+                s["x-server-checks"] = checks(&[ServerCheck::UniqueAcrossItems]);
+            }
+            s
         }
     };
     schema["title"] = json!(field.label.ja);

@@ -11,9 +11,12 @@ use crate::answers::{
     account_type_from_key, parse_iso_date,
 };
 use crate::condition::Condition;
-use crate::procedure::{Field, FieldKind, FileType, Group, NameKana, Procedure, Step};
+use crate::input::{self, Lines, is_valid_email, text_problem};
+use crate::procedure::{
+    DateBound, EARLIEST_DATE, Field, FieldKind, FileType, Group, LATEST_DATE, NameKana, Procedure,
+    Step,
+};
 use madoguchi_jp::bank::{AccountType, BankAccount};
-use madoguchi_jp::checkdigit::MyNumber;
 use serde_json::Value;
 use std::collections::HashSet;
 use std::fmt;
@@ -92,6 +95,18 @@ pub enum Problem {
         max: usize,
     },
     UnknownAttachment,
+    /// A control character (C0, DEL, C1; tab and newline are allowed in multi-line text).
+    ControlCharacter {
+        ch: char,
+        position: usize,
+    },
+    /// A bidirectional embedding, override or isolate, which can make text display reversed.
+    BidiControl {
+        ch: char,
+        position: usize,
+    },
+    /// Nothing visible: only spaces and zero-width or other format characters.
+    InvisibleOnly,
     /// The page was posted larger than the server takes in one request.
     BodyTooLarge {
         max_bytes: u64,
@@ -132,6 +147,9 @@ impl Problem {
             Self::FileTooLarge { .. } => "file_too_large",
             Self::TooManyFiles { .. } => "too_many_files",
             Self::UnknownAttachment => "unknown_attachment",
+            Self::ControlCharacter { .. } => "control_character",
+            Self::BidiControl { .. } => "bidi_control",
+            Self::InvisibleOnly => "invisible_only",
             Self::BodyTooLarge { .. } => "body_too_large",
             Self::BodyUnreadable => "body_unreadable",
         }
@@ -241,56 +259,11 @@ impl FieldError {
     }
 }
 
-/// Whitespace as ECMA-262 `\s` defines it, so that "blank" means the same to the server and to
-/// the `\S` pattern of the published JSON Schema.
-pub fn is_schema_space(c: char) -> bool {
-    matches!(
-        c,
-        '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200A}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202F}'
-                | '\u{205F}'
-                | '\u{3000}'
-                | '\u{FEFF}'
-    )
-}
-
-pub fn is_blank(s: &str) -> bool {
-    s.chars().all(is_schema_space)
-}
-
-/// A deliberately simple check (something@domain.tld, no spaces): stricter rules reject real
-/// addresses, and only a delivered mail proves one. The JSON Schema pattern says the same.
-pub fn is_valid_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    let plain =
-        |part: &str| !part.is_empty() && !part.contains('@') && !part.chars().any(is_schema_space);
-    let dot_inside = domain
-        .char_indices()
-        .any(|(i, c)| c == '.' && i > 0 && i + 1 < domain.len());
-    s.chars().count() <= MAX_EMAIL_CHARS && plain(local) && plain(domain) && dot_inside
-}
-
-pub const MAX_EMAIL_CHARS: usize = 254;
-pub const EMAIL_PATTERN: &str = r"^[^\s@]+@[^\s@]+\.[^\s@]+$";
-
 /// Japanese phone numbers in canonical form: 10 or 11 digits starting with 0.
 pub fn is_valid_phone_digits(s: &str) -> bool {
     (10..=11).contains(&s.len()) && s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-pub const PHONE_PATTERN: &str = r"^0[0-9]{9,10}$";
-pub const POSTAL_CODE_PATTERN: &str = r"^[0-9]{7}$";
-pub const CORPORATE_NUMBER_PATTERN: &str = r"^[1-9][0-9]{12}$";
-pub const SHA256_PATTERN: &str = r"^[0-9a-f]{64}$";
-pub const MY_NUMBER_PATTERN: &str = r"^[0-9]{12}$";
-pub const BANK_CODE_PATTERN: &str = r"^[0-9]{4}$";
-pub const BRANCH_CODE_PATTERN: &str = r"^[0-9]{3}$";
-pub const ACCOUNT_NUMBER_PATTERN: &str = r"^[0-9]{7}$";
 /// The longest 姓 or 名 (or reading) a name question takes.
 pub const NAME_PART_MAX: usize = 50;
 /// 口座名義 as 全銀 transfer records hold it.
@@ -309,6 +282,14 @@ fn kana_problem(s: &str) -> Option<Problem> {
 }
 
 pub const KANA_PATTERN: &str = r"^[ァ-ヶー・ヽヾ]+(\u3000[ァ-ヶー・ヽヾ]+)*$";
+
+/// The days a date question takes: its own limits, or the plausible window where it sets none.
+pub fn date_window(min: Option<DateBound>, max: Option<DateBound>, today: Date) -> (Date, Date) {
+    (
+        min.map_or(EARLIEST_DATE, |b| b.resolve(today)),
+        max.map_or(LATEST_DATE, |b| b.resolve(today)),
+    )
+}
 
 /// Whether a step applies to these answers.
 pub fn step_applies(step: &Step, answers: &Answers) -> bool {
@@ -378,7 +359,12 @@ pub fn check(
     procedure: &Procedure,
     answers: &Answers,
     only_step: Option<&Step>,
+    today: Date,
 ) -> Vec<FieldError> {
+    let ctx = Ctx {
+        root: answers,
+        today,
+    };
     let mut errors = Vec::new();
     for step in &procedure.steps {
         if only_step.is_some_and(|s| s.id != step.id) {
@@ -391,7 +377,7 @@ pub fn check(
                 field,
                 answers.get(field.id.as_str()),
                 applies,
-                answers,
+                &ctx,
                 &FieldPath::field(field.id.as_str()),
                 &mut errors,
             );
@@ -400,11 +386,18 @@ pub fn check(
     errors
 }
 
+/// What every check can see: all the answers (conditions inside groups refer to them) and
+/// today's date in Japan (for limits such as "not after today").
+struct Ctx<'a> {
+    root: &'a Answers,
+    today: Date,
+}
+
 fn check_field(
     field: &Field,
     answer: Option<&Answer>,
     applies: bool,
-    root: &Answers,
+    ctx: &Ctx<'_>,
     path: &FieldPath,
     errors: &mut Vec<FieldError>,
 ) {
@@ -413,7 +406,7 @@ fn check_field(
         (true, None) if field.required => {
             errors.push(FieldError::new(path.clone(), Problem::Required))
         }
-        (true, Some(answer)) => check_value(field, answer, root, path, errors),
+        (true, Some(answer)) => check_value(field, answer, ctx, path, errors),
         _ => {}
     }
 }
@@ -421,10 +414,22 @@ fn check_field(
 fn check_value(
     field: &Field,
     answer: &Answer,
-    root: &Answers,
+    ctx: &Ctx<'_>,
     path: &FieldPath,
     errors: &mut Vec<FieldError>,
 ) {
+    // Every stored string passed the text rule when it was read; checking again here keeps
+    // any path into storage from skipping it.
+    let lines = match field.kind {
+        FieldKind::LongText { .. } => Lines::Many,
+        _ => Lines::One,
+    };
+    if let Answer::Text(s) = answer
+        && let Some(problem) = text_problem(s, lines)
+    {
+        errors.push(FieldError::new(path.clone(), problem));
+        return;
+    }
     let mut fail = |problem| errors.push(FieldError::new(path.clone(), problem));
     match (&field.kind, answer) {
         (FieldKind::Text { max_length } | FieldKind::LongText { max_length }, Answer::Text(s)) => {
@@ -440,9 +445,10 @@ fn check_value(
             }
         }
         (FieldKind::Date { min, max }, Answer::Date(d)) => {
-            if let Some(min) = min.filter(|m| d < m) {
+            let (min, max) = date_window(*min, *max, ctx.today);
+            if *d < min {
                 fail(Problem::DateTooEarly { min });
-            } else if let Some(max) = max.filter(|m| d > m) {
+            } else if *d > max {
                 fail(Problem::DateTooLate { max });
             }
         }
@@ -522,7 +528,7 @@ fn check_value(
             check_files(files, accept, *max_bytes, *max_files, &mut fail);
         }
         (FieldKind::Group(group), Answer::Group(items)) => {
-            check_group(group, items, root, path, errors)
+            check_group(group, items, ctx, path, errors)
         }
         (kind, _) => fail(Problem::InvalidType {
             expected: kind.type_name(),
@@ -551,6 +557,8 @@ fn check_name(name: &PersonName, kana: NameKana, path: &FieldPath, errors: &mut 
             if needed {
                 fail(part, Problem::Required);
             }
+        } else if let Some(problem) = text_problem(value, Lines::One) {
+            fail(part, problem);
         } else if is_kana && let Some(problem) = kana_problem(value) {
             fail(part, problem);
         } else if value.chars().count() > NAME_PART_MAX {
@@ -606,7 +614,7 @@ fn check_files(
 fn check_group(
     group: &Group,
     items: &[Answers],
-    root: &Answers,
+    ctx: &Ctx<'_>,
     path: &FieldPath,
     errors: &mut Vec<FieldError>,
 ) {
@@ -638,8 +646,8 @@ fn check_group(
             check_field(
                 field,
                 item.get(field.id.as_str()),
-                field_applies(field, root),
-                root,
+                field_applies(field, ctx.root),
+                ctx,
                 &field_path,
                 errors,
             );
@@ -664,14 +672,45 @@ fn check_group(
 /// Reads the API's answers object: types strictly as the published JSON Schema states them,
 /// then every rule of [`check`]. Files name stored attachments; whether those exist is checked
 /// by the application layer, which owns storage.
-pub fn parse_json(procedure: &Procedure, value: &Value) -> Result<Answers, Vec<FieldError>> {
-    let answers = read(procedure, value, Source::Api)?;
-    let errors = check(procedure, &answers, None);
+pub fn parse_json(
+    procedure: &Procedure,
+    value: &Value,
+    today: Date,
+) -> Result<Answers, Vec<FieldError>> {
+    let Some(object) = value.as_object() else {
+        return Err(vec![FieldError::new(
+            FieldPath::default(),
+            Problem::InvalidType { expected: "object" },
+        )]);
+    };
+    let top: Vec<&Field> = procedure.fields().map(|(_, f)| f).collect();
+    let mut errors = Vec::new();
+    let answers = parse_object(
+        &top,
+        object,
+        &FieldPath::default(),
+        Source::Api,
+        &mut errors,
+    );
+    let errors = with_checks(errors, check(procedure, &answers, None, today));
     if errors.is_empty() {
         Ok(answers)
     } else {
         Err(errors)
     }
+}
+
+/// The problems found while reading, then those `check` found that are not mere consequences
+/// of them (an unreadable answer is also a missing one): every channel reports the same list.
+pub fn with_checks(mut read: Vec<FieldError>, checked: Vec<FieldError>) -> Vec<FieldError> {
+    let unreadable: Vec<FieldPath> = read.iter().map(|e| e.path.clone()).collect();
+    read.extend(checked.into_iter().filter(|e| {
+        !unreadable.iter().any(|p| {
+            e.path.0.starts_with(&p.0)
+                || (e.problem == Problem::Required && p.0.starts_with(&e.path.0))
+        })
+    }));
+    read
 }
 
 /// Where an answers object comes from. Only stored answers may hold a sealed 個人番号: a
@@ -696,6 +735,11 @@ fn parse_object(
             None => errors.push(FieldError::new(field_path, Problem::UnknownField)),
             Some(field) => {
                 match parse_json_value(&field.kind, value, &field_path, source, errors) {
+                    // Nothing typed, nothing ticked, no file: the question is unanswered, as on
+                    // the web; `check` says so if it needs an answer.
+                    Err(Problem::Required) => {}
+                    Ok(Answer::Choices(c)) if c.is_empty() => {}
+                    Ok(Answer::Files(f)) if f.is_empty() => {}
                     Ok(answer) => answers.insert(key.clone(), answer),
                     Err(problem) => errors.push(FieldError::new(field_path, problem)),
                 }
@@ -717,20 +761,18 @@ fn parse_json_value(
     };
     let text = || value.as_str().ok_or_else(wrong_type);
     match kind {
+        // Strings are read as the web reads what people type: one reader per kind.
         FieldKind::Text { .. }
         | FieldKind::LongText { .. }
         | FieldKind::Kana { .. }
         | FieldKind::Email
         | FieldKind::Phone
         | FieldKind::PostalCode { .. }
-        | FieldKind::CorporateNumber => {
-            let s = text()?;
-            if is_blank(s) {
-                Err(Problem::Required)
-            } else {
-                Ok(Answer::Text(s.to_owned()))
-            }
-        }
+        | FieldKind::CorporateNumber => match source {
+            Source::Api => input::read_string(kind, text()?)?.ok_or(Problem::Required),
+            // Stored answers are read as they were stored, whatever rules came later.
+            Source::Stored => Ok(Answer::Text(text()?.to_owned())),
+        },
         FieldKind::Number { .. } => json_integer(value)
             .map(Answer::Number)
             .ok_or_else(wrong_type),
@@ -751,8 +793,14 @@ fn parse_json_value(
         FieldKind::YesNo => value.as_bool().map(Answer::YesNo).ok_or_else(wrong_type),
         FieldKind::File { .. } => {
             let items = value.as_array().ok_or_else(wrong_type)?;
-            let files: Option<Vec<FileRef>> = items.iter().map(json_file_ref).collect();
-            files.map(Answer::Files).ok_or_else(wrong_type)
+            let files = items
+                .iter()
+                .map(|item| json_file_ref(item).ok_or_else(wrong_type))
+                .collect::<Result<Vec<FileRef>, Problem>>()?;
+            if let Some(problem) = files.iter().find_map(|f| text_problem(&f.name, Lines::One)) {
+                return Err(problem);
+            }
+            Ok(Answer::Files(files))
         }
         FieldKind::Group(group) => {
             let items = value.as_array().ok_or_else(wrong_type)?;
@@ -773,8 +821,9 @@ fn parse_json_value(
             Ok(Answer::Group(parsed))
         }
         FieldKind::Name { .. } => {
-            let parts =
-                json_parts(value, &PersonName::PARTS, path, errors).ok_or_else(wrong_type)?;
+            let reader = (source == Source::Api).then_some(input::read_name_part as PartReader);
+            let parts = json_parts(value, &PersonName::PARTS, path, reader, errors)
+                .ok_or_else(wrong_type)?;
             let mut name = PersonName::default();
             for (key, text) in parts {
                 if let Some(slot) = name.part_mut(key) {
@@ -784,8 +833,9 @@ fn parse_json_value(
             Ok(Answer::Name(name))
         }
         FieldKind::BankAccount => {
-            let parts =
-                json_parts(value, &BANK_ACCOUNT_PARTS, path, errors).ok_or_else(wrong_type)?;
+            let reader = (source == Source::Api).then_some(input::read_account_part as PartReader);
+            let parts = json_parts(value, &BANK_ACCOUNT_PARTS, path, reader, errors)
+                .ok_or_else(wrong_type)?;
             let get = |key: &str| {
                 parts
                     .iter()
@@ -817,11 +867,10 @@ fn parse_json_value(
             }))
         }
         FieldKind::MyNumber => match (value, source) {
-            (Value::String(s), _) => MyNumber::parse(s)
-                .ok()
-                .filter(|n| n.expose() == s)
-                .map(|n| Answer::MyNumber(MyNumberAnswer::Entered(n)))
-                .ok_or(Problem::InvalidMyNumber),
+            (Value::String(s), Source::Api) => {
+                input::read_string(kind, s)?.ok_or(Problem::Required)
+            }
+            (Value::String(_), Source::Stored) => Err(wrong_type()),
             (Value::Object(o), Source::Stored) => {
                 let text = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_owned);
                 match (text("last4"), text("sealed")) {
@@ -839,12 +888,14 @@ fn parse_json_value(
     }
 }
 
-/// The string parts of a compound answer (a name, an account): unknown keys, non-strings and
-/// blank strings are reported at the part; `None` if the value is not an object at all.
+/// The string parts of a compound answer (a name, an account), each read by `read` (client
+/// input) or as stored: unknown keys, non-strings and unreadable parts are reported at the
+/// part, blank parts left out; `None` if the value is not an object at all.
 fn json_parts<'k>(
     value: &Value,
     keys: &[&'k str],
     path: &FieldPath,
+    read: Option<PartReader>,
     errors: &mut Vec<FieldError>,
 ) -> Option<Vec<(&'k str, String)>> {
     let object = value.as_object()?;
@@ -855,17 +906,25 @@ fn json_parts<'k>(
             errors.push(FieldError::new(part_path, Problem::UnknownField));
             continue;
         };
-        match part.as_str() {
-            None => errors.push(FieldError::new(
+        let Some(s) = part.as_str() else {
+            errors.push(FieldError::new(
                 part_path,
                 Problem::InvalidType { expected: "string" },
-            )),
-            Some(s) if is_blank(s) => errors.push(FieldError::new(part_path, Problem::Required)),
-            Some(s) => parts.push((*known, s.to_owned())),
+            ));
+            continue;
+        };
+        match read.map_or_else(|| Ok(Some(s.to_owned())), |read| read(known, s)) {
+            Ok(Some(value)) => parts.push((*known, value)),
+            // A blank part is an unanswered one; the question's own check says if it is needed.
+            Ok(None) => {}
+            Err(problem) => errors.push(FieldError::new(part_path, problem)),
         }
     }
     Some(parts)
 }
+
+/// How the parts of a compound answer are read from what a client sent.
+type PartReader = fn(&str, &str) -> Result<Option<String>, Problem>;
 
 /// JSON Schema's `integer` includes `3.0`; so does the server.
 fn json_integer(value: &Value) -> Option<i64> {

@@ -2,12 +2,19 @@
 //! procedure's JSON Schema must agree with the server about which answers are acceptable.
 
 use madoguchi_domain::catalog::{self, Catalog};
+use madoguchi_domain::form::{FormValues, apply_step};
+use madoguchi_domain::procedure::{Field, Step};
 use madoguchi_domain::procedure::{FieldKind, Procedure};
 use madoguchi_domain::schema::answers_schema;
-use madoguchi_domain::validate::{Problem, parse_json, prune, read_stored};
+use madoguchi_domain::validate::{FieldError, Problem, parse_json, prune, read_stored};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Map, Value, json};
+
+/// A fixed "today", so that runs are repeatable.
+fn today() -> time::Date {
+    time::macros::date!(2026 - 12 - 01)
+}
 
 fn bundled() -> Catalog {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../catalog");
@@ -97,77 +104,130 @@ fn answers_for(procedure: &Procedure) -> BoxedStrategy<Value> {
         .boxed()
 }
 
-fn value_for(kind: &FieldKind) -> BoxedStrategy<Value> {
-    match kind {
+/// Strings as residents and client programs send them: mostly right, some in the forms people
+/// type (ひらがな readings, hyphens, full-width digits, padding), some that no channel may take
+/// (control and direction characters, nothing visible).
+fn typed_text(
+    good: &'static [&'static str],
+    bad: &'static [&'static str],
+) -> BoxedStrategy<String> {
+    let good: Vec<String> = good.iter().map(|s| (*s).to_owned()).collect();
+    let mut bad: Vec<String> = bad.iter().map(|s| (*s).to_owned()).collect();
+    bad.extend(["  ", "\u{200B}", "山田\u{1B}", "ab\u{202E}c", "\u{0}"].map(str::to_owned));
+    prop_oneof![40 => prop::sample::select(good), 3 => prop::sample::select(bad)].boxed()
+}
+
+fn string_for(kind: &FieldKind) -> Option<BoxedStrategy<String>> {
+    Some(match kind {
         FieldKind::Text { max_length } | FieldKind::LongText { max_length } => {
             let max = *max_length;
+            let multiline = matches!(kind, FieldKind::LongText { .. });
             prop_oneof![
-                40 => "[ぁ-ん山田太郎a-z]{1,8}".prop_map(Value::from),
-                1 => Just(json!("  ")),
-                1 => Just(json!("長".repeat(max + 1))),
-                1 => Just(json!(42)),
+                40 => "[ぁ-ん山田太郎a-z]{1,8}",
+                3 => typed_text(&["  山田  ", "髙橋\u{3000}"], &[]),
+                1 => Just("長".repeat(max + 1)),
+                1 => Just(if multiline { "一行目\r\n二行目".to_owned() } else { "一行目\n二行目".to_owned() }),
             ]
             .boxed()
         }
-                FieldKind::Kana { .. } => prop_oneof![
-            20 => Just(json!("ヤマダ\u{3000}タロウ")),
-            5 => Just(json!("サトウ")),
-            1 => Just(json!("やまだ")),
-            1 => Just(json!("山田")),
-            1 => Just(json!("ヤマダ  タロウ")),
-            1 => Just(json!(" ヤマダ")),
-        ]
-        .boxed(),
-                FieldKind::PostalCode { .. } => prop_oneof![20 => Just(json!("1440052")), 1 => Just(json!("144-0052")), 1 => Just(json!("123"))].boxed(),
-                // Check digits cannot be stated in JSON Schema: only shapes are varied here.
-        FieldKind::CorporateNumber => prop_oneof![20 => Just(json!("7000012050002")), 1 => Just(json!("700001205000")), 1 => Just(json!("0000012050002"))].boxed(),
-        FieldKind::MyNumber => prop_oneof![20 => Just(json!("123456789018")), 1 => Just(json!("1234-5678-9018")), 1 => Just(json!("12345678901")), 1 => Just(json!({ "last4": "9018", "sealed": "v1.x" }))].boxed(),
-        FieldKind::Name { .. } => {
-            let part = |good: &'static [&'static str]| {
+        FieldKind::Kana { .. } => typed_text(
+            &[
+                "ヤマダ\u{3000}タロウ",
+                "サトウ",
+                "やまだ　たろう",
+                "ﾔﾏﾀﾞ ﾀﾛｳ",
+                " ヤマダ",
+                "ヤマダ  タロウ",
+            ],
+            &["山田", "yamada"],
+        ),
+        FieldKind::PostalCode { .. } => typed_text(
+            &["1440052", "144-0052", "〒１４４－００５２"],
+            &["123", "14400521"],
+        ),
+        // Check digits cannot be stated in JSON Schema: shapes are varied too.
+        FieldKind::CorporateNumber => typed_text(
+            &["7000012050002", "7000-0120-50002"],
+            &["700001205000", "7000012050003"],
+        ),
+        FieldKind::MyNumber => typed_text(
+            &["123456789018", "1234-5678-9018", "１２３４５６７８９０１８"],
+            &["12345678901", "123456789012"],
+        ),
+        FieldKind::Email => typed_text(
+            &["taro@example.jp", "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ"],
+            &["taro@example", "a b@c.jp", "taro@@example.jp"],
+        ),
+        FieldKind::Phone => typed_text(
+            &[
+                "0357441111",
+                "09012345678",
+                "03-5744-1111",
+                "(03)5744-1111",
+                "+81 90 1234 5678",
+                "０９０－１２３４－５６７８",
+            ],
+            &["123", "0357", "abc"],
+        ),
+        _ => return None,
+    })
+}
+
+fn name_part(good: &'static [&'static str]) -> BoxedStrategy<Option<Value>> {
+    let good: Vec<Value> = good.iter().map(|s| json!(s)).collect();
+    prop_oneof![
+        30 => prop::sample::select(good).prop_map(Some),
+        1 => Just(Some(json!("  "))),
+        1 => Just(Some(json!(42))),
+        1 => Just(Some(json!("山\u{1B}"))),
+        2 => Just(None),
+    ]
+    .boxed()
+}
+
+fn value_for(kind: &FieldKind) -> BoxedStrategy<Value> {
+    if let Some(strings) = string_for(kind) {
+        return prop_oneof![30 => strings.prop_map(Value::from), 1 => Just(json!(42))].boxed();
+    }
+    match kind {
+        FieldKind::MyNumber => unreachable!("a string kind"),
+        FieldKind::Name { .. } => (
+            prop_oneof![3 => Just(&["山田", "高橋", "ｻﾄｳ"][..]), 1 => Just(&["Smith", "O'Brien", "Müller", "ＳＭＩＴＨ"][..])],
+            prop::bool::weighted(0.05),
+        )
+            .prop_flat_map(move |(names, stray)| {
+                (
+                    name_part(names),
+                    name_part(names),
+                    name_part(&["ヤマダ", "たかはし", "ﾀｶﾊｼ"]),
+                    name_part(&["タロウ", "はなこ"]),
+                    Just(stray),
+                )
+            })
+            .prop_map(|(family, given, family_kana, given_kana, stray)| {
+                let mut object = Map::new();
+                for (key, value) in [("family", family), ("given", given), ("family_kana", family_kana), ("given_kana", given_kana)] {
+                    if let Some(value) = value {
+                        object.insert(key.to_owned(), value);
+                    }
+                }
+                if stray {
+                    object.insert("middle".to_owned(), json!("X"));
+                }
+                Value::Object(object)
+            })
+            .boxed(),
+        FieldKind::BankAccount => {
+            let part = |good: &'static [&'static str], bad: Value| {
                 let good: Vec<Value> = good.iter().map(|s| json!(s)).collect();
-                prop_oneof![
-                    30 => prop::sample::select(good).prop_map(Some),
-                    1 => Just(Some(json!("  "))),
-                    1 => Just(Some(json!(42))),
-                    1 => Just(Some(json!("やまだ"))),
-                    2 => Just(None),
-                ]
+                prop_oneof![20 => prop::sample::select(good).prop_map(Some), 1 => Just(Some(bad)), 1 => Just(None)]
             };
             (
-                prop_oneof![3 => Just(&["山田", "高橋"][..]), 1 => Just(&["Smith", "O'Brien", "Müller"][..])],
-                prop::bool::weighted(0.05),
-            )
-                .prop_flat_map(move |(names, stray)| {
-                    (
-                        part(names),
-                        part(names),
-                        part(&["ヤマダ", "タカハシ"]),
-                        part(&["タロウ", "ハナコ"]),
-                        Just(stray),
-                    )
-                })
-                .prop_map(|(family, given, family_kana, given_kana, stray)| {
-                    let mut object = Map::new();
-                    for (key, value) in [("family", family), ("given", given), ("family_kana", family_kana), ("given_kana", given_kana)] {
-                        if let Some(value) = value {
-                            object.insert(key.to_owned(), value);
-                        }
-                    }
-                    if stray {
-                        object.insert("middle".to_owned(), json!("X"));
-                    }
-                    Value::Object(object)
-                })
-                .boxed()
-        }
-        FieldKind::BankAccount => {
-            let part = |good: Value, bad: Value| prop_oneof![20 => Just(Some(good)), 1 => Just(Some(bad)), 1 => Just(None)];
-            (
-                part(json!("0001"), json!("01")),
-                part(json!("123"), json!("12a")),
-                part(json!("ordinary"), json!("futsu")),
-                part(json!("0123456"), json!("123456")),
-                part(json!("ヤマダ\u{3000}タロウ"), json!("山田")),
+                part(&["0001", "０００１"], json!("01")),
+                part(&["123", "1-23"], json!("12a")),
+                part(&["ordinary", "savings"], json!("futsu")),
+                part(&["0123456", "12345", "１２３"], json!("12345678")),
+                part(&["ヤマダ\u{3000}タロウ", "やまだ たろう"], json!("山田")),
             )
                 .prop_map(|(bank, branch, kind, number, holder)| {
                     let mut object = Map::new();
@@ -180,20 +240,23 @@ fn value_for(kind: &FieldKind) -> BoxedStrategy<Value> {
                 })
                 .boxed()
         }
-        FieldKind::Email => prop_oneof![20 => Just(json!("taro@example.jp")), 1 => Just(json!("taro@example")), 1 => Just(json!("a b@c.jp"))].boxed(),
-        FieldKind::Phone => prop_oneof![20 => Just(json!("0357441111")), 20 => Just(json!("09012345678")), 1 => Just(json!("03-5744-1111")), 1 => Just(json!("123"))].boxed(),
         FieldKind::Number { min, max, .. } => {
             let lo = min.unwrap_or(-5) - 2;
             let hi = max.unwrap_or(500) + 2;
             prop_oneof![40 => (lo..=hi).prop_map(Value::from), 1 => Just(json!(2.0)), 1 => Just(json!(2.5)), 1 => Just(json!("3"))].boxed()
         }
         FieldKind::Date { min, max } => {
-            let lo = min.map_or(2_415_021, |d| d.to_julian_day()); // 1900-01-01
-            let hi = max.map_or(2_462_503, |d| d.to_julian_day()); // 2030-01-01
+            let fixed = |b: &Option<madoguchi_domain::procedure::DateBound>, default: i32| {
+                b.and_then(|b| b.fixed()).map_or(default, |d| d.to_julian_day())
+            };
+            let lo = fixed(min, 2_415_021); // 1900-01-01
+            let hi = fixed(max, 2_462_503); // 2030-01-01
             let iso = |jd: i32| json!(madoguchi_domain::answers::format_date(time::Date::from_julian_day(jd).unwrap()));
             prop_oneof![
                 40 => (lo..=hi).prop_map(iso),
                 2 => (lo - 400..lo + 400).prop_map(iso),
+                1 => Just(json!("3809-01-01")),
+                1 => Just(json!("1850-01-01")),
                 1 => Just(json!("2025-4-1")),
                 1 => Just(json!("2025-02-30")),
                 1 => Just(json!(20250401)),
@@ -202,7 +265,6 @@ fn value_for(kind: &FieldKind) -> BoxedStrategy<Value> {
         }
         FieldKind::Choice { options, multiple: false, .. } => {
             let values: Vec<Value> = options.iter().map(|o| json!(o.value)).chain([json!("nope")].into_iter().filter(|_| options.len() > 20)).collect();
-            let values: Vec<Value> = values.into_iter().collect();
             prop::sample::select(values).boxed()
         }
         FieldKind::Choice { options, multiple: true, .. } => {
@@ -214,6 +276,7 @@ fn value_for(kind: &FieldKind) -> BoxedStrategy<Value> {
             30 => Just(json!([{ "attachment": "a".repeat(64), "name": "honninkakunin.pdf" }])),
             1 => Just(json!([])),
             1 => Just(json!([{ "attachment": "xyz", "name": "a.pdf" }])),
+            1 => Just(json!([{ "attachment": "a".repeat(64), "name": "a\u{202E}fdp.exe" }])),
         ]
         .boxed(),
         FieldKind::Group(group) => {
@@ -225,6 +288,7 @@ fn value_for(kind: &FieldKind) -> BoxedStrategy<Value> {
                 .prop_map(|pairs| Value::Object(pairs.into_iter().flatten().collect()));
             prop::collection::vec(item, 1..=group.max_items.min(3)).prop_map(Value::Array).boxed()
         }
+        _ => unreachable!("string kinds are generated above"),
     }
 }
 
@@ -244,9 +308,21 @@ fn schema_and_server_agree_on_every_bundled_procedure() {
         let accepted = std::cell::Cell::new(0);
         runner
             .run(&answers_for(procedure), |answers| {
-                let server = parse_json(procedure, &answers);
-                // Duplicates across group items and date limits cannot be written in JSON Schema.
-                let inexpressible = |p: &Problem| matches!(p, Problem::Duplicate | Problem::DateTooEarly { .. } | Problem::DateTooLate { .. } | Problem::InvalidMyNumber);
+                let server = parse_json(procedure, &answers, today());
+                // What the schema lists under `x-server-checks`.
+                let inexpressible = |p: &Problem| {
+                    matches!(
+                        p,
+                        Problem::Duplicate
+                            | Problem::DateTooEarly { .. }
+                            | Problem::DateTooLate { .. }
+                            | Problem::InvalidMyNumber
+                            | Problem::InvalidCorporateNumber
+                            | Problem::PhoneLength { .. }
+                            | Problem::InvalidEmail
+                            | Problem::TooLong { .. }
+                    )
+                };
                 let only_inexpressible = matches!(&server, Err(errors) if errors.iter().all(|e| inexpressible(&e.problem)));
                 accepted.set(accepted.get() + usize::from(server.is_ok()));
                 if !only_inexpressible {
@@ -268,6 +344,229 @@ fn schema_and_server_agree_on_every_bundled_procedure() {
             "{}: only {} generated answers were acceptable",
             procedure.id,
             accepted.get()
+        );
+    }
+}
+
+/// A value as a person would type it on a page (the strings of its controls) and as a client
+/// program would send the same through the API.
+#[derive(Debug, Clone)]
+struct Typed {
+    controls: Vec<(String, String)>,
+    json: Value,
+}
+
+fn typed_for(field: &Field) -> Option<BoxedStrategy<Typed>> {
+    let name = format!("f.{}", field.id);
+    let one = move |s: String, json: Value| Typed {
+        controls: vec![(name.clone(), s)],
+        json,
+    };
+    if let Some(strings) = string_for(&field.kind) {
+        return Some(strings.prop_map(move |s| one(s.clone(), json!(s))).boxed());
+    }
+    let id = field.id.to_string();
+    Some(match &field.kind {
+        FieldKind::Number { min, max, .. } => {
+            let (lo, hi) = (min.unwrap_or(-5) - 2, max.unwrap_or(500) + 2);
+            (lo..=hi)
+                .prop_map(move |n| one(n.to_string(), json!(n)))
+                .boxed()
+        }
+        FieldKind::Date { .. } => (1850i32..3900, 1u32..=13, 1u32..=31)
+            .prop_map(move |(y, m, d)| Typed {
+                controls: vec![
+                    (format!("f.{id}.year"), y.to_string()),
+                    (format!("f.{id}.month"), m.to_string()),
+                    (format!("f.{id}.day"), d.to_string()),
+                ],
+                json: json!(format!("{y:04}-{m:02}-{d:02}")),
+            })
+            .boxed(),
+        FieldKind::Choice {
+            options,
+            multiple: false,
+            ..
+        } => {
+            let values: Vec<String> = options
+                .iter()
+                .map(|o| o.value.clone())
+                .chain(["nope".to_owned()])
+                .collect();
+            prop::sample::select(values)
+                .prop_map(move |v| one(v.clone(), json!(v)))
+                .boxed()
+        }
+        FieldKind::Choice {
+            options,
+            multiple: true,
+            ..
+        } => {
+            let values: Vec<String> = options
+                .iter()
+                .map(|o| o.value.clone())
+                .chain(["nope".to_owned()])
+                .collect();
+            let name = format!("f.{id}");
+            prop::collection::vec(prop::sample::select(values), 0..3)
+                .prop_map(move |chosen| Typed {
+                    controls: chosen.iter().map(|v| (name.clone(), v.clone())).collect(),
+                    json: json!(chosen),
+                })
+                .boxed()
+        }
+        FieldKind::YesNo => any::<bool>()
+            .prop_map(move |b| one(if b { "yes" } else { "no" }.to_owned(), json!(b)))
+            .boxed(),
+        FieldKind::Name { .. } | FieldKind::BankAccount => {
+            let parts: &'static [&'static str] = match field.kind {
+                FieldKind::Name { .. } => &["family", "given", "family_kana", "given_kana"],
+                _ => &[
+                    "bank_code",
+                    "branch_code",
+                    "account_type",
+                    "account_number",
+                    "holder_kana",
+                ],
+            };
+            let samples: &'static [&'static str] = &[
+                "山田",
+                "Smith",
+                "ＳＭＩＴＨ",
+                "やまだ",
+                "ﾔﾏﾀﾞ",
+                "ヤマダ タロウ",
+                "",
+                "  ",
+                "0001",
+                "０００１",
+                "123",
+                "1-23",
+                "12345",
+                "ordinary",
+                "futsu",
+                "山\u{1B}",
+                "\u{200B}",
+            ];
+            prop::collection::vec(prop::sample::select(samples), parts.len())
+                .prop_map(move |values| Typed {
+                    controls: parts
+                        .iter()
+                        .zip(&values)
+                        .map(|(p, v)| (format!("f.{id}.{p}"), (*v).to_owned()))
+                        .collect(),
+                    json: Value::Object(
+                        parts
+                            .iter()
+                            .zip(&values)
+                            .map(|(p, v)| ((*p).to_owned(), json!(v)))
+                            .collect(),
+                    ),
+                })
+                .boxed()
+        }
+        _ => return None,
+    })
+}
+
+/// What a channel made of one answer: the stored answer, or the problems by path and code.
+fn outcome(
+    result: Result<Option<madoguchi_domain::Answer>, Vec<FieldError>>,
+) -> Result<Option<madoguchi_domain::Answer>, Vec<(String, &'static str)>> {
+    result.map_err(|errors| {
+        let mut codes: Vec<(String, &'static str)> = errors
+            .iter()
+            .map(|e| (e.path.to_string(), e.problem.code()))
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    })
+}
+
+#[test]
+fn the_web_and_the_api_read_every_question_type_the_same_way() {
+    let catalog = bundled();
+    let mut fields: Vec<Field> = Vec::new();
+    for procedure in &catalog.procedures {
+        for (_, field) in procedure.fields() {
+            let inner = match &field.kind {
+                FieldKind::Group(group) => group.fields.clone(),
+                _ => vec![field.clone()],
+            };
+            fields.extend(inner.into_iter().map(|f| Field { show_if: None, ..f }));
+        }
+    }
+    let mut tried = std::collections::BTreeSet::new();
+    for field in fields {
+        let Some(strategy) = typed_for(&field) else {
+            continue;
+        };
+        tried.insert(field.kind.type_name());
+        let procedure = Procedure {
+            steps: vec![Step {
+                fields: vec![field.clone()],
+                show_if: None,
+                ..catalog.procedures[0].steps[0].clone()
+            }],
+            ..catalog.procedures[0].clone()
+        };
+        let id = field.id.to_string();
+        let mut runner = TestRunner::new(Config {
+            cases: 64,
+            ..Config::default()
+        });
+        runner
+            .run(&strategy, |typed| {
+                let values = FormValues::from_pairs(typed.controls.clone());
+                let web = apply_step(
+                    &procedure,
+                    &procedure.steps[0],
+                    &values,
+                    &Default::default(),
+                    today(),
+                );
+                let web = outcome(if web.errors.is_empty() {
+                    Ok(web.answers.get(&id).cloned())
+                } else {
+                    Err(web.errors)
+                });
+                let api = outcome(
+                    parse_json(&procedure, &json!({ id.clone(): typed.json }), today())
+                        .map(|a| a.get(&id).cloned()),
+                );
+                prop_assert_eq!(
+                    &web,
+                    &api,
+                    "{} ({}): typed {:?}",
+                    id,
+                    field.kind.type_name(),
+                    typed
+                );
+                Ok(())
+            })
+            .unwrap();
+    }
+    for kind in [
+        "text",
+        "long_text",
+        "kana",
+        "email",
+        "phone",
+        "postal_code",
+        "corporate_number",
+        "my_number",
+        "name",
+        "bank_account",
+        "number",
+        "date",
+        "choice",
+        "multiple_choice",
+        "yes_no",
+    ] {
+        assert!(
+            tried.contains(kind),
+            "the bundled catalog has no {kind} question to try"
         );
     }
 }

@@ -75,6 +75,7 @@ impl PageError {
             // Another department's case, or a page for administrators: as if it did not exist.
             AppError::Forbidden => Self::NotFound,
             AppError::NotAllowed(_) => Self::NotAllowed,
+            AppError::BadRequest(_) | AppError::InvalidText { .. } => Self::BadRequest,
             AppError::Conflict => Self::Conflict,
             other => {
                 tracing::error!(error = %other, "request failed");

@@ -27,8 +27,9 @@ pub struct Switch {
 /// `GET /lang?to=en&back=/procedures`: remembers the choice and returns to the page.
 pub async fn switch(Query(q): Query<Switch>) -> Response {
     let lang = Lang::from_code(&q.to).unwrap_or_default();
-    // Only a local path: never an open redirect.
-    let back = if q.back.starts_with('/') && !q.back.starts_with("//") && !q.back.contains('\\') {
+    // Only a local path (never an open redirect), and one a Location header can carry.
+    let local = q.back.starts_with('/') && !q.back.starts_with("//") && !q.back.contains('\\');
+    let back = if local && q.back.bytes().all(|b| b.is_ascii_graphic()) {
         q.back
     } else {
         "/".into()

@@ -16,6 +16,7 @@ use axum::routing::{get, post};
 use madoguchi_app::AppError;
 use madoguchi_app::i18n::{Lang, Tr};
 use madoguchi_domain::Procedure;
+use madoguchi_domain::validate::FieldError;
 use serde_json::json;
 
 pub fn router() -> Router<AppState> {
@@ -63,6 +64,28 @@ pub fn tr_for(headers: &HeaderMap) -> Tr {
     Tr::new(if prefers_en { Lang::En } else { Lang::Ja })
 }
 
+/// One field problem as the API reports it. A problem with the answers object as a whole (not
+/// an object at all) is reported at `answers`.
+fn field_error_json(tr: Tr, procedure: Option<&Procedure>, fe: &FieldError) -> serde_json::Value {
+    if fe.path.0.is_empty() {
+        return json!({ "field": "answers", "code": fe.problem.code(), "message": tr.t("error-answers-object") });
+    }
+    let message = match procedure {
+        Some(p) => crate::views::problem_message(tr, p, fe),
+        None => tr.problem(None, fe),
+    };
+    json!({ "field": fe.path.to_string(), "code": fe.problem.code(), "message": message })
+}
+
+/// The request field a text problem outside the answers was found in.
+fn api_field_name(field: &str) -> &str {
+    match field {
+        "case-text-label" => "message",
+        "token-name" => "name",
+        other => other,
+    }
+}
+
 /// A use-case failure as the API reports it.
 pub fn api_error(e: AppError, tr: Tr, procedure: Option<&Procedure>) -> WebError {
     let (status, code) = match &e {
@@ -80,6 +103,7 @@ pub fn api_error(e: AppError, tr: Tr, procedure: Option<&Procedure>) -> WebError
         }
         AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
         AppError::BadRequest(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_request"),
+        AppError::InvalidText { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_text"),
         AppError::Storage(_) | AppError::Config(_) => {
             tracing::error!(error = %e, "api request failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal")
@@ -101,20 +125,25 @@ pub fn api_error(e: AppError, tr: Tr, procedure: Option<&Procedure>) -> WebError
             AppError::BadRequest(key) => tr.t(key),
             _ => String::new(),
         },
+        "invalid_text" => tr.t("error-summary-title"),
         _ => tr.t("server-error-title"),
     };
     let mut error = ApiError::new(status, code, message);
-    if let AppError::Invalid(errors) = e {
-        error.errors = errors
-            .iter()
-            .map(|fe| {
-                let message = match procedure {
-                    Some(p) => crate::views::problem_message(tr, p, fe),
-                    None => tr.problem(None, fe),
-                };
-                json!({ "field": fe.path.to_string(), "code": fe.problem.code(), "message": message })
-            })
-            .collect();
+    match e {
+        AppError::Invalid(errors) => {
+            error.errors = errors
+                .iter()
+                .map(|fe| field_error_json(tr, procedure, fe))
+                .collect();
+        }
+        AppError::InvalidText { field, problem } => {
+            error.errors = vec![json!({
+                "field": api_field_name(field),
+                "code": problem.code(),
+                "message": crate::views::text_problem_message(tr, field, &problem),
+            })];
+        }
+        _ => {}
     }
     WebError::Api(error)
 }

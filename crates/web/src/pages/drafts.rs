@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use madoguchi_app::AppError;
-use madoguchi_app::apply::{Draft, StepAction, StepResult, step_of};
+use madoguchi_app::apply::{self, Draft, StepAction, StepResult};
 use madoguchi_domain::form::{self, FormValues};
 use madoguchi_domain::procedure::Procedure;
 use madoguchi_domain::validate;
@@ -59,8 +59,7 @@ pub async fn resume(
 
 /// The first step still needing an answer, or the check page when none does.
 fn first_incomplete(draft: &Draft) -> String {
-    let errors = validate::check(&draft.procedure, &draft.answers, None);
-    match errors.first().and_then(|e| step_of(&draft.procedure, e)) {
+    match apply::first_incomplete(draft) {
         Some(step) => step_url(&draft.token, step.id.as_str(), false),
         None => format!("/drafts/{}/review", draft.token),
     }

@@ -6,7 +6,7 @@ use crate::error::{PageError, WebError, render};
 use crate::pages::drafts::no_store;
 use crate::pages::{Ctx, form_value};
 use crate::staff::{Choice, StaffCtx, department_name, session_cookie};
-use crate::views::Base;
+use crate::views::{Base, refusal_message};
 use askama::Template;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -184,8 +184,8 @@ pub async fn add_user(
                 .t_with("users-added", &[("login", account.login.clone())]);
             users_page(&state, &staff, Some(notice), None, StatusCode::OK).await
         }
-        Err(AppError::BadRequest(key)) => {
-            let error = Some(staff.ctx.tr.t(key));
+        Err(e) if refusal_message(staff.ctx.tr, &e).is_some() => {
+            let error = refusal_message(staff.ctx.tr, &e);
             users_page(
                 &state,
                 &staff,

@@ -7,6 +7,7 @@ use crate::pages::drafts::no_store;
 use crate::pages::form_value;
 use crate::staff::{StaffCtx, download};
 use crate::views::case::case_page;
+use crate::views::refusal_message;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -92,7 +93,9 @@ pub async fn act(
 /// An action refused for a reason staff can act on, with the words and the status code.
 fn refusal(tr: madoguchi_app::i18n::Tr, e: &AppError) -> Option<(String, StatusCode)> {
     match e {
-        AppError::BadRequest(key) => Some((tr.t(key), StatusCode::UNPROCESSABLE_ENTITY)),
+        AppError::BadRequest(_) | AppError::InvalidText { .. } => {
+            refusal_message(tr, e).map(|m| (m, StatusCode::UNPROCESSABLE_ENTITY))
+        }
         AppError::NotAllowed(_) => Some((
             tr.t("case-error-not-allowed"),
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -4,10 +4,11 @@ use crate::AppState;
 use crate::error::{WebError, render};
 use crate::pages::drafts::no_store;
 use crate::staff::{Choice, StaffCtx, department_name, procedure_choices};
-use crate::views::{Base, status_class};
+use crate::views::{Base, refusal_message, status_class};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use madoguchi_app::AppError;
 use madoguchi_app::cases::InboxQuery;
 use madoguchi_app::timefmt::jst_minutes;
 use madoguchi_domain::ApplicationStatus;
@@ -42,6 +43,7 @@ struct InboxPage {
     from: String,
     to: String,
     search: String,
+    search_error: Option<String>,
     counts: Vec<CountView>,
     rows: Vec<InboxRow>,
 }
@@ -77,11 +79,24 @@ pub async fn show(
         to: date(&params.to),
         search: Some(params.q.clone()).filter(|q| !q.trim().is_empty()),
     };
-    let inbox = state
-        .portal
-        .inbox(&actor, &query)
-        .await
-        .map_err(|e| staff.fail(e))?;
+    // A search the text rule refuses: the message beside the box, and the inbox unfiltered.
+    let (inbox, search_error) = match state.portal.inbox(&actor, &query).await {
+        Ok(inbox) => (inbox, None),
+        Err(e @ AppError::InvalidText { .. }) => {
+            let message = refusal_message(tr, &e);
+            let unfiltered = InboxQuery {
+                search: None,
+                ..query
+            };
+            let inbox = state
+                .portal
+                .inbox(&actor, &unfiltered)
+                .await
+                .map_err(|e| staff.fail(e))?;
+            (inbox, message)
+        }
+        Err(e) => return Err(staff.fail(e)),
+    };
     let lang = tr.lang.code();
     let now = time::OffsetDateTime::now_utc();
     let procedures = procedure_choices(&state, &staff, &params.procedure);
@@ -108,6 +123,7 @@ pub async fn show(
         from: params.from.clone(),
         to: params.to.clone(),
         search: params.q.clone(),
+        search_error,
         counts: ApplicationStatus::ALL
             .iter()
             .map(|s| CountView {

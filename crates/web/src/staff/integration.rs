@@ -6,11 +6,10 @@ use crate::error::{WebError, render};
 use crate::pages::drafts::no_store;
 use crate::pages::form_value;
 use crate::staff::{Choice, StaffCtx, department_name};
-use crate::views::Base;
+use crate::views::{Base, refusal_message};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use madoguchi_app::AppError;
 use madoguchi_app::timefmt::jst_minutes;
 use uuid::Uuid;
 
@@ -151,8 +150,8 @@ pub async fn issue_token(
         .await
     {
         Ok(issued) => integration_page(&state, &staff, None, Some(issued.token)).await,
-        Err(AppError::BadRequest(key)) => {
-            integration_page(&state, &staff, Some(staff.ctx.tr.t(key)), None).await
+        Err(e) if refusal_message(staff.ctx.tr, &e).is_some() => {
+            integration_page(&state, &staff, refusal_message(staff.ctx.tr, &e), None).await
         }
         Err(e) => Err(staff.fail(e)),
     }

@@ -24,6 +24,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use madoguchi_app::AppError;
 use madoguchi_app::accounts::Staff;
+use madoguchi_domain::answers::clean_file_name;
+use madoguchi_domain::procedure::FileType;
 
 pub const SESSION_COOKIE: &str = "mdg_staff";
 
@@ -124,6 +126,9 @@ pub(crate) fn procedure_choices(state: &AppState, staff: &StaffCtx, selected: &s
 
 /// A file response that browsers save rather than open, with its name in RFC 6266 form.
 pub fn download(bytes: Vec<u8>, name: &str, content_type: &str) -> Response {
+    // Names stored before they were cut to length are cut here, before they reach a header.
+    let kind = FileType::from_mime(content_type).unwrap_or(FileType::Pdf);
+    let name = &clean_file_name(name, kind);
     let encoded: String = name
         .bytes()
         .map(|b| match b {

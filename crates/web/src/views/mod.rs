@@ -479,6 +479,31 @@ impl FieldBuilder<'_> {
     }
 }
 
+/// The words for a request refused as asked (a missing message, text the rule refuses), or
+/// `None` for failures that are not the person's to fix.
+pub fn refusal_message(tr: Tr, e: &madoguchi_app::AppError) -> Option<String> {
+    match e {
+        madoguchi_app::AppError::BadRequest(key) => Some(tr.t(key)),
+        madoguchi_app::AppError::InvalidText { field, problem } => {
+            Some(text_problem_message(tr, field, problem))
+        }
+        _ => None,
+    }
+}
+
+/// What the text rule found in text typed outside an answer (a note, a search), in words.
+pub fn text_problem_message(
+    tr: Tr,
+    field_key: &str,
+    problem: &madoguchi_domain::Problem,
+) -> String {
+    let label = tr.t(field_key);
+    tr.problem(
+        None,
+        &FieldError::new(FieldPath::field(&label), problem.clone()),
+    )
+}
+
 pub fn problem_message(tr: Tr, procedure: &Procedure, error: &FieldError) -> String {
     let field = error.path.resolve(procedure);
     let text = tr.problem(field, error);
