@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import { addStaff, expectAccessible, launchBrowser, newPage, startServer } from "../support.mjs";
 
 const PASSWORD = "correct horse battery staple";
-const PDF = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+const PDF = "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\nxref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \ntrailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n186\n%%EOF\n";
 
 let server;
 let browser;
@@ -25,7 +25,7 @@ after(async () => {
 
 /** A resident's application through the API; returns its receipt number and access code. */
 async function apply() {
-  const upload = await fetch(`${server.url}/api/v1/attachments`, { method: "POST", body: PDF }).then((r) => r.json());
+  const upload = await fetch(`${server.url}/api/v1/attachments`, { method: "POST", headers: { "content-type": "application/pdf" }, body: PDF }).then((r) => r.json());
   const answers = {
     name: { family: "髙橋", given: "太郎", family_kana: "タカハシ", given_kana: "タロウ" },
     address: "東京都大田区蒲田五丁目13番14号",

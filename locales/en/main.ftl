@@ -235,6 +235,7 @@ error-control-character = { $label }: character { $position } is a control chara
 error-bidi-control = { $label }: character { $position } is a text-direction mark ({ $code }). Please delete it
 error-invisible-only = { $label } has no visible characters. Please enter it again
 error-answers-object = Send the answers as a JSON object keyed by question id
+error-file-damaged = { $label }: this could not be read as a { $type } file. Check that the file is not damaged and choose it again
 error-body-too-large = What you sent is too large (at most { $mb } MB, files included). Make the files smaller and send again
 error-body-unreadable = What you sent did not arrive whole. Please send it again
 error-too-many-files = You can attach up to { $max } files for { $label }

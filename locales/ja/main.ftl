@@ -236,6 +236,7 @@ error-control-character = { $label }の{ $position }文字目に、入力でき�
 error-bidi-control = { $label }の{ $position }文字目に、文字の向きを変える記号（{ $code }）があります。その記号を消してください
 error-invisible-only = { $label }に見える文字がありません。入力し直してください
 error-answers-object = 回答（answers）は、質問のidをキーにしたJSONオブジェクトで送ってください
+error-file-damaged = { $label }：{ $type }のファイルとして読み取れませんでした。ファイルが壊れていないか確かめて、もう一度選んでください
 error-body-too-large = 送信された内容が大きすぎます（ファイルを含めて{ $mb }MBまで）。ファイルを小さくして、もう一度送信してください
 error-body-unreadable = 送信された内容を最後まで受け取れませんでした。もう一度送信してください
 error-too-many-files = { $label }は{ $max }ファイルまで添付できます

@@ -10,11 +10,13 @@ use crate::tokens::{TOKEN_LEN, new_token, token_hash};
 use data_encoding::HEXLOWER;
 use madoguchi_domain::answers::{Answer, Answers, FileRef, clean_file_name};
 use madoguchi_domain::application::normalize_access_code;
+use madoguchi_domain::attachment::{self, FileProblem};
 use madoguchi_domain::case::{Correction, can_resubmit, is_internal_event};
 use madoguchi_domain::form::{self, FormValues, GroupChange};
 use madoguchi_domain::procedure::{FieldKind, FileType, Procedure, Step};
 use madoguchi_domain::validate::{self, FieldError, FieldPath, Problem};
 use madoguchi_domain::{ApplicationStatus, ReceiptNumber};
+use madoguchi_storage::files::sha256_hex;
 use madoguchi_storage::{
     ApplicationRow, CaseChange, CorrectionChange, DraftRow, EventRow, NewApplication, NewDraft,
     Submitted,
@@ -307,16 +309,15 @@ impl Portal {
         else {
             return Ok(Err(Problem::UnknownField));
         };
-        let Some(kind) = FileType::sniff(&upload.bytes).filter(|k| accept.contains(k)) else {
-            return Ok(Err(Problem::FileType {
-                accepted: accept.clone(),
-            }));
-        };
         if upload.bytes.len() as u64 > *max_bytes {
             return Ok(Err(Problem::FileTooLarge {
                 max_bytes: *max_bytes,
             }));
         }
+        let kind = match judge_file(&upload.bytes, accept) {
+            Ok(kind) => kind,
+            Err(problem) => return Ok(Err(problem)),
+        };
         self.store_file(&upload.bytes, kind)
             .await
             .map(|(sha256, size)| {
@@ -329,12 +330,10 @@ impl Portal {
             })
     }
 
+    /// Records the file, then writes its bytes: the clean-up job deletes a file only while no
+    /// record names it, so a record written first keeps the file it is about to receive.
     async fn store_file(&self, bytes: &[u8], kind: FileType) -> Result<(String, u64), AppError> {
-        let sha = self
-            .files
-            .put(bytes)
-            .await
-            .map_err(|e| AppError::Storage(e.into()))?;
+        let sha = sha256_hex(bytes);
         let size = bytes.len() as u64;
         self.store
             .record_attachment(
@@ -345,6 +344,10 @@ impl Portal {
                 OffsetDateTime::now_utc(),
             )
             .await?;
+        self.files
+            .put(bytes)
+            .await
+            .map_err(|e| AppError::Storage(e.into()))?;
         Ok((sha, size))
     }
 
@@ -353,13 +356,8 @@ impl Portal {
         &self,
         bytes: &[u8],
     ) -> Result<(String, u64, FileType), AppError> {
-        let kind = FileType::sniff(bytes).ok_or_else(|| {
-            AppError::Invalid(vec![FieldError::new(
-                FieldPath::field("file"),
-                Problem::FileType {
-                    accepted: FileType::ALL.to_vec(),
-                },
-            )])
+        let kind = judge_file(bytes, &FileType::ALL).map_err(|problem| {
+            AppError::Invalid(vec![FieldError::new(FieldPath::field("file"), problem)])
         })?;
         let (sha, size) = self.store_file(bytes, kind).await?;
         Ok((sha, size, kind))
@@ -639,6 +637,19 @@ impl Portal {
         let application = self.change_case(view.application.id, &change).await?;
         tracing::info!(receipt = %application.receipt_number, "application withdrawn");
         self.status_view(application).await
+    }
+}
+
+/// What a file is, by its structure, if it is one of the accepted types.
+fn judge_file(bytes: &[u8], accept: &[FileType]) -> Result<FileType, Problem> {
+    match attachment::inspect(bytes) {
+        Ok(kind) if accept.contains(&kind) => Ok(kind),
+        Err(FileProblem::Damaged(kind)) if accept.contains(&kind) => {
+            Err(Problem::FileDamaged { kind })
+        }
+        _ => Err(Problem::FileType {
+            accepted: accept.to_vec(),
+        }),
     }
 }
 

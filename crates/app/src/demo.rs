@@ -20,7 +20,7 @@ pub struct DemoAccount {
 const ADMIN: &str = "demo-admin";
 
 /// A small PDF, enough for the attachment questions of the samples.
-const SAMPLE_PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+const SAMPLE_PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\nxref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \ntrailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n186\n%%EOF\n";
 
 /// Creates the demo accounts and applications unless they exist; returns what it created.
 pub async fn seed(portal: &Portal) -> Result<Vec<DemoAccount>, AppError> {

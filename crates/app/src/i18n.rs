@@ -197,6 +197,10 @@ impl Tr {
                     ],
                 )
             }
+            Problem::FileDamaged { kind } => self.t_with(
+                "error-file-damaged",
+                &[label, ("type", kind.label().to_owned())],
+            ),
             Problem::BodyTooLarge { max_bytes } => self.t_with(
                 "error-body-too-large",
                 &[label, ("mb", (max_bytes / 1024 / 1024).to_string())],

@@ -7,6 +7,7 @@
 
 pub mod answers;
 pub mod application;
+pub mod attachment;
 pub mod case;
 pub mod catalog;
 pub mod condition;

@@ -91,6 +91,10 @@ pub enum Problem {
     FileTooLarge {
         max_bytes: u64,
     },
+    /// It starts like a file of this type but is not a whole, well-formed one.
+    FileDamaged {
+        kind: FileType,
+    },
     TooManyFiles {
         max: usize,
     },
@@ -145,6 +149,7 @@ impl Problem {
             Self::Duplicate => "duplicate",
             Self::FileType { .. } => "file_type",
             Self::FileTooLarge { .. } => "file_too_large",
+            Self::FileDamaged { .. } => "file_damaged",
             Self::TooManyFiles { .. } => "too_many_files",
             Self::UnknownAttachment => "unknown_attachment",
             Self::ControlCharacter { .. } => "control_character",

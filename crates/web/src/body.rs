@@ -8,6 +8,7 @@
 
 use crate::AppState;
 use crate::error::{PageError, WebError};
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
@@ -87,10 +88,51 @@ fn content_type(headers: &HeaderMap) -> &str {
         .unwrap_or_default()
 }
 
-/// Reads a question page: urlencoded, or multipart when the page asks for files.
-pub async fn read_question_page(state: &AppState, request: Request) -> QuestionPage {
+/// How far past `max_request_mb` a question page's body is still read (and discarded), so that
+/// the fields after an oversized file still arrive and the browser, having sent everything,
+/// shows the page that explains it. Beyond this the connection is simply refused.
+pub const DRAIN_FACTOR: usize = 4;
+
+/// Reads a question page: urlencoded, or multipart when the page asks for files. A multipart
+/// body over `max_request_bytes` keeps its other fields and names the part that overflowed.
+pub async fn read_question_page(
+    state: &AppState,
+    request: Request,
+    max_request_bytes: usize,
+) -> QuestionPage {
     let kind = content_type(request.headers()).to_ascii_lowercase();
     if kind.starts_with("application/x-www-form-urlencoded") {
+        let too_long = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok())
+            .is_some_and(|n| n > max_request_bytes);
+        if too_long {
+            return QuestionPage {
+                problem: Some(BodyProblem::TooLarge),
+                ..QuestionPage::default()
+            };
+        }
+        // A body sent without its length is measured once read.
+        let (parts, body) = request.into_parts();
+        let bytes = match Bytes::from_request(Request::from_parts(parts.clone(), body), state).await
+        {
+            Ok(bytes) if bytes.len() <= max_request_bytes => bytes,
+            Ok(_) => {
+                return QuestionPage {
+                    problem: Some(BodyProblem::TooLarge),
+                    ..QuestionPage::default()
+                };
+            }
+            Err(rejection) => {
+                return QuestionPage {
+                    problem: Some(BodyProblem::from_status(rejection.into_response().status())),
+                    ..QuestionPage::default()
+                };
+            }
+        };
+        let request = Request::from_parts(parts, Body::from(bytes));
         return match Form::<Vec<(String, String)>>::from_request(request, state).await {
             Ok(Form(pairs)) => QuestionPage {
                 pairs,
@@ -116,9 +158,9 @@ pub async fn read_question_page(state: &AppState, request: Request) -> QuestionP
             return page;
         }
     };
-    if let Err((problem, part)) = read_parts(&mut multipart, &mut page).await {
-        page.problem = Some(problem);
-        page.failed_part = part;
+    if let Err((problem, part)) = read_parts(&mut multipart, &mut page, max_request_bytes).await {
+        page.problem = page.problem.or(Some(problem));
+        page.failed_part = page.failed_part.take().or(part);
     }
     page
 }
@@ -126,33 +168,50 @@ pub async fn read_question_page(state: &AppState, request: Request) -> QuestionP
 async fn read_parts(
     multipart: &mut Multipart,
     page: &mut QuestionPage,
+    max_request_bytes: usize,
 ) -> Result<(), (BodyProblem, Option<String>)> {
     let fail = |e: axum::extract::multipart::MultipartError, part: Option<String>| {
         (BodyProblem::from_status(e.status()), part)
     };
-    while let Some(part) = multipart.next_field().await.map_err(|e| fail(e, None))? {
+    let mut total = 0usize;
+    while let Some(mut part) = multipart.next_field().await.map_err(|e| fail(e, None))? {
         let name = part.name().unwrap_or_default().to_owned();
-        match part.file_name().map(str::to_owned) {
-            Some(file_name) => {
-                let bytes = part
-                    .bytes()
-                    .await
-                    .map_err(|e| fail(e, Some(name.clone())))?;
-                // Browsers send an empty part for a file input left empty.
-                if !bytes.is_empty()
-                    && let Some(field) = name.strip_prefix("f.")
-                {
+        let file_name = part.file_name().map(str::to_owned);
+        let mut bytes = Vec::new();
+        while let Some(chunk) = part
+            .chunk()
+            .await
+            .map_err(|e| fail(e, Some(name.clone())))?
+        {
+            total += chunk.len();
+            if total <= max_request_bytes {
+                bytes.extend_from_slice(&chunk);
+            }
+        }
+        if total > max_request_bytes {
+            // Keep reading the rest (discarding it), so the other fields still count.
+            if page.problem.is_none() {
+                page.problem = Some(BodyProblem::TooLarge);
+                page.failed_part = Some(name);
+            }
+            continue;
+        }
+        match file_name {
+            // Browsers send an empty part for a file input left empty.
+            Some(file_name) if !bytes.is_empty() => {
+                if let Some(field) = name.strip_prefix("f.") {
                     page.uploads.push(Upload {
                         field: field.to_owned(),
                         file_name,
-                        bytes: bytes.to_vec(),
+                        bytes,
                     });
                 }
             }
-            None => {
-                let text = part.text().await.map_err(|e| fail(e, Some(name.clone())))?;
-                page.pairs.push((name, text));
-            }
+            Some(_) => {}
+            None => match String::from_utf8(bytes) {
+                Ok(text) => page.pairs.push((name, text)),
+                Err(_) => return Err((BodyProblem::Malformed, Some(name))),
+            },
         }
     }
     Ok(())

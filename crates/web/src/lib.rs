@@ -71,7 +71,13 @@ pub fn router(state: AppState) -> Router {
         .route("/drafts/{token}/done", get(pages::drafts::done))
         .route(
             "/drafts/{token}/steps/{step}",
-            get(pages::drafts::show_step).post(pages::drafts::answer_step),
+            get(pages::drafts::show_step)
+                .post(pages::drafts::answer_step)
+                .layer(
+                    // The page itself enforces `max_request_mb`, reading a little past it so that
+                    // the resident is told which file was too large (see `body`).
+                    DefaultBodyLimit::max(max_body * body::DRAIN_FACTOR),
+                ),
         )
         .route(
             "/status",

@@ -512,3 +512,171 @@ async fn an_optional_list_of_people_can_be_left_empty_without_javascript() {
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     assert_eq!(reply.location(), format!("{base}/steps/facilities"));
 }
+
+// ---- bad requests get 4xx and leave nothing behind ----
+
+fn raw(path: &str, content_type: &str, body: Vec<u8>) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::post(path)
+        .header("content-type", content_type)
+        .body(axum::body::Body::from(body))
+        .unwrap()
+}
+
+/// A PNG signature followed by an executable's header.
+fn png_then_elf() -> Vec<u8> {
+    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    bytes.extend(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0\x01\0\0\0");
+    bytes
+}
+
+#[tokio::test]
+async fn the_json_api_takes_only_json_without_duplicate_keys_within_the_limit() {
+    let app = TestApp::with_config(|c| c.limits.max_request_mb = 1).await;
+    let attachment = upload(&app).await;
+    let body = serde_json::json!({ "procedure_id": "juminhyo-yuso", "answers": juminhyo(&attachment, "山田") });
+    let plain = app
+        .send(raw(
+            "/api/v1/applications",
+            "text/plain",
+            body.to_string().into_bytes(),
+        ))
+        .await;
+    assert_eq!(
+        plain.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "{}",
+        plain.body
+    );
+    assert_eq!(plain.json()["code"], "unsupported_media_type");
+
+    let duplicated =
+        r#"{"procedure_id": "juminhyo-yuso", "procedure_id": "tenshutsu", "answers": {}}"#;
+    let reply = app
+        .send(raw(
+            "/api/v1/applications",
+            "application/json",
+            duplicated.into(),
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.json()["code"], "invalid_json");
+    assert!(
+        reply.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("duplicate key")
+    );
+
+    let huge = format!(
+        r#"{{"procedure_id": "juminhyo-yuso", "answers": {{"address": "{}"}}}}"#,
+        "あ".repeat(700_000)
+    );
+    let reply = app
+        .send(raw("/api/v1/applications", "application/json", huge.into()))
+        .await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(reply.json()["code"], "payload_too_large");
+
+    let page = app
+        .send(raw(
+            "/api/v1/attachments",
+            "text/plain",
+            support::PDF.to_vec(),
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(app.application_count().await, 0, "nothing was created");
+}
+
+#[tokio::test]
+async fn files_are_judged_by_their_structure_not_their_first_bytes() {
+    let app = TestApp::new().await;
+    let reply = app
+        .send(raw("/api/v1/attachments", "image/png", png_then_elf()))
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    assert_eq!(reply.json()["errors"][0]["code"], "file_damaged");
+
+    let (token, _) = app.start("juminhyo-yuso").await;
+    let purpose = format!("/drafts/{token}/steps/purpose");
+    let page = app.get(&purpose).await;
+    let reply = app
+        .post_multipart(
+            &purpose,
+            &[("_csrf", &page.csrf()), ("f.purpose", "license")],
+            &[("f.identity_document", "menkyo.png", &png_then_elf())],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    reply.assert_contains("PNGのファイルとして読み取れませんでした");
+    let stored: i64 = app.scalar("SELECT COUNT(*) FROM attachments").await;
+    assert_eq!(stored, 0, "a refused file is not stored");
+}
+
+#[tokio::test]
+async fn question_pages_too_large_garbled_or_of_the_wrong_type_are_explained() {
+    let app = TestApp::with_config(|c| c.limits.max_request_mb = 1).await;
+    let (token, _) = app.start("juminhyo-yuso").await;
+    let purpose = format!("/drafts/{token}/steps/purpose");
+    let page = app.get(&purpose).await;
+    let csrf = page.csrf();
+
+    // Over the limit: the file's question says how large a file may be, the choice is kept.
+    let big = vec![b'x'; 2 * 1024 * 1024];
+    let reply = app
+        .post_multipart(
+            &purpose,
+            &[("_csrf", &csrf), ("f.purpose", "pension")],
+            &[("f.identity_document", "scan.pdf", &big)],
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        reply.body
+    );
+    reply.assert_contains("本人確認書類の写し");
+    reply.assert_contains("1MB");
+    reply.assert_contains("value=\"pension\" checked");
+
+    // Cut off in the middle: asked to send again.
+    let boundary = "----cut";
+    let truncated = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"f.identity_document\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.4 and then noth"
+    );
+    let reply = app
+        .send(raw(
+            &purpose,
+            &format!("multipart/form-data; boundary={boundary}"),
+            truncated.into_bytes(),
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    reply.assert_contains("最後まで受け取れませんでした");
+
+    let reply = app
+        .send(raw(&purpose, "text/plain", b"f.purpose=license".to_vec()))
+        .await;
+    assert_eq!(reply.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    reply.assert_contains("この形式の送信は受け付けていません");
+
+    let first = format!("/drafts/{token}/steps/requester");
+    let long = format!("_csrf={csrf}&f.address={}", "a".repeat(2 * 1024 * 1024));
+    let reply = app
+        .send(raw(
+            &first,
+            "application/x-www-form-urlencoded",
+            long.into_bytes(),
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    reply.assert_contains("送信された内容が大きすぎます");
+    let stored: i64 = app.scalar("SELECT COUNT(*) FROM attachments").await;
+    assert_eq!(stored, 0);
+}

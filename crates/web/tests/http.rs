@@ -491,6 +491,7 @@ async fn upload_pdf(app: &TestApp) -> String {
     let reply = app
         .send(
             axum::http::Request::post("/api/v1/attachments")
+                .header("content-type", "application/octet-stream")
                 .body(axum::body::Body::from(PDF))
                 .unwrap(),
         )
@@ -714,6 +715,7 @@ async fn the_api_names_every_field_that_is_wrong() {
     let not_json = app
         .send(
             axum::http::Request::post("/api/v1/applications")
+                .header("content-type", "application/json")
                 .body(axum::body::Body::from("{"))
                 .unwrap(),
         )
@@ -730,6 +732,7 @@ async fn uploads_are_judged_by_content() {
     let reply = app
         .send(
             axum::http::Request::post("/api/v1/attachments")
+                .header("content-type", "application/octet-stream")
                 .body(axum::body::Body::from("#!/bin/sh\nrm -rf /"))
                 .unwrap(),
         )

@@ -1,11 +1,11 @@
 //! Creating an application, reading its status and withdrawing it; uploading attachments.
 
+use super::body::{FileBody, JsonBody};
 use super::{api_error, tr_for};
 use crate::AppState;
 use crate::error::{ApiError, WebError};
 use crate::pages::client_ip;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -52,13 +52,13 @@ fn receipt_json(r: &Receipt) -> Value {
 pub async fn create(
     State(state): State<AppState>,
     parts: Parts,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> Result<Response, WebError> {
     let tr = tr_for(&parts.headers);
     if !state.submissions.allow(client_ip(&parts)) {
         return Err(rate_limited());
     }
-    let request: CreateRequest = serde_json::from_slice(&body)
+    let request: CreateRequest = serde_json::from_value(body)
         .map_err(|e| bad_request("invalid_json", format!("request body: {e}")))?;
     let key = match parts.headers.get("idempotency-key") {
         None => None,
@@ -160,7 +160,7 @@ pub async fn withdraw(
 pub async fn upload(
     State(state): State<AppState>,
     parts: Parts,
-    body: Bytes,
+    FileBody(body): FileBody,
 ) -> Result<Response, WebError> {
     let tr = tr_for(&parts.headers);
     if !state.submissions.allow(client_ip(&parts)) {

@@ -3,13 +3,13 @@
 //! a cursor, fetch one with its history and attachments, and write a processing status back.
 //! Everything a token reads or does is audited as `api:{token name}`.
 
+use super::body::JsonBody;
 use super::{api_error, tr_for};
 use crate::AppState;
 use crate::error::{ApiError, WebError};
 use crate::pages::client_ip;
 use crate::staff::download;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
@@ -127,9 +127,9 @@ pub async fn write_status(
     State(state): State<AppState>,
     ctx: TokenCtx,
     Path(receipt): Path<String>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> Result<Response, WebError> {
-    let request: StatusRequest = serde_json::from_slice(&body).map_err(|e| {
+    let request: StatusRequest = serde_json::from_value(body).map_err(|e| {
         WebError::Api(ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_json",

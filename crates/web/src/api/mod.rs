@@ -3,6 +3,7 @@
 //! `{"field", "code", "message"}`. Messages are Japanese unless `Accept-Language` asks for English.
 
 mod applications;
+pub mod body;
 mod integration;
 mod openapi;
 mod postal;

@@ -119,7 +119,13 @@ pub async fn answer_step(
     Query(q): Query<StepQuery>,
     request: Request,
 ) -> Result<Response, WebError> {
-    let posted = read_question_page(&state, request).await;
+    let max_request = state.portal.config.limits.max_request_bytes();
+    let posted = read_question_page(
+        &state,
+        request,
+        usize::try_from(max_request).unwrap_or(usize::MAX),
+    )
+    .await;
     if let Some(problem) = posted.problem {
         return refused_step(
             &state,

@@ -381,8 +381,8 @@ async fn fresh_postgres_database(server: &str) -> String {
     format!("{base}/{name}")
 }
 
-/// A tiny valid-looking PDF (only the magic bytes matter to the server).
-pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+/// A minimal one-page PDF whose cross-reference table is right, as the server checks.
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\nxref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \ntrailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n186\n%%EOF\n";
 
 // ---- shared journeys: staff accounts, submissions, case actions ----
 
@@ -425,6 +425,7 @@ pub async fn upload(app: &TestApp) -> String {
     let reply = app
         .send(
             axum::http::Request::post("/api/v1/attachments")
+                .header("content-type", "application/octet-stream")
                 .body(axum::body::Body::from(PDF))
                 .unwrap(),
         )
