@@ -232,9 +232,10 @@ impl Portal {
             .ok_or(AppError::LoginRequired)
     }
 
-    pub async fn logout(&self, token: &str) -> Result<(), AppError> {
+    pub async fn logout(&self, staff: &Staff, token: &str, ip: &str) -> Result<(), AppError> {
         self.store.delete_session(&token_hash(token)).await?;
-        Ok(())
+        self.audit(&staff.login, "logout", None, json!({}), ip)
+            .await
     }
 
     /// Every account, for administrators.

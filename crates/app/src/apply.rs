@@ -3,6 +3,7 @@
 //! fix what the department asked to correct, or withdraw.
 
 use crate::error::AppError;
+use crate::limits::Caller;
 use crate::notify::confirmation_mail;
 use crate::portal::{Portal, open_correction, stored_answers};
 use crate::timefmt::today_jst;
@@ -277,13 +278,16 @@ impl Portal {
         answers: &Answers,
         now: OffsetDateTime,
     ) -> Result<(), AppError> {
+        let files = file_ids(answers);
         let saved = self
             .store
             .save_draft_answers(
                 self.municipality(),
                 draft.row.id,
                 &self.storable(answers),
+                &files,
                 now,
+                now + time::Duration::days(self.config.limits.draft_days),
             )
             .await?;
         if saved {
@@ -412,6 +416,7 @@ impl Portal {
         procedure_id: &str,
         answers: &Value,
         idempotency_key: Option<&str>,
+        caller: &Caller,
     ) -> Result<Receipt, AppError> {
         let procedure = self.procedure(procedure_id)?;
         if !procedure.is_online() {
@@ -428,13 +433,22 @@ impl Portal {
                 answers.to_string().as_bytes(),
             ]))
         });
+        // A key names an application only for the caller that sent it, and is kept as a keyed
+        // hash: another client reusing a key (and body) gets nothing of the first's.
+        let scoped_key = idempotency_key.map(|key| {
+            HEXLOWER.encode(&self.secret.mac(&[
+                b"idempotency-key",
+                caller.scope().as_bytes(),
+                key.as_bytes(),
+            ]))
+        });
         self.submit(
             procedure,
             &parsed,
             Uuid::now_v7(),
             "api",
             None,
-            idempotency_key,
+            scoped_key.as_deref(),
             request_hash.as_deref(),
         )
         .await
@@ -521,6 +535,7 @@ impl Portal {
                 idempotency_key,
                 request_hash,
                 applicant_name: &applicant_name,
+                files: file_ids(answers),
                 jobs,
                 now: OffsetDateTime::now_utc(),
             })
@@ -695,6 +710,11 @@ pub fn step_of<'p>(procedure: &'p Procedure, error: &FieldError) -> Option<&'p S
         .steps
         .iter()
         .find(|s| s.fields.iter().any(|f| f.id.as_str() == first))
+}
+
+/// The stored files the answers refer to, for the record of which files are in use.
+fn file_ids(answers: &Answers) -> Vec<String> {
+    answers.files().iter().map(|f| f.sha256.clone()).collect()
 }
 
 fn add_file(answers: &mut Answers, field: &str, file: FileRef) {

@@ -72,7 +72,12 @@ pub struct ActionInput {
 }
 
 impl Portal {
-    pub async fn inbox(&self, actor: &Actor, query: &InboxQuery) -> Result<Inbox, AppError> {
+    pub async fn inbox(
+        &self,
+        actor: &Actor,
+        query: &InboxQuery,
+        ip: &str,
+    ) -> Result<Inbox, AppError> {
         let jst = time::macros::offset!(+9);
         let start_of = |d: time::Date| {
             d.midnight()
@@ -104,6 +109,23 @@ impl Portal {
             .store
             .status_counts(self.municipality(), actor.scope.as_deref(), procedure)
             .await?;
+        // The inbox lists names: which list was seen is audited (the search words are not,
+        // being a name themselves).
+        self.audit(
+            &actor.name,
+            "inbox.read",
+            None,
+            json!({
+                "procedure": procedure,
+                "status": query.status.map(ApplicationStatus::as_str),
+                "from": query.from.map(|d| d.to_string()),
+                "to": query.to.map(|d| d.to_string()),
+                "searched": search.is_some(),
+                "shown": cases.len(),
+            }),
+            ip,
+        )
+        .await?;
         Ok(Inbox { cases, counts })
     }
 
@@ -114,7 +136,7 @@ impl Portal {
         receipt: &str,
         ip: &str,
     ) -> Result<CaseFile, AppError> {
-        let application = self.case_row(actor, receipt).await?;
+        let application = self.case_row(actor, receipt, ip).await?;
         self.audit_case(actor, "case.read", &application, json!({}), ip)
             .await?;
         let (procedure, answers) = self.read_application(&application).await?;
@@ -148,20 +170,34 @@ impl Portal {
         })
     }
 
+    /// A case of the actor's department. Another department's case is `NotFound` like one
+    /// that does not exist, but the attempt is audited: reaching for other departments' cases
+    /// is what the log is for.
     pub(crate) async fn case_row(
         &self,
         actor: &Actor,
         receipt: &str,
+        ip: &str,
     ) -> Result<ApplicationRow, AppError> {
         let receipt = ReceiptNumber::parse(receipt).ok_or(AppError::NotFound)?;
-        self.store
-            .case_by_receipt(
-                self.municipality(),
-                actor.scope.as_deref(),
-                receipt.as_str(),
-            )
+        let scope = actor.scope.as_deref();
+        if let Some(row) = self
+            .store
+            .case_by_receipt(self.municipality(), scope, receipt.as_str())
             .await?
-            .ok_or(AppError::NotFound)
+        {
+            return Ok(row);
+        }
+        if scope.is_some()
+            && let Some(elsewhere) = self
+                .store
+                .case_by_receipt(self.municipality(), None, receipt.as_str())
+                .await?
+        {
+            self.audit_case(actor, "case.refused", &elsewhere, json!({}), ip)
+                .await?;
+        }
+        Err(AppError::NotFound)
     }
 
     /// How a 個人番号 is written for `actor`: whole if the actor may see it, masked otherwise.
@@ -189,7 +225,7 @@ impl Portal {
         input: &ActionInput,
         ip: &str,
     ) -> Result<ApplicationRow, AppError> {
-        let application = self.case_row(actor, receipt).await?;
+        let application = self.case_row(actor, receipt, ip).await?;
         let action = input.action;
         if input.seen.is_some_and(|seen| seen != application.status) {
             return Err(AppError::Conflict);
@@ -298,7 +334,7 @@ impl Portal {
         sha256: &str,
         ip: &str,
     ) -> Result<(Vec<u8>, String, String), AppError> {
-        let application = self.case_row(actor, receipt).await?;
+        let application = self.case_row(actor, receipt, ip).await?;
         let (_, answers) = self.read_application(&application).await?;
         let file = answers
             .files()
@@ -331,7 +367,7 @@ impl Portal {
         field: &str,
         ip: &str,
     ) -> Result<String, AppError> {
-        let application = self.case_row(actor, receipt).await?;
+        let application = self.case_row(actor, receipt, ip).await?;
         if !actor.my_number_access {
             self.audit_case(
                 actor,

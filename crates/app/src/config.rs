@@ -21,6 +21,15 @@ pub struct Config {
     /// secure cookies.
     pub public_url: String,
     pub secret_file: Option<PathBuf>,
+    /// The key that signs the audit log's anchors; keep it away from the database (default:
+    /// `audit.key` in the data folder, created on first start).
+    pub audit_key_file: Option<PathBuf>,
+    /// The append-only file the anchors are written to (default: `audit-anchors.jsonl` in the
+    /// data folder). With several instances, put it on storage they share.
+    pub audit_anchor_file: Option<PathBuf>,
+    /// Reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For` is believed: the
+    /// client address is then the last one before them.
+    pub trusted_proxies: Vec<String>,
     pub municipality: Municipality,
     pub mail: MailConfig,
     pub limits: Limits,
@@ -115,6 +124,10 @@ pub struct Limits {
     pub draft_days: i64,
     /// Largest request body, in MiB (uploads included).
     pub max_request_mb: usize,
+    /// Uploads per client address per minute (question pages with files and the API).
+    pub uploads_per_minute: u32,
+    /// An API client's budget per minute for each kind of request, unless set when issued.
+    pub client_requests_per_minute: u32,
 }
 
 impl Default for Config {
@@ -126,6 +139,9 @@ impl Default for Config {
             database_url: None,
             public_url: "http://127.0.0.1:8080".into(),
             secret_file: None,
+            audit_key_file: None,
+            audit_anchor_file: None,
+            trusted_proxies: Vec::new(),
             municipality: Municipality::default(),
             mail: MailConfig::default(),
             limits: Limits::default(),
@@ -162,6 +178,8 @@ impl Default for Limits {
             status_lookups_per_minute: 20,
             draft_days: 30,
             max_request_mb: 25,
+            uploads_per_minute: 30,
+            client_requests_per_minute: 600,
         }
     }
 }
@@ -191,6 +209,26 @@ impl Config {
             .unwrap_or_else(|| self.data_dir.join("secret.key"))
     }
 
+    pub fn audit_key_path(&self) -> PathBuf {
+        self.audit_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("audit.key"))
+    }
+
+    pub fn audit_anchor_path(&self) -> PathBuf {
+        self.audit_anchor_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("audit-anchors.jsonl"))
+    }
+
+    /// The trusted proxies, parsed (checked by `validate`).
+    pub fn proxies(&self) -> Vec<crate::limits::IpBlock> {
+        self.trusted_proxies
+            .iter()
+            .filter_map(|p| crate::limits::IpBlock::parse(p))
+            .collect()
+    }
+
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
@@ -215,9 +253,20 @@ impl Config {
         }
         if self.limits.submissions_per_minute == 0
             || self.limits.status_lookups_per_minute == 0
+            || self.limits.uploads_per_minute == 0
+            || self.limits.client_requests_per_minute == 0
             || self.staff.logins_per_minute == 0
         {
             return Err("limits must be at least 1 per minute".into());
+        }
+        if let Some(bad) = self
+            .trusted_proxies
+            .iter()
+            .find(|p| crate::limits::IpBlock::parse(p).is_none())
+        {
+            return Err(format!(
+                "trusted_proxies: \"{bad}\" is not an address or a CIDR block (10.0.0.0/8, ::1)"
+            ));
         }
         Ok(())
     }

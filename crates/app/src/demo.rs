@@ -139,7 +139,10 @@ async fn seed_applications(portal: &Portal) -> Result<(), AppError> {
         my_number_access: false,
     };
     for (procedure, answers, actions) in samples {
-        let receipt = portal.submit_api(procedure, &answers, None).await?;
+        let caller = crate::limits::Caller::at(std::net::Ipv4Addr::LOCALHOST.into());
+        let receipt = portal
+            .submit_api(procedure, &answers, None, &caller)
+            .await?;
         for action in actions {
             let (text, fields) = match action {
                 StaffAction::RequestCorrection => (

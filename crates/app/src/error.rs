@@ -19,6 +19,9 @@ pub enum AppError {
     IdempotencyMismatch,
     #[error("not allowed while the application is {0:?}")]
     NotAllowed(ApplicationStatus),
+    /// Over a per-minute budget (see `limits`).
+    #[error("too many requests")]
+    RateLimited,
     /// Another change to the same application came first; nothing was changed.
     #[error("the application was changed by another action")]
     Conflict,

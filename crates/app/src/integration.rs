@@ -145,7 +145,7 @@ impl Portal {
         receipt: &str,
         ip: &str,
     ) -> Result<Value, AppError> {
-        let row = self.case_row(actor, receipt).await?;
+        let row = self.case_row(actor, receipt, ip).await?;
         self.audit_case(actor, "api.read", &row, json!({}), ip)
             .await?;
         let mut body = self.integration_json(actor, &row).await?;

@@ -1,7 +1,9 @@
 //! The use cases of madoguchi, shared by every front end, one module per capability:
 //! `apply` (the resident: drafts, steps, submission, status, corrections, withdrawal), `cases`
 //! (the department's inbox and case work), `integration` (tokens, the pull API, webhooks),
-//! `export`, `accounts` (staff and their sessions) and `audit`. Around them: [`Portal`], the
+//! `export`, `accounts` (staff and their sessions), `clients` (front ends' API keys) and
+//! `audit`; `limits` (who is asking and how often they may) and `runner` (the outbox and the
+//! periodic jobs). Around them: [`Portal`], the
 //! state they share; `browse` (finding procedures and addresses); `notify` (the outbox jobs a
 //! change calls for) and `mail` (sending them); configuration, the server key and the sealing
 //! of 個人番号, the bundled catalog and i18n.
@@ -15,15 +17,18 @@ pub mod audit;
 pub mod browse;
 pub mod cases;
 pub mod catalog_source;
+pub mod clients;
 pub mod config;
 pub mod demo;
 mod error;
 pub mod export;
 pub mod i18n;
 pub mod integration;
+pub mod limits;
 pub mod mail;
 mod notify;
 pub mod portal;
+pub mod runner;
 pub mod seal;
 pub mod secret;
 pub mod timefmt;

@@ -16,7 +16,6 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use madoguchi_storage::Job;
 use std::path::PathBuf;
-use std::time::Duration;
 use time::OffsetDateTime;
 
 #[derive(Debug)]
@@ -109,8 +108,8 @@ impl Mailer {
     }
 }
 
-/// Sends every due outbox job once; returns how many were sent. Used by the background loop
-/// and, directly, by tests.
+/// Sends every due outbox job once; returns how many were sent. Used by the job runner and,
+/// directly, by tests.
 pub async fn process_outbox(portal: &Portal) -> Result<usize, crate::AppError> {
     let now = OffsetDateTime::now_utc();
     let jobs = portal
@@ -275,17 +274,4 @@ fn submitted_mail(portal: &Portal, view: &crate::apply::StatusView) -> (String, 
         tr.t_with("mail-submitted-subject", &args),
         tr.t_with("mail-submitted-body", &args),
     )
-}
-
-/// Runs the outbox until `shutdown` fires, checking every two seconds.
-pub async fn run_outbox(portal: Portal, mut shutdown: tokio::sync::watch::Receiver<bool>) {
-    loop {
-        if let Err(e) = process_outbox(&portal).await {
-            tracing::error!(error = %e, "outbox pass failed");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
-            _ = shutdown.changed() => return,
-        }
-    }
 }

@@ -34,6 +34,8 @@ pub struct Portal {
     pub files: Arc<dyn BlobStore>,
     pub catalog: Arc<Catalog>,
     pub secret: Secret,
+    /// Signs the audit log's anchors; kept in its own file, apart from the server key.
+    pub audit_key: Secret,
     pub sealer: Sealer,
     pub mailer: Arc<Mailer>,
     /// The signing secrets of the configured webhook endpoints, read once at start.
@@ -71,6 +73,8 @@ impl Portal {
         store.migrate().await?;
         let secret = Secret::load_or_create(&config.secret_path())
             .map_err(|e| AppError::Config(format!("secret key: {e}")))?;
+        let audit_key = Secret::load_or_create(&config.audit_key_path())
+            .map_err(|e| AppError::Config(format!("audit key: {e}")))?;
         let mailer = Mailer::from_config(&config).map_err(AppError::Config)?;
         let webhooks = WebhookSecrets::load(&config.webhooks).map_err(AppError::Config)?;
         let files = LocalFiles::new(config.data_dir.join("attachments"));
@@ -81,6 +85,7 @@ impl Portal {
             catalog: Arc::new(catalog),
             sealer: Sealer::new(&secret),
             secret,
+            audit_key,
             mailer: Arc::new(mailer),
             webhooks: Arc::new(webhooks),
             definitions: Arc::default(),

@@ -100,16 +100,18 @@ async fn submissions(seconds: u64, tasks: usize) {
     };
     let portal = Portal::start(config).await.expect("portal");
     let answers = sodai_gomi_answers();
+    let caller = madoguchi_app::limits::Caller::at(std::net::Ipv4Addr::LOCALHOST.into());
     portal
-        .submit_api("sodai-gomi", &answers, None)
+        .submit_api("sodai-gomi", &answers, None, &caller)
         .await
         .expect("a valid application");
     let p = portal.clone();
     let (n, elapsed) = run_for(seconds, tasks, move || {
         let p = p.clone();
         let answers = sodai_gomi_answers();
+        let caller = caller.clone();
         async move {
-            p.submit_api("sodai-gomi", &answers, None)
+            p.submit_api("sodai-gomi", &answers, None, &caller)
                 .await
                 .expect("submit");
         }

@@ -5,6 +5,7 @@ use crate::{StoreArgs, store_config};
 use anyhow::Context;
 use madoguchi_app::Portal;
 use madoguchi_app::accounts::{Actor, NewAccount};
+use madoguchi_app::audit::{AnchorProblem, AuditCheck};
 use madoguchi_app::export::{ExportEncoding, ExportFormat, ExportOutcome};
 use madoguchi_storage::AuditProblem;
 use std::io::{BufRead, Write};
@@ -170,35 +171,75 @@ pub fn export(args: ExportArgs) -> ExitCode {
     }
 }
 
-pub fn audit_verify(store: &StoreArgs) -> ExitCode {
-    match with_portal(store, async |portal| Ok(portal.verify_audit().await?)) {
-        Ok(report) if report.problems.is_empty() => {
-            println!("audit log intact: {} entries", report.entries);
-            ExitCode::SUCCESS
-        }
-        Ok(report) => {
-            for problem in &report.problems {
-                match problem {
-                    AuditProblem::Altered { seq } => eprintln!("entry {seq} was changed"),
-                    AuditProblem::Missing { before } => {
-                        eprintln!("entries are missing before entry {before}")
-                    }
-                    AuditProblem::Truncated { written, found } => eprintln!(
-                        "the newest entries were removed: {written} written, the last one found is {found}"
-                    ),
-                }
+pub fn audit_verify(store: &StoreArgs, anchors: &[PathBuf]) -> ExitCode {
+    let anchors = anchors.to_vec();
+    match with_portal(store, async move |portal| {
+        Ok(portal.verify_audit(&anchors).await?)
+    }) {
+        Ok(check) => {
+            report_audit(&check);
+            if check.is_intact() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
             }
-            eprintln!(
-                "audit log NOT intact: {} problem(s) in {} entries",
-                report.problems.len(),
-                report.entries
-            );
-            ExitCode::FAILURE
         }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn report_audit(check: &AuditCheck) {
+    for problem in &check.chain.problems {
+        match problem {
+            AuditProblem::Altered { seq } => eprintln!("entry {seq} was changed"),
+            AuditProblem::Missing { before } => {
+                eprintln!("entries are missing before entry {before}")
+            }
+            AuditProblem::Truncated { written, found } => eprintln!(
+                "the newest entries were removed: {written} written, the last one found is {found}"
+            ),
+        }
+    }
+    for problem in &check.problems {
+        match problem {
+            AnchorProblem::Unreadable { file, line } => {
+                eprintln!("{}:{line}: not an anchor", file.display())
+            }
+            AnchorProblem::Forged { file, line } => eprintln!(
+                "{}:{line}: the anchor's signature is wrong (not made with the audit key)",
+                file.display()
+            ),
+            AnchorProblem::Rewritten { seq } => eprintln!(
+                "entry {seq} is not the one anchored: the log was rewritten up to entry {seq}"
+            ),
+            AnchorProblem::CounterLowered { anchored, written } => eprintln!(
+                "the count of entries was lowered: an anchor saw {anchored}, the database says {written}"
+            ),
+        }
+    }
+    let anchored = match check.last_anchored {
+        Some(seq) if seq < check.chain.written => format!(
+            "; entries {}..={} came after the last anchor (entry {seq}) and are protected by the chain alone",
+            seq + 1,
+            check.chain.written
+        ),
+        Some(seq) => format!("; anchored up to entry {seq}"),
+        None => "; no anchor covers any entry yet".to_owned(),
+    };
+    if check.is_intact() {
+        println!(
+            "audit log intact: {} entries, {} anchor(s){anchored}",
+            check.chain.entries, check.anchors
+        );
+    } else {
+        eprintln!(
+            "audit log NOT intact: {} problem(s) in {} entries{anchored}",
+            check.chain.problems.len() + check.problems.len(),
+            check.chain.entries
+        );
     }
 }
 

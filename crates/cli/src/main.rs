@@ -93,14 +93,18 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Recompute the audit log's hash chain; exit status 1 if any entry was changed or removed.
-    Verify(StoreOnly),
+    /// Recompute the audit log's hash chain and hold it to the signed anchors; exit status 1 if
+    /// any entry was changed or removed.
+    Verify(AuditVerifyArgs),
 }
 
 #[derive(clap::Args)]
-struct StoreOnly {
+struct AuditVerifyArgs {
     #[command(flatten)]
     store: StoreArgs,
+    /// An anchor file to check against (repeatable; default: the configured one).
+    #[arg(long = "anchors")]
+    anchors: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -131,7 +135,7 @@ fn main() -> ExitCode {
         Command::Export(args) => return backoffice::export(args),
         Command::Audit {
             command: AuditCommand::Verify(args),
-        } => return backoffice::audit_verify(&args.store),
+        } => return backoffice::audit_verify(&args.store, &args.anchors),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

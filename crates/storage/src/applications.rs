@@ -7,6 +7,7 @@
 //! written in the same transaction as the application, so none exists without the others.
 
 use crate::jobs::{NewJob, insert_job};
+use crate::maintenance::{lock_file, write_uses};
 
 /// Appends one history event inside the caller's transaction.
 macro_rules! insert_event {
@@ -66,6 +67,8 @@ pub struct NewApplication<'a> {
     pub request_hash: Option<&'a str>,
     /// For the back office's search.
     pub applicant_name: &'a str,
+    /// The stored files the answers refer to.
+    pub files: Vec<String>,
     pub jobs: Vec<NewJob>,
     pub now: OffsetDateTime,
 }
@@ -252,6 +255,7 @@ impl Store {
             for job in &new.jobs {
                 insert_job!(&mut *tx, new.municipality, job, new.now);
             }
+            write_uses!(&mut *tx, new.municipality, new.id, &new.files);
             // Everything in the row is known here; reading it back would cost a round trip
             // while the write lock is held.
             Submitted::Created(ApplicationRow {
@@ -433,7 +437,9 @@ impl Store {
         Ok(outcome)
     }
 
-    /// Records an uploaded file's metadata (its bytes are in the file store).
+    /// Records an uploaded file before its bytes are written (see `maintenance`): a new
+    /// record, or the existing one made recent again, so the clean-up gives it a fresh grace
+    /// period.
     pub async fn record_attachment(
         &self,
         municipality: &str,
@@ -442,16 +448,18 @@ impl Store {
         content_type: &str,
         now: OffsetDateTime,
     ) -> Result<(), StorageError> {
-        on_pool!(self, |pool| {
-            sqlx::query("INSERT INTO attachments (municipality_code, sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+        in_tx!(self, |tx| {
+            lock_file!(&self.backend, &mut *tx, sha256);
+            sqlx::query("INSERT INTO attachments (municipality_code, sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (municipality_code, sha256) DO UPDATE SET created_at = $5")
             .bind(municipality)
             .bind(sha256)
             .bind(i64::try_from(size).unwrap_or(i64::MAX))
             .bind(content_type)
             .bind(now)
-            .execute(pool)
-            .await.map(|_| ())
-        })?;
+            .execute(&mut *tx)
+            .await?;
+        });
         Ok(())
     }
 

@@ -46,6 +46,8 @@ pub struct AuditRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditReport {
     pub entries: i64,
+    /// How many entries the counter says were written.
+    pub written: i64,
     pub problems: Vec<AuditProblem>,
 }
 
@@ -175,6 +177,40 @@ impl Store {
         })
     }
 
+    /// How many entries were written (the counter) and the hash of the newest one: what an
+    /// anchor records.
+    pub async fn audit_head(
+        &self,
+        municipality: &str,
+    ) -> Result<Option<(i64, String)>, StorageError> {
+        on_pool!(self, |pool| {
+            let row = sqlx::query("SELECT seq, hash FROM audit_log WHERE municipality_code = $1 ORDER BY seq DESC LIMIT 1")
+                .bind(municipality)
+                .fetch_optional(pool)
+                .await?;
+            row.map(|r| Ok::<_, StorageError>((r.try_get("seq")?, r.try_get("hash")?)))
+                .transpose()
+        })
+    }
+
+    /// The stored hash of entry `seq`, if there is one.
+    pub async fn audit_hash_at(
+        &self,
+        municipality: &str,
+        seq: i64,
+    ) -> Result<Option<String>, StorageError> {
+        let hash = on_pool!(self, |pool| {
+            sqlx::query_scalar::<_, String>(
+                "SELECT hash FROM audit_log WHERE municipality_code = $1 AND seq = $2",
+            )
+            .bind(municipality)
+            .bind(seq)
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(hash)
+    }
+
     /// Recomputes the whole chain.
     pub async fn verify_audit(&self, municipality: &str) -> Result<AuditReport, StorageError> {
         let (rows, written) = on_pool!(self, |pool| {
@@ -228,6 +264,7 @@ fn check_chain(municipality: &str, rows: &[AuditRow], written: i64) -> AuditRepo
     }
     AuditReport {
         entries: rows.len() as i64,
+        written,
         problems,
     }
 }

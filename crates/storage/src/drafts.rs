@@ -1,5 +1,6 @@
 //! Drafts: answers in progress, found by the hash of the resident's private resume link.
 
+use crate::maintenance::write_uses;
 use crate::rows::draft_row;
 use crate::{StorageError, Store, on_pool};
 use serde_json::Value;
@@ -62,26 +63,34 @@ impl Store {
         })
     }
 
-    /// Replaces a draft's answers; `false` if it was submitted meanwhile (it is then frozen).
+    /// Replaces a draft's answers and the files they use, and keeps the resume link alive
+    /// until `expires_at`; `false` if it was submitted meanwhile (it is then frozen).
     pub async fn save_draft_answers(
         &self,
         municipality: &str,
         id: Uuid,
         answers: &Value,
+        files: &[String],
         now: OffsetDateTime,
+        expires_at: OffsetDateTime,
     ) -> Result<bool, StorageError> {
-        let done = on_pool!(self, |pool| {
-            sqlx::query(
-            "UPDATE drafts SET answers = $1, updated_at = $2 WHERE id = $3 AND municipality_code = $4 AND application_id IS NULL"
-        )
-        .bind(Json(answers))
-        .bind(now)
-        .bind(id)
-        .bind(municipality)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected())
-        })?;
+        let done = crate::in_tx!(self, |tx| {
+            let done = sqlx::query(
+                "UPDATE drafts SET answers = $1, updated_at = $2, expires_at = $3 WHERE id = $4 AND municipality_code = $5 AND application_id IS NULL",
+            )
+            .bind(Json(answers))
+            .bind(now)
+            .bind(expires_at)
+            .bind(id)
+            .bind(municipality)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 1 {
+                write_uses!(&mut *tx, municipality, id, files);
+            }
+            done
+        });
         Ok(done == 1)
     }
 }

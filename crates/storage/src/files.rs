@@ -19,6 +19,8 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
     fn put<'a>(&'a self, bytes: &'a [u8]) -> BoxFuture<'a, io::Result<String>>;
     /// The bytes stored under `sha256`, or `None`.
     fn get<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, io::Result<Option<Vec<u8>>>>;
+    /// Removes the bytes stored under `sha256`; `false` if there were none.
+    fn delete<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, io::Result<bool>>;
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -78,6 +80,10 @@ impl BlobStore for LocalFiles {
         })
     }
 
+    fn delete<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, io::Result<bool>> {
+        Box::pin(self.remove(sha256))
+    }
+
     fn get<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, io::Result<Option<Vec<u8>>>> {
         Box::pin(async move {
             let Some(path) = self.path_of(sha256) else {
@@ -89,6 +95,19 @@ impl BlobStore for LocalFiles {
                 Err(e) => Err(e),
             }
         })
+    }
+}
+
+impl LocalFiles {
+    async fn remove(&self, sha256: &str) -> io::Result<bool> {
+        let Some(path) = self.path_of(sha256) else {
+            return Ok(false);
+        };
+        match tokio::fs::remove_file(path).await {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -109,5 +128,8 @@ mod tests {
         );
         assert_eq!(store.get(&"0".repeat(64)).await.unwrap(), None);
         assert_eq!(store.get("../../etc/passwd").await.unwrap(), None);
+        assert!(store.delete(&a).await.unwrap());
+        assert!(!store.delete(&a).await.unwrap());
+        assert_eq!(store.get(&a).await.unwrap(), None);
     }
 }

@@ -10,10 +10,13 @@
 mod applications;
 mod audit;
 mod cases;
+mod clients;
 mod drafts;
 mod error;
 pub mod files;
 mod jobs;
+mod limits;
+mod maintenance;
 mod migrate;
 mod procedures;
 mod rows;
@@ -22,9 +25,11 @@ mod staff;
 pub use applications::{CaseChange, CorrectionChange, NewApplication, Submitted, Transition};
 pub use audit::{AuditEntry, AuditProblem, AuditReport, AuditRow};
 pub use cases::{DeliveryRow, InboxFilter};
+pub use clients::ClientRow;
 pub use drafts::NewDraft;
 pub use error::StorageError;
 pub use jobs::{Job, NewJob};
+pub use maintenance::Swept;
 pub use rows::{ApplicationRow, AttachmentRow, DraftRow, EventRow};
 pub use staff::{NewStaff, StaffRow, TokenRow};
 

@@ -21,6 +21,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_back_office.sql"),
         postgres: include_str!("../migrations/postgres/0002_back_office.sql"),
     },
+    Migration {
+        version: 3,
+        sqlite: include_str!("../migrations/sqlite/0003_hardening.sql"),
+        postgres: include_str!("../migrations/postgres/0003_hardening.sql"),
+    },
 ];
 
 /// Arbitrary constant naming madoguchi's migration lock.

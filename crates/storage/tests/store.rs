@@ -112,6 +112,7 @@ fn application<'a>(
         draft_id,
         idempotency_key: key,
         request_hash: hash,
+        files: Vec::new(),
         applicant_name: "山田 太郎（ヤマダ タロウ）",
         jobs: vec![NewJob::new(
             "mail.submitted",

@@ -77,6 +77,7 @@ impl PageError {
             AppError::NotAllowed(_) => Self::NotAllowed,
             AppError::BadRequest(_) | AppError::InvalidText { .. } => Self::BadRequest,
             AppError::Conflict => Self::Conflict,
+            AppError::RateLimited => Self::RateLimited,
             other => {
                 tracing::error!(error = %other, "request failed");
                 Self::Internal

@@ -12,11 +12,11 @@
 mod api;
 mod assets;
 mod body;
+mod caller;
 mod csrf;
 mod error;
 mod lang;
 mod pages;
-mod ratelimit;
 mod staff;
 mod views;
 
@@ -25,9 +25,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::{get, post};
 use madoguchi_app::Portal;
-use ratelimit::RateLimiter;
+use madoguchi_app::limits::IpBlock;
 use std::sync::Arc;
-use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use error::WebError;
@@ -36,22 +35,14 @@ pub use error::WebError;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub portal: Portal,
-    pub submissions: Arc<RateLimiter>,
-    pub lookups: Arc<RateLimiter>,
-    pub logins: Arc<RateLimiter>,
+    /// The reverse proxies whose `X-Forwarded-For` is believed, parsed once.
+    pub proxies: Arc<Vec<IpBlock>>,
 }
 
 impl AppState {
     pub fn new(portal: Portal) -> Self {
-        let limits = &portal.config.limits;
-        let minute = Duration::from_secs(60);
         Self {
-            submissions: Arc::new(RateLimiter::new(limits.submissions_per_minute, minute)),
-            lookups: Arc::new(RateLimiter::new(limits.status_lookups_per_minute, minute)),
-            logins: Arc::new(RateLimiter::new(
-                portal.config.staff.logins_per_minute,
-                minute,
-            )),
+            proxies: Arc::new(portal.config.proxies()),
             portal,
         }
     }
@@ -116,6 +107,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/staff/integration/tokens/{id}/revoke",
             post(staff::integration::revoke_token),
+        )
+        .route(
+            "/staff/integration/clients",
+            post(staff::integration::issue_client),
+        )
+        .route(
+            "/staff/integration/clients/{id}/revoke",
+            post(staff::integration::revoke_client),
         )
         .route(
             "/staff/users",
@@ -189,17 +188,17 @@ fn with_security_headers(router: Router) -> Router {
         })
 }
 
-/// Serves until Ctrl-C or SIGTERM, then stops the outbox and closes the database.
+/// Serves until Ctrl-C or SIGTERM, then stops the job runner and closes the database.
 pub async fn serve(portal: Portal, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let outbox = tokio::spawn(madoguchi_app::mail::run_outbox(portal.clone(), stopped));
+    let runner = tokio::spawn(madoguchi_app::runner::run(portal.clone(), stopped));
     let app = router(AppState::new(portal.clone()))
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     let _ = stop.send(true);
-    let _ = outbox.await;
+    let _ = runner.await;
     portal.store.close().await;
     Ok(())
 }

@@ -3,14 +3,16 @@
 use super::body::{FileBody, JsonBody};
 use super::{api_error, tr_for};
 use crate::AppState;
+use crate::caller::ApiCaller;
 use crate::error::{ApiError, WebError};
-use crate::pages::client_ip;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use madoguchi_app::apply::{Receipt, StatusView};
+use madoguchi_app::i18n::Tr;
+use madoguchi_app::limits::{Caller, Limit};
 use madoguchi_app::timefmt::rfc3339;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -28,14 +30,6 @@ fn bad_request(code: &'static str, message: impl Into<String>) -> WebError {
     WebError::Api(ApiError::new(StatusCode::BAD_REQUEST, code, message))
 }
 
-fn rate_limited() -> WebError {
-    WebError::Api(ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
-        "too many requests; retry in a minute",
-    ))
-}
-
 fn receipt_json(r: &Receipt) -> Value {
     json!({
         "id": r.application.id,
@@ -51,13 +45,12 @@ fn receipt_json(r: &Receipt) -> Value {
 /// `POST /api/v1/applications`
 pub async fn create(
     State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     parts: Parts,
     JsonBody(body): JsonBody,
 ) -> Result<Response, WebError> {
     let tr = tr_for(&parts.headers);
-    if !state.submissions.allow(client_ip(&parts)) {
-        return Err(rate_limited());
-    }
+    admit(&state, Limit::Submission, &caller, tr).await?;
     let request: CreateRequest = serde_json::from_value(body)
         .map_err(|e| bad_request("invalid_json", format!("request body: {e}")))?;
     let key = match parts.headers.get("idempotency-key") {
@@ -77,7 +70,7 @@ pub async fn create(
     let procedure = state.portal.catalog.procedure(&request.procedure_id);
     let receipt = state
         .portal
-        .submit_api(&request.procedure_id, &request.answers, key)
+        .submit_api(&request.procedure_id, &request.answers, key, &caller)
         .await
         .map_err(|e| api_error(e, tr, procedure))?;
     let mut response = (StatusCode::CREATED, Json(receipt_json(&receipt))).into_response();
@@ -115,23 +108,35 @@ fn status_json(view: &StatusView) -> Value {
     })
 }
 
-/// What both status endpoints check first: the per-address look-up budget and the
+/// What both status endpoints check first: the caller's look-up budget and the
 /// `Access-Code` header.
-fn guard<'p>(state: &AppState, parts: &'p Parts) -> Result<&'p str, WebError> {
-    if !state.lookups.allow(client_ip(parts)) {
-        return Err(rate_limited());
-    }
+async fn guard<'p>(
+    state: &AppState,
+    caller: &Caller,
+    parts: &'p Parts,
+) -> Result<&'p str, WebError> {
+    admit(state, Limit::StatusLookup, caller, tr_for(&parts.headers)).await?;
     access_code(&parts.headers)
+}
+
+/// Counts the request against the caller's budget.
+async fn admit(state: &AppState, limit: Limit, caller: &Caller, tr: Tr) -> Result<(), WebError> {
+    state
+        .portal
+        .admit(limit, caller)
+        .await
+        .map_err(|e| api_error(e, tr, None))
 }
 
 /// `GET /api/v1/applications/{receipt}` with `Access-Code`.
 pub async fn show(
     State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     parts: Parts,
     Path(receipt): Path<String>,
 ) -> Result<Json<Value>, WebError> {
     let tr = tr_for(&parts.headers);
-    let code = guard(&state, &parts)?;
+    let code = guard(&state, &caller, &parts).await?;
     let view = state
         .portal
         .status(&receipt, code)
@@ -143,11 +148,12 @@ pub async fn show(
 /// `POST /api/v1/applications/{receipt}/withdraw` with `Access-Code`.
 pub async fn withdraw(
     State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     parts: Parts,
     Path(receipt): Path<String>,
 ) -> Result<Json<Value>, WebError> {
     let tr = tr_for(&parts.headers);
-    let code = guard(&state, &parts)?;
+    let code = guard(&state, &caller, &parts).await?;
     let view = state
         .portal
         .withdraw(&receipt, code)
@@ -159,13 +165,12 @@ pub async fn withdraw(
 /// `POST /api/v1/attachments`: the raw file as the body; its type is read from its content.
 pub async fn upload(
     State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     parts: Parts,
     FileBody(body): FileBody,
 ) -> Result<Response, WebError> {
     let tr = tr_for(&parts.headers);
-    if !state.submissions.allow(client_ip(&parts)) {
-        return Err(rate_limited());
-    }
+    admit(&state, Limit::Upload, &caller, tr).await?;
     let (sha, size, kind) = state
         .portal
         .upload_attachment(&body)

@@ -7,7 +7,6 @@ use super::body::JsonBody;
 use super::{api_error, tr_for};
 use crate::AppState;
 use crate::error::{ApiError, WebError};
-use crate::pages::client_ip;
 use crate::staff::download;
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -52,7 +51,7 @@ impl FromRequestParts<AppState> for TokenCtx {
         Ok(Self {
             actor,
             tr,
-            ip: client_ip(parts).to_string(),
+            ip: crate::caller::page_caller(parts, state).address.to_string(),
         })
     }
 }

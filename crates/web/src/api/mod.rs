@@ -99,6 +99,7 @@ pub fn api_error(e: AppError, tr: Tr, procedure: Option<&Procedure>) -> WebError
         }
         AppError::NotAllowed(_) => (StatusCode::CONFLICT, "not_allowed"),
         AppError::Conflict => (StatusCode::CONFLICT, "conflict"),
+        AppError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
         AppError::LoginRequired | AppError::LoginFailed | AppError::AccountLocked => {
             (StatusCode::UNAUTHORIZED, "unauthorized")
         }
@@ -119,6 +120,7 @@ pub fn api_error(e: AppError, tr: Tr, procedure: Option<&Procedure>) -> WebError
         }
         "not_allowed" => tr.t("status-withdraw-not-allowed"),
         "conflict" => tr.t("case-error-conflict"),
+        "rate_limited" => tr.t("rate-limited-title"),
         "draft_expired" => tr.t("draft-expired-title"),
         "unauthorized" => tr.t("api-unauthorized"),
         "forbidden" => tr.t("api-forbidden"),

@@ -14,6 +14,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use madoguchi_app::AppError;
 use madoguchi_app::apply::{self, Draft, StepAction, StepResult};
+use madoguchi_app::limits::Limit;
 use madoguchi_domain::form::{self, FormValues};
 use madoguchi_domain::procedure::Procedure;
 use madoguchi_domain::validate;
@@ -139,6 +140,9 @@ pub async fn answer_step(
         .await;
     }
     ctx.verify_form(&state, &posted.pairs)?;
+    if !posted.uploads.is_empty() {
+        ctx.admit(&state, Limit::Upload).await?;
+    }
     let draft = load(&state, &ctx, &token).await?;
     if draft.row.application_id.is_some() {
         return Ok(Redirect::to(&format!("/drafts/{token}/done")).into_response());
@@ -283,9 +287,7 @@ pub async fn submit(
     PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     ctx.verify_form(&state, &form)?;
-    if !state.submissions.allow(ctx.ip) {
-        return Err(ctx.page_error(PageError::RateLimited));
-    }
+    ctx.admit(&state, Limit::Submission).await?;
     let draft = load(&state, &ctx, &token).await?;
     match state.portal.submit_draft(&draft).await {
         Ok(_) => Ok(Redirect::to(&format!("/drafts/{token}/done")).into_response()),

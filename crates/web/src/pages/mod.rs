@@ -7,24 +7,25 @@ pub mod procedures;
 pub mod status;
 
 use crate::AppState;
+use crate::caller::page_caller;
 use crate::csrf::{self, CsrfCookie};
 use crate::error::{PageError, WebError};
 use crate::views::{Base, lang_switch_url};
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use madoguchi_app::i18n::Tr;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use madoguchi_app::limits::{Caller, Limit};
 
 /// What every page handler needs from the request: the reader's language, the CSRF cookie,
-/// the path (for the language switch) and the client address (for rate limits).
+/// the path (for the language switch) and who is asking (for rate limits and the audit log).
 #[derive(Debug, Clone)]
 pub struct Ctx {
     pub tr: Tr,
     pub csrf: CsrfCookie,
     pub path: String,
     pub headers: HeaderMap,
-    pub ip: IpAddr,
+    pub caller: Caller,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -32,7 +33,7 @@ impl FromRequestParts<AppState> for Ctx {
 
     async fn from_request_parts(
         parts: &mut Parts,
-        _state: &AppState,
+        state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let tr = crate::lang::from_headers(&parts.headers);
         let csrf = parts
@@ -48,17 +49,9 @@ impl FromRequestParts<AppState> for Ctx {
                 .path_and_query()
                 .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
             headers: parts.headers.clone(),
-            ip: client_ip(parts),
+            caller: page_caller(parts, state),
         })
     }
-}
-
-/// The peer address; requests without one (in-process tests) share one budget.
-pub fn client_ip(parts: &Parts) -> IpAddr {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
 }
 
 impl Ctx {
@@ -81,6 +74,7 @@ impl Ctx {
             } else {
                 "en"
             },
+            admin: false,
         }
     }
 
@@ -97,6 +91,20 @@ impl Ctx {
     pub fn verify_form(&self, state: &AppState, form: &[(String, String)]) -> Result<(), WebError> {
         let submitted = form_value(form, csrf::FIELD);
         csrf::verify(state, &self.headers, &self.csrf, submitted, self.tr)
+    }
+
+    /// The client address, as the audit log records it.
+    pub fn ip(&self) -> String {
+        self.caller.address.to_string()
+    }
+
+    /// Counts this request against `limit`; the "too many requests" page when over.
+    pub async fn admit(&self, state: &AppState, limit: Limit) -> Result<(), WebError> {
+        state
+            .portal
+            .admit(limit, &self.caller)
+            .await
+            .map_err(|e| self.fail(e))
     }
 
     pub fn page_error(&self, kind: PageError) -> WebError {

@@ -5,7 +5,7 @@ use super::drafts::no_store;
 use super::{Ctx, form_value};
 use crate::AppState;
 use crate::body::PageForm;
-use crate::error::{PageError, WebError, render};
+use crate::error::{WebError, render};
 use crate::views::Base;
 use crate::views::status::{CorrectionShown, status_page};
 use askama::Template;
@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use madoguchi_app::AppError;
 use madoguchi_app::apply::{Resubmission, StatusView};
+use madoguchi_app::limits::Limit;
 use madoguchi_domain::ApplicationStatus;
 use madoguchi_domain::form::FormValues;
 
@@ -38,15 +39,13 @@ pub async fn lookup_form(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
 
 /// The receipt number and access code a status form carries, after the checks every status
 /// form shares: its CSRF token and the per-address look-up budget.
-fn read_codes(
+async fn read_codes(
     state: &AppState,
     ctx: &Ctx,
     form: &[(String, String)],
 ) -> Result<(String, String), WebError> {
     ctx.verify_form(state, form)?;
-    if !state.lookups.allow(ctx.ip) {
-        return Err(ctx.page_error(PageError::RateLimited));
-    }
+    ctx.admit(state, Limit::StatusLookup).await?;
     Ok((
         form_value(form, "receipt").trim().to_owned(),
         form_value(form, "access_code").trim().to_owned(),
@@ -76,7 +75,7 @@ pub async fn lookup(
     ctx: Ctx,
     PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let (receipt, access_code) = read_codes(&state, &ctx, &form)?;
+    let (receipt, access_code) = read_codes(&state, &ctx, &form).await?;
     match state.portal.status(&receipt, &access_code).await {
         Ok(view) => show(&state, &ctx, &view, &access_code, Ok(None), StatusCode::OK),
         Err(AppError::NotFound) => {
@@ -100,7 +99,7 @@ pub async fn withdraw(
     ctx: Ctx,
     PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let (receipt, access_code) = read_codes(&state, &ctx, &form)?;
+    let (receipt, access_code) = read_codes(&state, &ctx, &form).await?;
     let current = |state: &AppState| {
         let (portal, receipt, access_code) =
             (state.portal.clone(), receipt.clone(), access_code.clone());
@@ -165,7 +164,7 @@ pub async fn resubmit(
     ctx: Ctx,
     PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
-    let (receipt, access_code) = read_codes(&state, &ctx, &form)?;
+    let (receipt, access_code) = read_codes(&state, &ctx, &form).await?;
     let values = FormValues::from_pairs(form.iter().cloned());
     let outcome = match state.portal.resubmit(&receipt, &access_code, values).await {
         Ok(outcome) => outcome,

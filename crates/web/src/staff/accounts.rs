@@ -13,6 +13,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use madoguchi_app::AppError;
 use madoguchi_app::accounts::NewAccount;
+use madoguchi_app::limits::Limit;
 
 #[derive(Template)]
 #[template(path = "staff_login.html")]
@@ -40,16 +41,10 @@ pub async fn login(
     PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     ctx.verify_form(&state, &form)?;
-    if !state.logins.allow(ctx.ip) {
-        return Err(ctx.page_error(PageError::RateLimited));
-    }
+    ctx.admit(&state, Limit::Login).await?;
     let login = form_value(&form, "login").trim().to_owned();
     let password = form_value(&form, "password");
-    match state
-        .portal
-        .login(&login, password, &ctx.ip.to_string())
-        .await
-    {
+    match state.portal.login(&login, password, &ctx.ip()).await {
         Ok((token, _)) => {
             let hours = state.portal.config.staff.session_hours;
             let mut response = Redirect::to("/staff").into_response();
@@ -79,7 +74,7 @@ pub async fn logout(
     staff.ctx.verify_form(&state, &form)?;
     state
         .portal
-        .logout(&staff.token)
+        .logout(&staff.staff, &staff.token, &staff.ip())
         .await
         .map_err(|e| staff.fail(e))?;
     let mut response = Redirect::to("/staff/login").into_response();

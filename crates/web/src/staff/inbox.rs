@@ -80,7 +80,7 @@ pub async fn show(
         search: Some(params.q.clone()).filter(|q| !q.trim().is_empty()),
     };
     // A search the text rule refuses: the message beside the box, and the inbox unfiltered.
-    let (inbox, search_error) = match state.portal.inbox(&actor, &query).await {
+    let (inbox, search_error) = match state.portal.inbox(&actor, &query, &staff.ip()).await {
         Ok(inbox) => (inbox, None),
         Err(e @ AppError::InvalidText { .. }) => {
             let message = refusal_message(tr, &e);
@@ -90,7 +90,7 @@ pub async fn show(
             };
             let inbox = state
                 .portal
-                .inbox(&actor, &unfiltered)
+                .inbox(&actor, &unfiltered, &staff.ip())
                 .await
                 .map_err(|e| staff.fail(e))?;
             (inbox, message)

@@ -35,22 +35,42 @@ struct TokenView {
     revoked: bool,
 }
 
+#[derive(Debug, Clone)]
+struct ClientView {
+    id: String,
+    name: String,
+    budget: i64,
+    created: String,
+    last_used: String,
+    revoked: bool,
+}
+
 #[derive(Template)]
 #[template(path = "staff_integration.html")]
 struct IntegrationPage {
     base: Base,
     notice: Option<String>,
     new_token: Option<String>,
+    new_client_key: Option<String>,
+    clients: Vec<ClientView>,
+    default_budget: u32,
     deliveries: Vec<DeliveryView>,
     tokens: Vec<TokenView>,
     departments: Vec<Choice>,
 }
 
+/// What the page says after an action: a message, or a token or client key shown once.
+#[derive(Debug, Default)]
+struct Said {
+    notice: Option<String>,
+    new_token: Option<String>,
+    new_client_key: Option<String>,
+}
+
 async fn integration_page(
     state: &AppState,
     staff: &StaffCtx,
-    notice: Option<String>,
-    new_token: Option<String>,
+    said: Said,
 ) -> Result<Response, WebError> {
     let tr = staff.ctx.tr;
     let deliveries = state
@@ -63,11 +83,33 @@ async fn integration_page(
         .tokens(&staff.staff)
         .await
         .map_err(|e| staff.fail(e))?;
+    let clients = if staff.staff.admin {
+        state
+            .portal
+            .clients(&staff.staff)
+            .await
+            .map_err(|e| staff.fail(e))?
+    } else {
+        Vec::new()
+    };
     let scope = staff.staff.actor().scope;
     let page = IntegrationPage {
         base: staff.base(state, tr.t("integration-title")),
-        notice,
-        new_token,
+        notice: said.notice,
+        new_token: said.new_token,
+        new_client_key: said.new_client_key,
+        clients: clients
+            .iter()
+            .map(|c| ClientView {
+                id: c.id.to_string(),
+                name: c.name.clone(),
+                budget: c.requests_per_minute,
+                created: jst_minutes(c.created_at),
+                last_used: c.last_used_at.map(jst_minutes).unwrap_or_default(),
+                revoked: c.revoked_at.is_some(),
+            })
+            .collect(),
+        default_budget: state.portal.config.limits.client_requests_per_minute,
         deliveries: deliveries
             .iter()
             .map(|d| DeliveryView {
@@ -115,7 +157,7 @@ async fn integration_page(
 }
 
 pub async fn show(State(state): State<AppState>, staff: StaffCtx) -> Result<Response, WebError> {
-    integration_page(&state, &staff, None, None).await
+    integration_page(&state, &staff, Said::default()).await
 }
 
 pub async fn resend(
@@ -149,9 +191,19 @@ pub async fn issue_token(
         )
         .await
     {
-        Ok(issued) => integration_page(&state, &staff, None, Some(issued.token)).await,
+        Ok(issued) => {
+            let said = Said {
+                new_token: Some(issued.token),
+                ..Said::default()
+            };
+            integration_page(&state, &staff, said).await
+        }
         Err(e) if refusal_message(staff.ctx.tr, &e).is_some() => {
-            integration_page(&state, &staff, refusal_message(staff.ctx.tr, &e), None).await
+            let said = Said {
+                notice: refusal_message(staff.ctx.tr, &e),
+                ..Said::default()
+            };
+            integration_page(&state, &staff, said).await
         }
         Err(e) => Err(staff.fail(e)),
     }
@@ -167,6 +219,53 @@ pub async fn revoke_token(
     state
         .portal
         .revoke_token(&staff.staff, id, &staff.ip())
+        .await
+        .map_err(|e| staff.fail(e))?;
+    Ok(Redirect::to("/staff/integration").into_response())
+}
+
+/// `POST /staff/integration/clients`: a key for a front end (administrators).
+pub async fn issue_client(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    PageForm(form): PageForm,
+) -> Result<Response, WebError> {
+    staff.ctx.verify_form(&state, &form)?;
+    let budget = form_value(&form, "requests_per_minute").trim();
+    let budget = match budget.parse::<u32>() {
+        Ok(n) => Some(n),
+        Err(_) if budget.is_empty() => None,
+        Err(_) => Some(0),
+    };
+    let said = match state
+        .portal
+        .issue_client(&staff.staff, form_value(&form, "name"), budget, &staff.ip())
+        .await
+    {
+        Ok(issued) => Said {
+            new_client_key: Some(issued.key),
+            ..Said::default()
+        },
+        Err(e) if refusal_message(staff.ctx.tr, &e).is_some() => Said {
+            notice: refusal_message(staff.ctx.tr, &e),
+            ..Said::default()
+        },
+        Err(e) => return Err(staff.fail(e)),
+    };
+    integration_page(&state, &staff, said).await
+}
+
+/// `POST /staff/integration/clients/{id}/revoke`
+pub async fn revoke_client(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Path(id): Path<Uuid>,
+    PageForm(form): PageForm,
+) -> Result<Response, WebError> {
+    staff.ctx.verify_form(&state, &form)?;
+    state
+        .portal
+        .revoke_client(&staff.staff, id, &staff.ip())
         .await
         .map_err(|e| staff.fail(e))?;
     Ok(Redirect::to("/staff/integration").into_response())

@@ -58,11 +58,12 @@ impl StaffCtx {
     pub(crate) fn base(&self, state: &AppState, title: String) -> Base {
         let mut base = self.ctx.base(state, title);
         base.site_name = self.ctx.tr.t("staff-site-name");
+        base.admin = self.staff.admin;
         base
     }
 
     pub(crate) fn ip(&self) -> String {
-        self.ctx.ip.to_string()
+        self.ctx.ip()
     }
 
     pub(crate) fn fail(&self, e: AppError) -> WebError {

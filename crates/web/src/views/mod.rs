@@ -26,6 +26,8 @@ pub struct Base {
     pub has_errors: bool,
     pub lang_switch_url: String,
     pub lang_switch_lang: &'static str,
+    /// A back-office page for an administrator (who sees the accounts page in the menu).
+    pub admin: bool,
 }
 
 impl Base {
@@ -41,6 +43,7 @@ impl Base {
             has_errors: false,
             lang_switch_url: lang_switch_url(tr, "/"),
             lang_switch_lang: other_lang(tr),
+            admin: false,
         }
     }
 
