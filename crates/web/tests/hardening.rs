@@ -680,3 +680,426 @@ async fn question_pages_too_large_garbled_or_of_the_wrong_type_are_explained() {
     let stored: i64 = app.scalar("SELECT COUNT(*) FROM attachments").await;
     assert_eq!(stored, 0);
 }
+
+// ---- the job runner and the clean-up ----
+
+#[tokio::test]
+async fn the_clean_up_removes_expired_drafts_and_unused_files_and_keeps_what_is_used() {
+    let app = TestApp::new().await;
+    let pdf_for = support::numbered_pdf;
+    let upload_step = |token: &str| format!("/drafts/{token}/steps/purpose");
+    // A draft that will expire, with its own file.
+    let (old, _) = app.start("juminhyo-yuso").await;
+    let page = app.get(&upload_step(&old)).await;
+    app.post_multipart(
+        &upload_step(&old),
+        &[("_csrf", &page.csrf())],
+        &[("f.identity_document", "a.pdf", &pdf_for(1))],
+    )
+    .await;
+    app.execute("UPDATE drafts SET expires_at = '2000-01-01 00:00:00+00:00'")
+        .await;
+    // A draft still open, an application, and an API upload nobody used.
+    let (open, _) = app.start("juminhyo-yuso").await;
+    let page = app.get(&upload_step(&open)).await;
+    app.post_multipart(
+        &upload_step(&open),
+        &[("_csrf", &page.csrf())],
+        &[("f.identity_document", "b.pdf", &pdf_for(2))],
+    )
+    .await;
+    let used = upload(&app).await;
+    apply(&app, "juminhyo-yuso", juminhyo(&used, "山田")).await;
+    let unused = app
+        .send(raw("/api/v1/attachments", "application/pdf", pdf_for(3)))
+        .await
+        .json()["attachment"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    add_staff(&app, "koseki", Some("kosekijumin"), false).await;
+    staff_browser(&app, "koseki").await;
+    app.execute("UPDATE staff_sessions SET expires_at = '2000-01-01 00:00:00+00:00'")
+        .await;
+
+    let later = time::OffsetDateTime::now_utc() + time::Duration::hours(25);
+    let swept = app.portal.sweep(later).await.unwrap();
+    assert_eq!((swept.drafts, swept.sessions), (1, 1), "{swept:?}");
+    assert_eq!((swept.attachments, swept.files), (2, 2), "{swept:?}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM drafts").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM attachments").await, 2);
+    let on_disk = |sha: &str| {
+        app.portal
+            .config
+            .data_dir
+            .join("attachments")
+            .join(&sha[..2])
+            .join(sha)
+            .exists()
+    };
+    assert!(on_disk(&used), "a file an application uses stays");
+    assert!(!on_disk(&unused), "an upload nothing used is gone");
+    let again = app.portal.sweep(later).await.unwrap();
+    assert_eq!(
+        again,
+        madoguchi_storage::Swept::default(),
+        "nothing left to do"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_periodic_job_runs_once_however_many_instances_ask() {
+    let app = TestApp::new().await;
+    let other = app.second_instance().await;
+    let now = time::OffsetDateTime::now_utc();
+    let next = now + time::Duration::hours(1);
+    let mut tasks = Vec::new();
+    for i in 0..10 {
+        let store = if i % 2 == 0 {
+            app.portal.store.clone()
+        } else {
+            other.portal.store.clone()
+        };
+        tasks.push(tokio::spawn(async move {
+            store.claim_schedule("sweep", now, next).await.unwrap()
+        }));
+    }
+    let mut claimed = 0;
+    for task in tasks {
+        claimed += usize::from(task.await.unwrap());
+    }
+    assert_eq!(claimed, 1);
+    assert!(
+        !app.portal
+            .store
+            .claim_schedule("sweep", now, next)
+            .await
+            .unwrap(),
+        "not due again before its time"
+    );
+    assert!(
+        app.portal
+            .store
+            .claim_schedule("sweep", next, next)
+            .await
+            .unwrap()
+    );
+}
+
+// ---- callers: front ends, proxies, several instances ----
+
+async fn admin_staff(app: &TestApp) -> madoguchi_app::accounts::Staff {
+    add_staff(app, "admin", None, false).await;
+    app.portal
+        .login("admin", PASSWORD, "127.0.0.1")
+        .await
+        .unwrap()
+        .1
+}
+
+fn with_key(
+    path: &str,
+    key: &str,
+    body: &serde_json::Value,
+) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::post(path)
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {key}"))
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn limits_hold_across_instances_and_a_front_end_has_its_own_budget() {
+    let app = TestApp::with_config(|c| c.limits.submissions_per_minute = 2).await;
+    let other = app.second_instance().await;
+    let invalid = serde_json::json!({ "procedure_id": "juminhyo-yuso", "answers": {} });
+    assert_eq!(
+        app.post_json("/api/v1/applications", &invalid, &[])
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        other
+            .post_json("/api/v1/applications", &invalid, &[])
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let third = app.post_json("/api/v1/applications", &invalid, &[]).await;
+    assert_eq!(
+        third.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the budget is shared by instances"
+    );
+    assert_eq!(third.json()["code"], "rate_limited");
+
+    let admin = admin_staff(&app).await;
+    let bot = app
+        .portal
+        .issue_client(&admin, "LINE bot", Some(5), "127.0.0.1")
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        let reply = app
+            .send(with_key("/api/v1/applications", &bot.key, &invalid))
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+    }
+    let over = other
+        .send(with_key("/api/v1/applications", &bot.key, &invalid))
+        .await;
+    assert_eq!(over.status, StatusCode::TOO_MANY_REQUESTS);
+
+    let wrong = app
+        .send(with_key("/api/v1/applications", "mdc_notakey", &invalid))
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNAUTHORIZED,
+        "a bad key is refused, not ignored"
+    );
+    app.portal
+        .revoke_client(&admin, bot.id, "127.0.0.1")
+        .await
+        .unwrap();
+    let revoked = app
+        .send(with_key("/api/v1/applications", &bot.key, &invalid))
+        .await;
+    assert_eq!(revoked.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_resident_has_their_own_budget() {
+    let app = TestApp::with_config(|c| {
+        c.limits.submissions_per_minute = 1;
+        // In-process requests come from no address at all: that is the "proxy" here.
+        c.trusted_proxies = vec!["0.0.0.0".into()];
+    })
+    .await;
+    let invalid = serde_json::json!({ "procedure_id": "juminhyo-yuso", "answers": {} });
+    let from = |address: &'static str| [("x-forwarded-for", address)];
+    let status = |r: support::Reply| r.status;
+    assert_eq!(
+        status(
+            app.post_json("/api/v1/applications", &invalid, &from("203.0.113.1"))
+                .await
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        status(
+            app.post_json("/api/v1/applications", &invalid, &from("203.0.113.1"))
+                .await
+        ),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        status(
+            app.post_json("/api/v1/applications", &invalid, &from("203.0.113.2"))
+                .await
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    let untrusted = TestApp::with_config(|c| c.limits.submissions_per_minute = 1).await;
+    assert_eq!(
+        status(
+            untrusted
+                .post_json("/api/v1/applications", &invalid, &from("203.0.113.1"))
+                .await
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        status(
+            untrusted
+                .post_json("/api/v1/applications", &invalid, &from("203.0.113.2"))
+                .await
+        ),
+        StatusCode::TOO_MANY_REQUESTS,
+        "a forwarded address is believed only from a trusted proxy"
+    );
+}
+
+#[tokio::test]
+async fn uploads_are_limited_per_caller() {
+    let app = TestApp::with_config(|c| c.limits.uploads_per_minute = 2).await;
+    for _ in 0..2 {
+        assert_eq!(
+            app.send(raw(
+                "/api/v1/attachments",
+                "application/pdf",
+                support::PDF.to_vec()
+            ))
+            .await
+            .status,
+            StatusCode::CREATED
+        );
+    }
+    let over = app
+        .send(raw(
+            "/api/v1/attachments",
+            "application/pdf",
+            support::PDF.to_vec(),
+        ))
+        .await;
+    assert_eq!(over.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn idempotency_keys_belong_to_their_caller_and_are_not_stored_in_the_clear() {
+    let app = TestApp::new().await;
+    let admin = admin_staff(&app).await;
+    let one = app
+        .portal
+        .issue_client(&admin, "bot one", None, "127.0.0.1")
+        .await
+        .unwrap();
+    let two = app
+        .portal
+        .issue_client(&admin, "bot two", None, "127.0.0.1")
+        .await
+        .unwrap();
+    let attachment = upload(&app).await;
+    let body = serde_json::json!({ "procedure_id": "juminhyo-yuso", "answers": juminhyo(&attachment, "山田") });
+    let send = |key: &str| {
+        let mut request = with_key("/api/v1/applications", key, &body);
+        request
+            .headers_mut()
+            .insert("idempotency-key", "shared-key-123".parse().unwrap());
+        request
+    };
+    let first = app.send(send(&one.key)).await.json();
+    let replay = app.send(send(&one.key)).await;
+    assert_eq!(
+        replay
+            .headers
+            .get("idempotent-replayed")
+            .map(|v| v.to_str().unwrap()),
+        Some("true")
+    );
+    assert_eq!(replay.json()["receipt_number"], first["receipt_number"]);
+    let other = app.send(send(&two.key)).await.json();
+    assert_ne!(
+        other["receipt_number"], first["receipt_number"],
+        "another client's key is its own"
+    );
+    assert_ne!(other["access_code"], first["access_code"]);
+    let in_clear: i64 = app
+        .scalar("SELECT COUNT(*) FROM applications WHERE idempotency_key = 'shared-key-123'")
+        .await;
+    assert_eq!(in_clear, 0);
+}
+
+// ---- the audit log resists someone who knows the scheme ----
+
+#[tokio::test]
+async fn anchors_catch_a_log_cut_short_with_its_counter_and_name_what_is_not_anchored() {
+    let app = TestApp::new().await;
+    add_staff(&app, "koseki", Some("kosekijumin"), false).await;
+    let attachment = upload(&app).await;
+    let (receipt, _) = apply(&app, "juminhyo-yuso", juminhyo(&attachment, "山田")).await;
+    let staff = staff_browser(&app, "koseki").await;
+    support::act(
+        &staff,
+        &receipt,
+        &[("action", "accept"), ("seen", "submitted")],
+    )
+    .await;
+    let anchor = app
+        .portal
+        .anchor_audit()
+        .await
+        .unwrap()
+        .expect("entries to anchor");
+    let check = app.portal.verify_audit(&[]).await.unwrap();
+    assert!(check.is_intact(), "{check:?}");
+    assert_eq!(check.last_anchored, Some(anchor.seq));
+
+    // More work after the anchor: intact, and named as not yet anchored.
+    staff.get(&format!("/staff/cases/{receipt}")).await;
+    let check = app.portal.verify_audit(&[]).await.unwrap();
+    assert!(check.is_intact());
+    assert!(check.chain.written > anchor.seq);
+
+    // Someone with the database removes the newest entries and lowers the counter: the
+    // chain alone still verifies, the anchor does not.
+    let keep = anchor.seq - 2;
+    let cut = format!("DELETE FROM audit_log WHERE seq > {keep}");
+    let lower = format!("UPDATE counters SET value = {keep} WHERE name = 'audit'");
+    app.execute(Box::leak(cut.into_boxed_str())).await;
+    app.execute(Box::leak(lower.into_boxed_str())).await;
+    let check = app.portal.verify_audit(&[]).await.unwrap();
+    assert!(
+        check.chain.problems.is_empty(),
+        "the chain is consistent: {check:?}"
+    );
+    assert!(!check.is_intact());
+    assert!(
+        check
+            .problems
+            .contains(&madoguchi_app::audit::AnchorProblem::Rewritten { seq: anchor.seq }),
+        "{check:?}"
+    );
+    assert!(check.problems.iter().any(|p| matches!(
+        p,
+        madoguchi_app::audit::AnchorProblem::CounterLowered { .. }
+    )));
+
+    // An anchor written without the audit key is called out.
+    let file = app.portal.config.audit_anchor_path();
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str(&format!(
+        "{{\"municipality\":\"131113\",\"seq\":1,\"hash\":\"{}\",\"at\":\"2026-01-01T00:00:00Z\",\"mac\":\"00\"}}\n",
+        "0".repeat(64)
+    ));
+    std::fs::write(&file, text).unwrap();
+    let check = app.portal.verify_audit(&[]).await.unwrap();
+    assert!(
+        check.problems.iter().any(|p| matches!(
+            p,
+            madoguchi_app::audit::AnchorProblem::Forged { line: 2, .. }
+        )),
+        "{check:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_inbox_logout_and_reaches_for_other_departments_are_audited() {
+    let app = TestApp::new().await;
+    add_staff(&app, "koseki", Some("kosekijumin"), false).await;
+    add_staff(&app, "kodomo", Some("kosodate-shien"), false).await;
+    let attachment = upload(&app).await;
+    let (receipt, _) = apply(&app, "juminhyo-yuso", juminhyo(&attachment, "山田")).await;
+    let other = staff_browser(&app, "kodomo").await;
+    assert_eq!(
+        other.get(&format!("/staff/cases/{receipt}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let inbox = other.get("/staff").await;
+    assert!(
+        !inbox.body.contains("/staff/users"),
+        "only administrators see the accounts page"
+    );
+    let csrf = inbox.csrf();
+    other.post_form("/staff/logout", &[("_csrf", &csrf)]).await;
+    let actions: Vec<String> = {
+        let joined: String = app
+            .scalar("SELECT COALESCE(STRING_AGG(action, ','), '') FROM audit_log WHERE actor = 'kodomo'")
+            .await;
+        joined.split(',').map(str::to_owned).collect()
+    };
+    for expected in ["case.refused", "inbox.read", "logout"] {
+        assert!(
+            actions.iter().any(|a| a == expected),
+            "{expected} not audited: {actions:?}"
+        );
+    }
+}

@@ -88,6 +88,21 @@ impl TestApp {
         }
     }
 
+    /// Another instance of the same deployment: its own process state (caches, runner), the
+    /// same database, files and keys.
+    pub async fn second_instance(&self) -> Self {
+        let portal = Portal::start((*self.portal.config).clone())
+            .await
+            .expect("second instance starts");
+        let router = router(AppState::new(portal.clone()));
+        Self {
+            router,
+            portal,
+            dir: tempfile::tempdir().unwrap(),
+            cookies: Mutex::new(Vec::new()),
+        }
+    }
+
     /// Another browser on the same server: no cookies.
     pub fn new_browser(&self) -> Self {
         Self {
@@ -385,6 +400,28 @@ async fn fresh_postgres_database(server: &str) -> String {
 pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\nxref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \ntrailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n186\n%%EOF\n";
 
 // ---- shared journeys: staff accounts, submissions, case actions ----
+
+/// A different minimal PDF for each `n` (another page size), its cross-reference right.
+pub fn numbered_pdf(n: u32) -> Vec<u8> {
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {} 842] >>", 500 + n),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend(b"xref\n0 4\n0000000000 65535 f \n");
+    for o in offsets {
+        out.extend(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend(format!("trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes());
+    out
+}
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
