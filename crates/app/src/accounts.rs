@@ -37,6 +37,19 @@ impl Staff {
         }
     }
 
+    /// `madoguchi` on the command line, as the audit log names it: an operator with access to
+    /// the server, acting for every department.
+    pub fn command_line() -> Self {
+        Self {
+            id: Uuid::nil(),
+            login: "cli".into(),
+            display_name: "command line".into(),
+            department: None,
+            admin: true,
+            my_number_access: false,
+        }
+    }
+
     pub fn actor(&self) -> Actor {
         Actor {
             name: self.login.clone(),

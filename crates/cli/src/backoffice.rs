@@ -4,7 +4,7 @@
 use crate::{StoreArgs, store_config};
 use anyhow::Context;
 use madoguchi_app::Portal;
-use madoguchi_app::accounts::{Actor, NewAccount};
+use madoguchi_app::accounts::{Actor, NewAccount, Staff};
 use madoguchi_app::audit::{AnchorProblem, AuditCheck};
 use madoguchi_app::export::{ExportEncoding, ExportFormat, ExportOutcome};
 use madoguchi_storage::AuditProblem;
@@ -31,6 +31,18 @@ pub struct UserAddArgs {
     /// May see whole 個人番号 (My Numbers).
     #[arg(long)]
     my_number_access: bool,
+}
+
+#[derive(clap::Args)]
+pub struct TokenIssueArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    /// The department whose applications the business system takes (its id in the catalog).
+    #[arg(long)]
+    department: String,
+    /// A name for the token, as the back office lists it (the system that uses it).
+    #[arg(long)]
+    name: String,
 }
 
 #[derive(clap::Args)]
@@ -103,6 +115,26 @@ pub fn user_add(args: UserAddArgs) -> anyhow::Result<()> {
         match portal.add_staff(&account).await {
             Ok(_) => {
                 println!("created {}", account.login);
+                Ok(())
+            }
+            Err(madoguchi_app::AppError::BadRequest(key)) => Err(anyhow::anyhow!(
+                "{}",
+                madoguchi_app::i18n::Tr::default().t(key)
+            )),
+            Err(e) => Err(e.into()),
+        }
+    })
+}
+
+/// Issues a business system's API token and prints it (it is shown only this once).
+pub fn token_issue(args: TokenIssueArgs) -> anyhow::Result<()> {
+    with_portal(&args.store, async |portal| {
+        match portal
+            .issue_token(&Staff::command_line(), &args.department, &args.name, "127.0.0.1")
+            .await
+        {
+            Ok(issued) => {
+                println!("{}", issued.token);
                 Ok(())
             }
             Err(madoguchi_app::AppError::BadRequest(key)) => Err(anyhow::anyhow!(

@@ -44,6 +44,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Issue API tokens for business systems.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Export a procedure's applications for a business system.
     Export(backoffice::ExportArgs),
     /// Check the audit log.
@@ -92,6 +97,12 @@ enum UserCommand {
 }
 
 #[derive(Subcommand)]
+enum TokenCommand {
+    /// Issue a department's token for the pull API and print it (shown only once).
+    Issue(backoffice::TokenIssueArgs),
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Recompute the audit log's hash chain and hold it to the signed anchors; exit status 1 if
     /// any entry was changed or removed.
@@ -132,6 +143,9 @@ fn main() -> ExitCode {
         Command::User {
             command: UserCommand::Add(args),
         } => backoffice::user_add(args),
+        Command::Token {
+            command: TokenCommand::Issue(args),
+        } => backoffice::token_issue(args),
         Command::Export(args) => return backoffice::export(args),
         Command::Audit {
             command: AuditCommand::Verify(args),

@@ -9,7 +9,9 @@ use crate::AppState;
 use crate::error::{ApiError, WebError};
 use crate::staff::download;
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::Query;
+use axum::extract::rejection::QueryRejection;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -56,27 +58,66 @@ impl FromRequestParts<AppState> for TokenCtx {
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ChangesQuery {
-    #[serde(default)]
+/// The change feed's page: where to start and how many, as the document states them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Page {
     cursor: i64,
-    #[serde(default = "default_limit")]
     limit: i64,
 }
 
-fn default_limit() -> i64 {
-    50
+const MAX_CURSOR: i64 = 9_007_199_254_740_991;
+
+fn invalid_query(message: &str) -> WebError {
+    WebError::Api(ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+        message,
+    ))
+}
+
+/// `cursor` (0 or more) and `limit` (1 to 200), each once at most; anything else is a 400.
+fn read_page(pairs: &[(String, String)]) -> Result<Page, WebError> {
+    let mut page = Page {
+        cursor: 0,
+        limit: 50,
+    };
+    let mut seen = Vec::new();
+    for (key, value) in pairs {
+        if seen.contains(key) {
+            return Err(invalid_query(&format!("{key} is given twice")));
+        }
+        seen.push(key.clone());
+        let number = value.parse::<i64>().ok();
+        match key.as_str() {
+            "cursor" => {
+                page.cursor = number
+                    .filter(|n| (0..=MAX_CURSOR).contains(n))
+                    .ok_or_else(|| invalid_query("cursor is a whole number, 0 or more"))?
+            }
+            "limit" => {
+                page.limit = number
+                    .filter(|n| (1..=200).contains(n))
+                    .ok_or_else(|| invalid_query("limit is a whole number from 1 to 200"))?
+            }
+            _ => {}
+        }
+    }
+    Ok(page)
 }
 
 /// `GET /api/v1/integration/applications?cursor=N`
 pub async fn changes(
     State(state): State<AppState>,
     ctx: TokenCtx,
-    Query(query): Query<ChangesQuery>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Response, WebError> {
+    let Ok(Query(pairs)) = query else {
+        return Err(invalid_query("the query string could not be read"));
+    };
+    let page = read_page(&pairs)?;
     let (items, next) = state
         .portal
-        .changes(&ctx.actor, query.cursor, query.limit, &ctx.ip)
+        .changes(&ctx.actor, page.cursor, page.limit, &ctx.ip)
         .await
         .map_err(|e| api_error(e, ctx.tr, None))?;
     Ok(Json(json!({ "items": items, "next_cursor": next })).into_response())

@@ -1,84 +1,161 @@
-//! `GET /api/openapi.json`: the OpenAPI 3.1 description of the JSON API. Written out by hand
-//! (it is short) and checked by a test that every route of the API router appears in it.
+//! `GET /api/openapi.json`: the OpenAPI 3.1 description of the JSON API. Written out by hand,
+//! except for the answers of each procedure, which are the catalog's own JSON Schemas (so a
+//! generator can build bodies the server accepts). A test checks that every route of the API
+//! router appears here, and schemathesis (in CI) that every answer the server gives is the one
+//! documented.
 
+use crate::AppState;
+use crate::api::body::FILE_TYPES;
 use axum::Json;
+use axum::extract::State;
+use madoguchi_domain::catalog::Catalog;
+use madoguchi_domain::schema::answers_schema;
 use serde_json::{Value, json};
 
-pub async fn document() -> Json<Value> {
-    Json(spec())
+pub async fn document(State(state): State<AppState>) -> Json<Value> {
+    Json(spec(&state.portal.catalog))
 }
 
 fn error_response(description: &str) -> Value {
     json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
 }
 
-pub fn spec() -> Value {
-    let access_code = json!({ "name": "Access-Code", "in": "header", "required": true, "schema": { "type": "string" }, "description": "The access code shown to the resident with the receipt number." });
+fn json_content(schema: &str) -> Value {
+    json!({ "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } })
+}
+
+/// `{"procedure_id": "…", "answers": {…}}` for each procedure that can be applied for online,
+/// with that procedure's answers schema; counter-only ones are named (they answer 409).
+fn create_application(catalog: &Catalog) -> Value {
+    let mut choices: Vec<Value> = catalog
+        .procedures
+        .iter()
+        .filter(|p| p.is_online())
+        .map(|p| {
+            json!({
+                "title": p.title.ja,
+                "type": "object",
+                "required": ["procedure_id", "answers"],
+                "additionalProperties": false,
+                "properties": {
+                    "procedure_id": { "const": p.id.as_str() },
+                    "answers": answers_schema(p),
+                },
+            })
+        })
+        .collect();
+    let counter_only: Vec<&str> = catalog
+        .procedures
+        .iter()
+        .filter(|p| !p.is_online())
+        .map(|p| p.id.as_str())
+        .collect();
+    if !counter_only.is_empty() {
+        choices.push(json!({
+            "title": "窓口のみの手続（409 not_online）",
+            "type": "object",
+            "required": ["procedure_id", "answers"],
+            "additionalProperties": false,
+            "properties": {
+                "procedure_id": { "enum": counter_only },
+                "answers": { "type": "object" },
+            },
+        }));
+    }
+    json!({ "oneOf": choices })
+}
+
+pub fn spec(catalog: &Catalog) -> Value {
+    let access_code = json!({ "name": "Access-Code", "in": "header", "required": true, "schema": { "type": "string", "minLength": 1 }, "description": "The access code shown to the resident with the receipt number." });
     let receipt = json!({ "name": "receipt", "in": "path", "required": true, "schema": { "type": "string", "examples": ["2026-0000123"] } });
+    let front_end = json!([{}, { "clientKey": [] }]);
+    let bad_key = error_response("A client key that is not (or no longer) valid (code unauthorized)");
+    let limited = error_response("Too many requests from this caller in a minute (code rate_limited)");
+    let not_json = error_response("The body is not application/json (code unsupported_media_type)");
+    let too_large = error_response("The body is larger than the configured limit (code payload_too_large)");
+    let bad_json = error_response("Malformed JSON, duplicate keys or an unknown field (code invalid_json)");
     json!({
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "info": {
             "title": "madoguchi API",
             "version": "1",
-            "description": "Procedures and applications of a municipality's online counter. Messages are in Japanese unless Accept-Language asks for English."
+            "description": "Procedures and applications of a municipality's online counter. Messages are in Japanese unless Accept-Language asks for English. Answers are read as the web form reads them (ひらがな readings, hyphens in numbers); the rules JSON Schema cannot state are listed in each answers schema under `x-server-checks`."
         },
         "paths": {
             "/api/v1/procedures": { "get": {
                 "summary": "List procedures, categories and life events",
                 "operationId": "listProcedures",
-                "responses": { "200": { "description": "The catalog", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Catalog" } } } } }
+                "responses": { "200": { "description": "The catalog", "content": json_content("Catalog") } }
             }},
             "/api/v1/procedures/{id}": { "get": {
                 "summary": "One procedure with its steps and the JSON Schema of its answers",
                 "operationId": "getProcedure",
                 "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
                 "responses": {
-                    "200": { "description": "The procedure; `answers_schema` is a JSON Schema (2020-12) that answers must satisfy", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Procedure" } } } },
+                    "200": { "description": "The procedure; `answers_schema` is a JSON Schema (2020-12) that answers must satisfy", "content": json_content("Procedure") },
                     "404": error_response("No such procedure")
                 }
             }},
             "/api/v1/applications": { "post": {
                 "summary": "Submit an application",
                 "operationId": "createApplication",
-                "description": "Answers are checked against the procedure. The same Idempotency-Key always returns the same application (with the header Idempotent-Replayed: true on a replay); reused with a different body it is refused.",
-                "parameters": [{ "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string", "minLength": 1, "maxLength": 255 } }],
+                "description": "Answers are checked against the procedure. The same Idempotency-Key from the same caller always returns the same application (with the header Idempotent-Replayed: true on a replay); reused with a different body it is refused. Front ends submitting for many residents send their client key.",
+                "security": front_end,
+                "parameters": [{ "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7E]+$" } }],
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CreateApplication" } } } },
                 "responses": {
-                    "201": { "description": "Stored and acknowledged", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Receipt" } } } },
-                    "400": error_response("Malformed JSON or header"),
+                    "201": {
+                        "description": "Stored and acknowledged",
+                        "content": json_content("Receipt"),
+                        "links": {
+                            "status": { "operationId": "getApplication", "parameters": { "receipt": "$response.body#/receipt_number", "header.Access-Code": "$response.body#/access_code" } },
+                            "withdraw": { "operationId": "withdrawApplication", "parameters": { "receipt": "$response.body#/receipt_number", "header.Access-Code": "$response.body#/access_code" } }
+                        }
+                    },
+                    "400": error_response("Malformed JSON, duplicate keys, an unknown field or a malformed Idempotency-Key (codes invalid_json, invalid_idempotency_key)"),
+                    "401": bad_key,
                     "404": error_response("No such procedure"),
                     "409": error_response("The procedure cannot be applied for online (code not_online)"),
+                    "413": too_large,
+                    "415": not_json,
                     "422": error_response("Invalid answers (code invalid_answers, with errors) or a reused idempotency key (code idempotency_key_reused)"),
-                    "429": error_response("Too many submissions from this address")
+                    "429": limited
                 }
             }},
             "/api/v1/applications/{receipt}": { "get": {
                 "summary": "An application's status, answers and history",
                 "operationId": "getApplication",
+                "security": front_end,
                 "parameters": [receipt, access_code],
                 "responses": {
-                    "200": { "description": "The application", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ApplicationStatus" } } } },
+                    "200": { "description": "The application", "content": json_content("ApplicationStatus") },
+                    "400": error_response("No Access-Code header (code missing_access_code)"),
+                    "401": bad_key,
                     "404": error_response("Unknown receipt number or wrong access code (indistinguishable on purpose)"),
-                    "429": error_response("Too many look-ups from this address")
+                    "429": error_response("Too many look-ups from this caller (code rate_limited)")
                 }
             }},
             "/api/v1/applications/{receipt}/withdraw": { "post": {
                 "summary": "Withdraw an application the department has not accepted yet",
                 "operationId": "withdrawApplication",
+                "security": front_end,
                 "parameters": [receipt, access_code],
                 "responses": {
-                    "200": { "description": "Withdrawn", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ApplicationStatus" } } } },
+                    "200": { "description": "Withdrawn", "content": json_content("ApplicationStatus") },
+                    "400": error_response("No Access-Code header (code missing_access_code)"),
+                    "401": bad_key,
                     "404": error_response("Unknown receipt number or wrong access code"),
-                    "409": error_response("Already accepted (code not_allowed)")
+                    "409": error_response("Already accepted (code not_allowed), or changed by the department at the same moment (code conflict)"),
+                    "429": error_response("Too many look-ups from this caller (code rate_limited)")
                 }
             }},
             "/api/v1/postal-codes/{code}": { "get": {
                 "summary": "The areas a postal code names (Japan Post data)",
                 "operationId": "getPostalCode",
-                "parameters": [{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "description": "7 digits; a hyphen and full-width digits are accepted" }],
+                "parameters": [{ "name": "code", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^〒?[0-9０-９]{3}[-－ー‐]?[0-9０-９]{4}$" }, "description": "7 digits; a hyphen, full-width digits and 〒 are accepted" }],
                 "responses": {
-                    "200": { "description": "Prefecture, city, town, their kana and the 6-digit 全国地方公共団体コード", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/PostalCode" } } } },
+                    "200": { "description": "Prefecture, city, town, their kana and the 6-digit 全国地方公共団体コード", "content": json_content("PostalCode") },
                     "404": error_response("No such postal code (code unknown_postal_code)"),
                     "422": error_response("Not 7 digits (code invalid_postal_code)")
                 }
@@ -86,12 +163,17 @@ pub fn spec() -> Value {
             "/api/v1/attachments": { "post": {
                 "summary": "Upload a file for a file question",
                 "operationId": "uploadAttachment",
-                "description": "The body is the file itself. Its type is read from its content (PDF, JPEG, PNG), never from a name. Refer to it in answers as {\"attachment\": id, \"name\": \"…\"}.",
-                "requestBody": { "required": true, "content": { "application/octet-stream": { "schema": { "type": "string", "contentMediaType": "application/octet-stream" } } } },
+                "description": "The body is the file itself. Its type is read from its structure (a PDF with its cross-reference table, a PNG's chunks, a JPEG's frame), never from a name or the declared type. Refer to it in answers as {\"attachment\": id, \"name\": \"…\"}; a file no application uses is deleted after a day.",
+                "security": front_end,
+                "requestBody": { "required": true, "content": FILE_TYPES.iter().map(|t| (t.to_string(), json!({ "schema": { "type": "string", "contentMediaType": t } }))).collect::<serde_json::Map<_, _>>() },
                 "responses": {
-                    "201": { "description": "Stored", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Attachment" } } } },
-                    "413": { "description": "Larger than the configured limit" },
-                    "422": error_response("Not a PDF, JPEG or PNG file")
+                    "201": { "description": "Stored", "content": json_content("Attachment") },
+                    "400": error_response("The body could not be read (code invalid_body)"),
+                    "401": bad_key,
+                    "413": too_large,
+                    "415": error_response("The declared type is not a file type (code unsupported_media_type)"),
+                    "422": error_response("Not a whole PDF, JPEG or PNG file (codes file_type, file_damaged)"),
+                    "429": error_response("Too many uploads from this caller (code rate_limited)")
                 }
             }},
             "/api/v1/integration/applications": { "get": {
@@ -100,7 +182,7 @@ pub fn spec() -> Value {
                 "description": "For business systems (the pull model of ぴったりサービス's 電子申請等情報受取等API). Start with cursor=0; keep `next_cursor` and pass it next time. Every change (submission, status change, resubmission) moves an application to the end of the feed. Answers carry 個人番号 whole; every read is audited.",
                 "security": [{ "bearer": [] }],
                 "parameters": [
-                    { "name": "cursor", "in": "query", "schema": { "type": "integer", "minimum": 0, "default": 0 } },
+                    { "name": "cursor", "in": "query", "schema": { "type": "integer", "minimum": 0, "maximum": 9_007_199_254_740_991_i64, "default": 0 } },
                     { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 200, "default": 50 } }
                 ],
                 "responses": {
@@ -108,6 +190,7 @@ pub fn spec() -> Value {
                         "items": { "type": "array", "items": { "$ref": "#/components/schemas/IntegrationApplication" } },
                         "next_cursor": { "type": "integer" }
                     }}}}},
+                    "400": error_response("A cursor or limit out of range or not a number (code invalid_query)"),
                     "401": error_response("No valid token (code unauthorized)")
                 }
             }},
@@ -117,7 +200,7 @@ pub fn spec() -> Value {
                 "security": [{ "bearer": [] }],
                 "parameters": [receipt],
                 "responses": {
-                    "200": { "description": "The application", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/IntegrationApplication" } } } },
+                    "200": { "description": "The application", "content": json_content("IntegrationApplication") },
                     "401": error_response("No valid token"),
                     "404": error_response("No such application in this department")
                 }
@@ -128,7 +211,7 @@ pub fn spec() -> Value {
                 "security": [{ "bearer": [] }],
                 "parameters": [receipt, { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
                 "responses": {
-                    "200": { "description": "The file, with Content-Disposition: attachment" },
+                    "200": { "description": "The file, with Content-Disposition: attachment", "content": { "application/pdf": {}, "image/jpeg": {}, "image/png": {} } },
                     "401": error_response("No valid token"),
                     "404": error_response("No such application or attachment")
                 }
@@ -145,13 +228,16 @@ pub fn spec() -> Value {
                     "fields": { "type": "array", "items": { "type": "string" } }
                 }}}}},
                 "responses": {
-                    "200": { "description": "Done", "content": { "application/json": { "schema": { "type": "object", "properties": {
+                    "200": { "description": "Done", "content": { "application/json": { "schema": { "type": "object", "required": ["receipt_number", "status", "change_seq"], "properties": {
                         "receipt_number": { "type": "string" }, "status": { "$ref": "#/components/schemas/Status" }, "change_seq": { "type": "integer" }
                     }}}}},
+                    "400": bad_json,
                     "401": error_response("No valid token"),
                     "404": error_response("No such application in this department"),
-                    "409": error_response("Not allowed in the current status (code not_allowed)"),
-                    "422": error_response("A message or fields are missing (code bad_request)")
+                    "409": error_response("Not allowed in the current status (code not_allowed), or changed by another action at the same moment (code conflict)"),
+                    "413": too_large,
+                    "415": not_json,
+                    "422": error_response("An unknown action, a missing message or fields, or text the server refuses (codes invalid_action, bad_request, invalid_text)")
                 }
             }}
         },
@@ -170,10 +256,13 @@ pub fn spec() -> Value {
             }}
         },
         "components": {
-          "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "A department's API token (mdg_…), issued in the back office." } },
+          "securitySchemes": {
+            "bearer": { "type": "http", "scheme": "bearer", "description": "A department's API token (mdg_…), issued in the back office." },
+            "clientKey": { "type": "http", "scheme": "bearer", "description": "A front end's client key (mdc_…), issued by administrators in the back office: its own request budget and its own idempotency keys." }
+          },
           "schemas": {
-            "Localized": { "type": "object", "required": ["ja"], "properties": { "ja": { "type": "string" }, "en": { "type": "string" } } },
-            "Catalog": { "type": "object", "properties": {
+            "Localized": { "type": "object", "required": ["ja"], "properties": { "ja": { "type": "string" }, "en": { "type": ["string", "null"] } } },
+            "Catalog": { "type": "object", "required": ["procedures", "categories", "life_events"], "properties": {
                 "procedures": { "type": "array", "items": { "$ref": "#/components/schemas/ProcedureSummary" } },
                 "categories": { "type": "array", "items": { "type": "object" } },
                 "life_events": { "type": "array", "items": { "type": "object" } }
@@ -189,10 +278,7 @@ pub fn spec() -> Value {
                 "steps": { "type": "array", "items": { "type": "object" } },
                 "answers_schema": { "type": "object", "description": "JSON Schema (draft 2020-12) of the answers object" }
             }}]},
-            "CreateApplication": { "type": "object", "required": ["procedure_id", "answers"], "additionalProperties": false, "properties": {
-                "procedure_id": { "type": "string" },
-                "answers": { "type": "object", "description": "Must satisfy the procedure's answers_schema" }
-            }},
+            "CreateApplication": create_application(catalog),
             "Receipt": { "type": "object", "required": ["id", "receipt_number", "access_code", "status"], "properties": {
                 "id": { "type": "string", "format": "uuid" }, "receipt_number": { "type": "string" }, "access_code": { "type": "string" },
                 "status": { "$ref": "#/components/schemas/Status" }, "procedure_id": { "type": "string" }, "procedure_version": { "type": "string" },
@@ -212,7 +298,7 @@ pub fn spec() -> Value {
                 }}},
                 "history": { "type": "array", "items": { "type": "object" } }
             }},
-            "ApplicationStatus": { "type": "object", "properties": {
+            "ApplicationStatus": { "type": "object", "required": ["id", "receipt_number", "status", "answers", "history"], "properties": {
                 "id": { "type": "string", "format": "uuid" }, "receipt_number": { "type": "string" }, "status": { "$ref": "#/components/schemas/Status" },
                 "procedure_id": { "type": "string" }, "procedure_version": { "type": "string" },
                 "submitted_at": { "type": "string", "format": "date-time" }, "updated_at": { "type": "string", "format": "date-time" },
@@ -230,8 +316,8 @@ pub fn spec() -> Value {
                     "note": { "type": "string" }
                 }}}
             }},
-            "Attachment": { "type": "object", "properties": {
-                "attachment": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "size": { "type": "integer" }, "content_type": { "type": "string" }
+            "Attachment": { "type": "object", "required": ["attachment", "size", "content_type"], "properties": {
+                "attachment": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "size": { "type": "integer" }, "content_type": { "enum": ["application/pdf", "image/jpeg", "image/png"] }
             }},
             "Error": { "type": "object", "required": ["code", "message"], "properties": {
                 "code": { "type": "string", "description": "Stable, snake_case" },
