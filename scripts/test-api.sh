@@ -13,7 +13,13 @@ source scripts/lib-postgres.sh
 venv="${MADOGUCHI_API_VENV:-$HOME/.cache/madoguchi/api-venv}"
 if [ ! -x "$venv/bin/schemathesis" ]; then
   echo "installing schemathesis into $venv"
-  python3 -m venv "$venv"
+  if ! python3 -m venv "$venv" 2>/dev/null; then
+    # Debian ships venv's ensurepip apart.
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+  fi
   "$venv/bin/pip" install -q --disable-pip-version-check -r scripts/api-requirements.txt
 fi
 
@@ -42,7 +48,15 @@ run_against() { # name, database URL (empty for SQLite)
   token=$("$bin" token issue "${args[@]}" --department kosekijumin --name schemathesis 2>/dev/null)
   "$bin" serve "${args[@]}" --bind "127.0.0.1:$port" >"$work/$name.log" 2>&1 &
   server=$!
-  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+  python3 - "$port" <<'PY'
+import sys, time, urllib.request
+for _ in range(100):
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/healthz", timeout=1)
+        break
+    except OSError:
+        time.sleep(0.2)
+PY
   echo "== schemathesis on $name"
   (cd "$work" && "$venv/bin/schemathesis" --config-file "$root/scripts/schemathesis.toml" run \
     "http://127.0.0.1:$port/api/openapi.json" --checks all --max-examples "$examples" \

@@ -104,12 +104,24 @@ test("staff accept, ask for a correction, the resident fixes it, staff approve",
   await staff.getByRole("button", { name: "トークンを発行する" }).click();
   await staff.getByText("トークンを発行しました").waitFor();
   await expectAccessible(staff, "integration");
-  await staff.getByRole("link", { name: "職員アカウント" }).click();
+  assert.equal(await staff.getByRole("link", { name: "職員アカウント" }).count(), 0, "only administrators see the accounts page");
+  await staff.goto(`${server.url}/staff/users`);
   assert.equal(await staff.locator("h1").innerText(), "ページが見つかりません", "staff cannot manage accounts");
+
+  // A search the text rule refuses: the message beside the box, read out as an error.
+  await staff.goto(`${server.url}/staff?q=${encodeURIComponent("山\u202e田")}`);
+  await staff.getByText("文字の向きを変える記号（U+202E）").waitFor();
+  await expectAccessible(staff, "inbox with a refused search");
 
   const admin = await newPage(browser, { javaScriptEnabled: true });
   await admin.setViewportSize({ width: 1280, height: 900 });
   await logIn(admin, "admin");
+  await admin.getByRole("link", { name: "システム連携" }).click();
+  await admin.getByLabel("フロントエンドの名前").fill("LINE 公式アカウント");
+  await admin.getByRole("button", { name: "鍵を発行する" }).click();
+  await admin.getByText("鍵を発行しました").waitFor();
+  assert.match(await admin.locator("main").innerText(), /mdc_/, "the client key is shown once");
+  await expectAccessible(admin, "integration with a client key issued");
   await admin.getByRole("link", { name: "職員アカウント" }).click();
   await expectAccessible(admin, "staff accounts");
   await admin.getByRole("link", { name: "受付一覧" }).click();

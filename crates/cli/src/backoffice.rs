@@ -130,7 +130,12 @@ pub fn user_add(args: UserAddArgs) -> anyhow::Result<()> {
 pub fn token_issue(args: TokenIssueArgs) -> anyhow::Result<()> {
     with_portal(&args.store, async |portal| {
         match portal
-            .issue_token(&Staff::command_line(), &args.department, &args.name, "127.0.0.1")
+            .issue_token(
+                &Staff::command_line(),
+                &args.department,
+                &args.name,
+                "127.0.0.1",
+            )
             .await
         {
             Ok(issued) => {

@@ -27,6 +27,7 @@ use axum::routing::{get, post};
 use madoguchi_app::Portal;
 use madoguchi_app::limits::IpBlock;
 use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use error::WebError;
@@ -131,8 +132,19 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{file}", get(assets::serve))
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(axum::middleware::from_fn(log_request));
+        .layer(axum::middleware::from_fn(log_request))
+        .layer(CatchPanicLayer::custom(panicked));
     with_security_headers(app.with_state(state))
+}
+
+/// A handler that panicked: the person gets the apology page (a 500, not a dropped connection)
+/// and the log says so; the panic's own message went to standard error through the panic hook.
+fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    tracing::error!("a request handler panicked");
+    axum::response::IntoResponse::into_response(WebError::Page(
+        error::PageError::Internal,
+        madoguchi_app::i18n::Tr::default(),
+    ))
 }
 
 /// One line per request: method, the route's pattern (never the path itself, which can hold a

@@ -69,11 +69,15 @@ pub fn spec(catalog: &Catalog) -> Value {
     let access_code = json!({ "name": "Access-Code", "in": "header", "required": true, "schema": { "type": "string", "minLength": 1 }, "description": "The access code shown to the resident with the receipt number." });
     let receipt = json!({ "name": "receipt", "in": "path", "required": true, "schema": { "type": "string", "examples": ["2026-0000123"] } });
     let front_end = json!([{}, { "clientKey": [] }]);
-    let bad_key = error_response("A client key that is not (or no longer) valid (code unauthorized)");
-    let limited = error_response("Too many requests from this caller in a minute (code rate_limited)");
+    let bad_key =
+        error_response("A client key that is not (or no longer) valid (code unauthorized)");
+    let limited =
+        error_response("Too many requests from this caller in a minute (code rate_limited)");
     let not_json = error_response("The body is not application/json (code unsupported_media_type)");
-    let too_large = error_response("The body is larger than the configured limit (code payload_too_large)");
-    let bad_json = error_response("Malformed JSON, duplicate keys or an unknown field (code invalid_json)");
+    let too_large =
+        error_response("The body is larger than the configured limit (code payload_too_large)");
+    let bad_json =
+        error_response("Malformed JSON, duplicate keys or an unknown field (code invalid_json)");
     json!({
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
