@@ -275,3 +275,48 @@ fn submitted_mail(portal: &Portal, view: &crate::apply::StatusView) -> (String, 
         tr.t_with("mail-submitted-body", &args),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use madoguchi_domain::input::is_valid_email;
+    use proptest::prelude::*;
+    use std::str::FromStr;
+
+    /// Strings made of what addresses are made of, and of what breaks them.
+    fn address_like() -> impl Strategy<Value = String> {
+        let part = "[a-z0-9.+_\\-\"( )@\\[\\]\u{7}\u{3000}例]{0,12}";
+        (
+            part,
+            prop::sample::select(vec!["@", "@@", "", "＠"]),
+            part,
+            prop::sample::select(vec![".jp", ".lg.jp", "", ".", "..jp"]),
+        )
+            .prop_map(|(local, at, domain, tld)| format!("{local}{at}{domain}{tld}"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// What the form takes, the mailer sends to: no confirmation mail fails forever on an
+        /// address the resident was told was fine.
+        #[test]
+        fn every_address_the_form_takes_the_mailer_takes(s in address_like()) {
+            if is_valid_email(&s) {
+                prop_assert!(lettre::Address::from_str(&s).is_ok(), "lettre refuses {s:?}");
+                prop_assert!(lettre::message::Mailbox::from_str(&s).is_ok(), "lettre's mailbox refuses {s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_and_internationalised_addresses_reach_the_mailer() {
+        for s in [
+            "taro@example.jp",
+            "taro.yamada+ku@mail.example.lg.jp",
+            "taro@例え.jp",
+        ] {
+            assert!(is_valid_email(s), "{s}");
+            assert!(lettre::message::Mailbox::from_str(s).is_ok(), "{s}");
+        }
+    }
+}

@@ -1103,3 +1103,23 @@ async fn the_inbox_logout_and_reaches_for_other_departments_are_audited() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_api_answers_in_json_even_when_the_framework_refuses_a_request() {
+    let app = TestApp::new().await;
+    let bad_path = app
+        .get_with("/api/v1/applications/%FF%FE", &[("access-code", "x")])
+        .await;
+    assert_eq!(bad_path.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad_path.json()["code"], "bad_request");
+    let wrong_method = app
+        .send(
+            axum::http::Request::delete("/api/v1/applications")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(wrong_method.json()["code"], "method_not_allowed");
+    assert!(wrong_method.headers.get("allow").is_some());
+}

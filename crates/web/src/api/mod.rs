@@ -13,6 +13,7 @@ use crate::AppState;
 use crate::error::{ApiError, WebError};
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use madoguchi_app::AppError;
 use madoguchi_app::i18n::{Lang, Tr};
@@ -53,6 +54,41 @@ pub fn router() -> Router<AppState> {
                 "no such endpoint",
             ))
         })
+        .layer(axum::middleware::map_response(json_errors))
+}
+
+/// Every error the API gives is JSON, including those the framework answers by itself (a
+/// path that is not UTF-8, a method the route does not take): the status stays, the body
+/// becomes `{"code", "message"}`.
+async fn json_errors(response: Response) -> Response {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let status = response.status();
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let code = match status {
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    };
+    let message = status.canonical_reason().unwrap_or("error").to_owned();
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let mut json = WebError::Api(ApiError::new(status, code, message)).into_response();
+    for (name, value) in parts
+        .headers
+        .iter()
+        .filter(|(n, _)| *n != header::CONTENT_TYPE)
+    {
+        json.headers_mut().insert(name.clone(), value.clone());
+    }
+    json
 }
 
 /// English when the client prefers it, Japanese otherwise.
