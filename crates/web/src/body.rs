@@ -173,29 +173,32 @@ async fn read_parts(
     let fail = |e: axum::extract::multipart::MultipartError, part: Option<String>| {
         (BodyProblem::from_status(e.status()), part)
     };
-    let mut total = 0usize;
+    // Bytes of the parts kept so far: a part that would take it past the limit is read to its
+    // end and dropped, so the (small) fields after an oversized file still count.
+    let mut kept = 0usize;
     while let Some(mut part) = multipart.next_field().await.map_err(|e| fail(e, None))? {
         let name = part.name().unwrap_or_default().to_owned();
         let file_name = part.file_name().map(str::to_owned);
         let mut bytes = Vec::new();
+        let mut over = false;
         while let Some(chunk) = part
             .chunk()
             .await
             .map_err(|e| fail(e, Some(name.clone())))?
         {
-            total += chunk.len();
-            if total <= max_request_bytes {
+            over = over || kept + bytes.len() + chunk.len() > max_request_bytes;
+            if !over {
                 bytes.extend_from_slice(&chunk);
             }
         }
-        if total > max_request_bytes {
-            // Keep reading the rest (discarding it), so the other fields still count.
+        if over {
             if page.problem.is_none() {
                 page.problem = Some(BodyProblem::TooLarge);
                 page.failed_part = Some(name);
             }
             continue;
         }
+        kept += bytes.len();
         match file_name {
             // Browsers send an empty part for a file input left empty.
             Some(file_name) if !bytes.is_empty() => {

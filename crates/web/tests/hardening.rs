@@ -626,14 +626,24 @@ async fn question_pages_too_large_garbled_or_of_the_wrong_type_are_explained() {
     let page = app.get(&purpose).await;
     let csrf = page.csrf();
 
-    // Over the limit: the file's question says how large a file may be, the choice is kept.
-    let big = vec![b'x'; 2 * 1024 * 1024];
+    // Over the limit: the file's question says how large a file may be, and the choice made
+    // after it on the page (the browser sends it after the file) is kept.
+    let boundary = "----big";
+    let mut big = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"f.identity_document\"; filename=\"scan.pdf\"\r\n\r\n"
+    )
+    .into_bytes();
+    big.extend(vec![b'x'; 2 * 1024 * 1024]);
+    big.extend(
+        format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"f.purpose\"\r\n\r\npension\r\n--{boundary}--\r\n")
+            .as_bytes(),
+    );
     let reply = app
-        .post_multipart(
+        .send(raw(
             &purpose,
-            &[("_csrf", &csrf), ("f.purpose", "pension")],
-            &[("f.identity_document", "scan.pdf", &big)],
-        )
+            &format!("multipart/form-data; boundary={boundary}"),
+            big,
+        ))
         .await;
     assert_eq!(
         reply.status,
