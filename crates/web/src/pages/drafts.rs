@@ -6,7 +6,7 @@ use super::{Ctx, form_value};
 use crate::AppState;
 use crate::body::{BodyProblem, PageForm, QuestionPage, read_question_page};
 use crate::error::{PageError, WebError, render};
-use crate::views::step::{Shown, render_step};
+use crate::views::step::{Shown, render_step, step_url};
 use crate::views::{AnswerSection, Base, answer_sections, yen};
 use askama::Template;
 use axum::extract::{Path, Query, Request, State};
@@ -19,11 +19,6 @@ use madoguchi_domain::form::{self, FormValues};
 use madoguchi_domain::procedure::Procedure;
 use madoguchi_domain::validate;
 use serde::Deserialize;
-
-pub(crate) fn step_url(token: &str, step: &str, to_review: bool) -> String {
-    let suffix = if to_review { "?return=review" } else { "" };
-    format!("/drafts/{token}/steps/{step}{suffix}")
-}
 
 /// `POST /procedures/{id}/start`: a new draft, then its first question.
 pub async fn start(

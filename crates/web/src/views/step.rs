@@ -4,7 +4,6 @@
 use crate::AppState;
 use crate::error::{PageError, WebError, render};
 use crate::pages::Ctx;
-use crate::pages::drafts::step_url;
 use crate::views::{Base, FieldBuilder, FieldView, SummaryItem, anchor, problem_message};
 use askama::Template;
 use axum::response::Html;
@@ -129,4 +128,10 @@ pub(crate) fn render_step(
         ),
     };
     render(&page, ctx.tr)
+}
+
+/// A question page's address; from the check page's 「変更」 links it returns there.
+pub(crate) fn step_url(token: &str, step: &str, to_review: bool) -> String {
+    let suffix = if to_review { "?return=review" } else { "" };
+    format!("/drafts/{token}/steps/{step}{suffix}")
 }
