@@ -2,9 +2,10 @@
 //! JavaScript off) and the JSON API under `/api/v1`, described by `/api/openapi.json`.
 //!
 //! Handlers are thin: they read the request into domain types, call one use case on
-//! [`madoguchi_app::Portal`], and render the result. Security concerns that apply to every
-//! request (CSRF cookie, security headers, body limits, rate limits) are layers and extractors
-//! here, not code in handlers.
+//! [`madoguchi_app::Portal`], and render the result. Concerns that apply to every request —
+//! the CSRF cookie, security headers, body limits and how bad bodies are answered (`body`), who
+//! is asking (`caller`) — are layers and extractors here, not code in handlers; a handler that
+//! is rate-limited says so in one call (`Ctx::admit`).
 
 // The OpenAPI document is one `json!` literal, deeper than the default macro recursion limit.
 #![recursion_limit = "512"]

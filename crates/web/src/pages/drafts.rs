@@ -115,13 +115,8 @@ pub async fn answer_step(
     Query(q): Query<StepQuery>,
     request: Request,
 ) -> Result<Response, WebError> {
-    let max_request = state.portal.config.limits.max_request_bytes();
-    let posted = read_question_page(
-        &state,
-        request,
-        usize::try_from(max_request).unwrap_or(usize::MAX),
-    )
-    .await;
+    let max_request = usize::try_from(state.portal.config.limits.max_request_bytes());
+    let posted = read_question_page(&state, request, max_request.unwrap_or(usize::MAX)).await;
     if let Some(problem) = posted.problem {
         return refused_step(
             &state,
@@ -149,12 +144,24 @@ pub async fn answer_step(
         .post_step(&draft, &step_id, action, values, posted.uploads)
         .await
         .map_err(|e| ctx.fail(e))?;
-    let to_review = q.to_review();
+    show_outcome(&state, &ctx, draft, &step_id, q.to_review(), result)
+}
+
+/// Where a posted question page leads: the next step (or the check page), or the page again
+/// with its problems or notice.
+fn show_outcome(
+    state: &AppState,
+    ctx: &Ctx,
+    draft: Draft,
+    step_id: &str,
+    to_review: bool,
+    result: StepResult,
+) -> Result<Response, WebError> {
     let (draft, values, errors, notice, status) = match result {
         StepResult::Saved { draft, next } => {
             let target = match (to_review, next) {
                 (true, _) | (false, None) => first_incomplete(&draft),
-                (false, Some(next)) => step_url(&token, &next, false),
+                (false, Some(next)) => step_url(&draft.token, &next, false),
             };
             return Ok(Redirect::to(&target).into_response());
         }
@@ -180,7 +187,7 @@ pub async fn answer_step(
         errors: &errors,
         notice: notice.map(|key| ctx.tr.t(key)),
     };
-    let page = render_step(&state, &ctx, &draft, &step_id, to_review, shown)?;
+    let page = render_step(state, ctx, &draft, step_id, to_review, shown)?;
     Ok((status, no_store(page)).into_response())
 }
 
