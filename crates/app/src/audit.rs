@@ -179,25 +179,29 @@ impl Portal {
                 }
             }
         }
+        // Each hash covers the one before it, so an anchor that still matches vouches for every
+        // entry up to it (the chain check covers the links): only the newest anchor needs a
+        // look-up, and older ones only while newer ones do not match.
+        anchors.sort_by_key(|a| std::cmp::Reverse(a.seq));
+        anchors.dedup_by_key(|a| a.seq);
         let mut last_anchored = None;
         for anchor in &anchors {
             let stored = self
                 .store
                 .audit_hash_at(self.municipality(), anchor.seq)
                 .await?;
-            if stored.as_deref() != Some(anchor.hash.as_str()) {
-                problems.push(AnchorProblem::Rewritten { seq: anchor.seq });
-            } else {
-                last_anchored = last_anchored.max(Some(anchor.seq));
+            if stored.as_deref() == Some(anchor.hash.as_str()) {
+                last_anchored = Some(anchor.seq);
+                break;
             }
-            if chain.written < anchor.seq {
-                problems.push(AnchorProblem::CounterLowered {
-                    anchored: anchor.seq,
-                    written: chain.written,
-                });
-            }
+            problems.push(AnchorProblem::Rewritten { seq: anchor.seq });
         }
-        problems.dedup();
+        if let Some(newest) = anchors.first().filter(|a| chain.written < a.seq) {
+            problems.push(AnchorProblem::CounterLowered {
+                anchored: newest.seq,
+                written: chain.written,
+            });
+        }
         Ok(AuditCheck {
             chain,
             anchors: anchors.len(),

@@ -10,6 +10,7 @@
 use crate::accounts::Actor;
 use crate::error::{AppError, plain_text};
 use crate::portal::{Portal, open_correction};
+use crate::timefmt::JST;
 use madoguchi_domain::answers::{Answer, Answers, MyNumberAnswer};
 use madoguchi_domain::case::{Correction, CorrectionError, StaffAction};
 use madoguchi_domain::gaiji::{self, CharFlag};
@@ -78,10 +79,9 @@ impl Portal {
         query: &InboxQuery,
         ip: &str,
     ) -> Result<Inbox, AppError> {
-        let jst = time::macros::offset!(+9);
         let start_of = |d: time::Date| {
             d.midnight()
-                .assume_offset(jst)
+                .assume_offset(JST)
                 .to_offset(time::UtcOffset::UTC)
         };
         let search = match &query.search {

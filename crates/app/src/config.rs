@@ -186,8 +186,8 @@ impl Default for Limits {
 
 impl Limits {
     /// `max_request_mb` in bytes.
-    pub fn max_request_bytes(&self) -> u64 {
-        self.max_request_mb as u64 * 1024 * 1024
+    pub fn max_request_bytes(&self) -> usize {
+        self.max_request_mb * 1024 * 1024
     }
 }
 

@@ -142,7 +142,7 @@ pub fn answers_schema(procedure: &Procedure) -> Value {
         match effective_condition(step, field) {
             None if field.required => {
                 required.push(json!(id));
-                if let Some(rule) = non_empty_list(field).or_else(|| non_blank_string(field)) {
+                if let Some(rule) = something_given(field) {
                     rules.push(json!({ "properties": { id: rule } }));
                 }
             }
@@ -186,32 +186,26 @@ pub fn answers_schema(procedure: &Procedure) -> Value {
     schema
 }
 
-/// A list question (choices, files) counts as answered only with something in the list: an
-/// empty list is no answer, as an unticked checkbox on the web.
-fn non_empty_list(field: &Field) -> Option<Value> {
-    matches!(
-        field.kind,
-        FieldKind::Choice { multiple: true, .. } | FieldKind::File { .. }
-    )
-    .then(|| json!({ "minItems": 1 }))
-}
-
-/// The schema an object satisfies when it answers `field`: the key is there, and a list has
-/// something in it, a string something typed.
-fn answered(field: &Field) -> Value {
-    let id = field.id.as_str();
-    match non_empty_list(field).or_else(|| non_blank_string(field)) {
-        Some(rule) => json!({ "required": [id], "properties": { id: rule } }),
-        None => json!({ "required": [id] }),
+/// What a present value must hold to count as an answer, beyond being there: a list (choices,
+/// files) something in it, as an unticked checkbox is no answer on the web; a string something
+/// typed, spaces alone being none.
+fn something_given(field: &Field) -> Option<Value> {
+    match &field.kind {
+        FieldKind::Choice { multiple: true, .. } | FieldKind::File { .. } => {
+            Some(json!({ "minItems": 1 }))
+        }
+        kind if kind.is_string() => Some(json!({ "pattern": typed_pattern() })),
+        _ => None,
     }
 }
 
-/// A string question counts as answered only with something typed: spaces alone are no answer.
-fn non_blank_string(field: &Field) -> Option<Value> {
-    field
-        .kind
-        .is_string()
-        .then(|| json!({ "pattern": typed_pattern() }))
+/// The schema an object satisfies when it answers `field`.
+fn answered(field: &Field) -> Value {
+    let id = field.id.as_str();
+    match something_given(field) {
+        Some(rule) => json!({ "required": [id], "properties": { id: rule } }),
+        None => json!({ "required": [id] }),
+    }
 }
 
 /// A question that applies only under a condition: answered (if required) when it holds,
@@ -417,7 +411,7 @@ fn value_schema(field: &Field) -> Value {
                 properties.insert(inner.id.to_string(), value_schema(inner));
                 if inner.required && inner.show_if.is_none() {
                     required.push(json!(inner.id.as_str()));
-                    if let Some(rule) = non_empty_list(inner).or_else(|| non_blank_string(inner)) {
+                    if let Some(rule) = something_given(inner) {
                         non_empty.insert(inner.id.to_string(), rule);
                     }
                 }

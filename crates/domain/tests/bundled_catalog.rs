@@ -387,28 +387,16 @@ fn typed_for(field: &Field) -> Option<BoxedStrategy<Typed>> {
             options,
             multiple: false,
             ..
-        } => {
-            let values: Vec<String> = options
-                .iter()
-                .map(|o| o.value.clone())
-                .chain(["nope".to_owned()])
-                .collect();
-            prop::sample::select(values)
-                .prop_map(move |v| one(v.clone(), json!(v)))
-                .boxed()
-        }
+        } => prop::sample::select(option_values(options))
+            .prop_map(move |v| one(v.clone(), json!(v)))
+            .boxed(),
         FieldKind::Choice {
             options,
             multiple: true,
             ..
         } => {
-            let values: Vec<String> = options
-                .iter()
-                .map(|o| o.value.clone())
-                .chain(["nope".to_owned()])
-                .collect();
             let name = format!("f.{id}");
-            prop::collection::vec(prop::sample::select(values), 0..3)
+            prop::collection::vec(prop::sample::select(option_values(options)), 0..3)
                 .prop_map(move |chosen| Typed {
                     controls: chosen.iter().map(|v| (name.clone(), v.clone())).collect(),
                     json: json!(chosen),
@@ -467,6 +455,15 @@ fn typed_for(field: &Field) -> Option<BoxedStrategy<Typed>> {
         }
         _ => return None,
     })
+}
+
+/// A choice question's option values, and one that is none of them.
+fn option_values(options: &[madoguchi_domain::procedure::ChoiceOption]) -> Vec<String> {
+    options
+        .iter()
+        .map(|o| o.value.clone())
+        .chain(["nope".to_owned()])
+        .collect()
 }
 
 /// What a channel made of one answer: the stored answer, or the problems by path and code.

@@ -102,19 +102,8 @@ pub async fn read_question_page(
 ) -> QuestionPage {
     let kind = content_type(request.headers()).to_ascii_lowercase();
     if kind.starts_with("application/x-www-form-urlencoded") {
-        let too_long = request
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok())
-            .is_some_and(|n| n > max_request_bytes);
-        if too_long {
-            return QuestionPage {
-                problem: Some(BodyProblem::TooLarge),
-                ..QuestionPage::default()
-            };
-        }
-        // A body sent without its length is measured once read.
+        // Read (up to the route's transport limit) and measured, so the browser that sent it
+        // gets the page that explains.
         let (parts, body) = request.into_parts();
         let bytes = match Bytes::from_request(Request::from_parts(parts.clone(), body), state).await
         {

@@ -52,7 +52,7 @@ impl AppState {
 
 /// The whole application: portal pages, API, assets and health check.
 pub fn router(state: AppState) -> Router {
-    let max_body = state.portal.config.limits.max_request_mb * 1024 * 1024;
+    let max_body = state.portal.config.limits.max_request_bytes();
     let pages = Router::new()
         .route("/", get(pages::home::show))
         .route("/procedures", get(pages::procedures::list))

@@ -115,8 +115,8 @@ pub async fn answer_step(
     Query(q): Query<StepQuery>,
     request: Request,
 ) -> Result<Response, WebError> {
-    let max_request = usize::try_from(state.portal.config.limits.max_request_bytes());
-    let posted = read_question_page(&state, request, max_request.unwrap_or(usize::MAX)).await;
+    let max_request = state.portal.config.limits.max_request_bytes();
+    let posted = read_question_page(&state, request, max_request).await;
     if let Some(problem) = posted.problem {
         return refused_step(
             &state,
@@ -216,7 +216,7 @@ async fn refused_step(
         step,
         posted.failed_part.as_deref(),
         problem == BodyProblem::TooLarge,
-        max_request,
+        max_request as u64,
     );
     let values = FormValues::from_pairs(posted.pairs);
     let shown = Shown {

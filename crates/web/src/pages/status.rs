@@ -118,44 +118,29 @@ pub async fn withdraw(
         );
     }
     let withdrawn = Ok(Some(ctx.tr.t("status-withdrawn-notice")));
-    match state.portal.withdraw(&receipt, &access_code).await {
-        Ok(view) => show(&state, &ctx, &view, &access_code, withdrawn, StatusCode::OK),
-        // A second click: the first one already withdrew it (or is withdrawing it just now).
-        Err(AppError::NotAllowed(ApplicationStatus::Withdrawn) | AppError::Conflict)
-            if current(&state)
-                .await
-                .is_ok_and(|v| v.application.status == ApplicationStatus::Withdrawn) =>
-        {
-            let view = current(&state).await.map_err(|e| ctx.fail(e))?;
-            show(&state, &ctx, &view, &access_code, withdrawn, StatusCode::OK)
-        }
-        // The department acted at the same moment: the page as it is now.
-        Err(AppError::Conflict) => {
-            let view = current(&state).await.map_err(|e| ctx.fail(e))?;
-            let problem = Err(ctx.tr.t("case-error-conflict"));
-            show(
-                &state,
-                &ctx,
-                &view,
-                &access_code,
-                problem,
-                StatusCode::CONFLICT,
-            )
-        }
-        Err(AppError::NotAllowed(_)) => {
-            let view = current(&state).await.map_err(|e| ctx.fail(e))?;
-            let problem = Err(ctx.tr.t("status-withdraw-not-allowed"));
-            show(
-                &state,
-                &ctx,
-                &view,
-                &access_code,
-                problem,
-                StatusCode::CONFLICT,
-            )
-        }
-        Err(e) => Err(ctx.fail(e)),
+    let refused = match state.portal.withdraw(&receipt, &access_code).await {
+        Ok(view) => return show(&state, &ctx, &view, &access_code, withdrawn, StatusCode::OK),
+        Err(e @ (AppError::NotAllowed(_) | AppError::Conflict)) => e,
+        Err(e) => return Err(ctx.fail(e)),
+    };
+    // The page as it is now. Withdrawn already is a second click (or one racing it): done.
+    let view = current(&state).await.map_err(|e| ctx.fail(e))?;
+    if view.application.status == ApplicationStatus::Withdrawn {
+        return show(&state, &ctx, &view, &access_code, withdrawn, StatusCode::OK);
     }
+    let key = match refused {
+        // The department acted at the same moment.
+        AppError::Conflict => "case-error-conflict",
+        _ => "status-withdraw-not-allowed",
+    };
+    show(
+        &state,
+        &ctx,
+        &view,
+        &access_code,
+        Err(ctx.tr.t(key)),
+        StatusCode::CONFLICT,
+    )
 }
 
 /// `POST /status/resubmit`: the resident's fixed answers to a correction request.

@@ -179,17 +179,12 @@ pub async fn add_user(
                 .t_with("users-added", &[("login", account.login.clone())]);
             users_page(&state, &staff, Some(notice), None, StatusCode::OK).await
         }
-        Err(e) if refusal_message(staff.ctx.tr, &e).is_some() => {
-            let error = refusal_message(staff.ctx.tr, &e);
-            users_page(
-                &state,
-                &staff,
-                None,
-                error,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(staff.fail(e)),
+        Err(e) => match refusal_message(staff.ctx.tr, &e) {
+            Some(error) => {
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                users_page(&state, &staff, None, Some(error), status).await
+            }
+            None => Err(staff.fail(e)),
+        },
     }
 }

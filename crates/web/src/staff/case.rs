@@ -30,15 +30,27 @@ pub async fn show(
     Path(receipt): Path<String>,
     Query(params): Query<CaseParams>,
 ) -> Result<Response, WebError> {
-    let file = state
-        .portal
-        .open_case(&staff.staff.actor(), &receipt, &staff.ip())
-        .await
-        .map_err(|e| staff.fail(e))?;
     let notice = StaffAction::parse(&params.done)
         .map(|a| staff.ctx.tr.t(&format!("case-done-{}", a.as_str())));
-    let page = case_page(&state, &staff, &file, notice, None, None);
-    Ok(no_store(render(&page, staff.ctx.tr)?))
+    case_now(&state, &staff, &receipt, notice, None, StatusCode::OK).await
+}
+
+/// The case page as it is now (the read audited), with a notice or what stopped an action.
+async fn case_now(
+    state: &AppState,
+    staff: &StaffCtx,
+    receipt: &str,
+    notice: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let file = state
+        .portal
+        .open_case(&staff.staff.actor(), receipt, &staff.ip())
+        .await
+        .map_err(|e| staff.fail(e))?;
+    let page = case_page(state, staff, &file, notice, error, None);
+    Ok((status, no_store(render(&page, staff.ctx.tr)?)).into_response())
 }
 
 pub async fn act(
@@ -74,19 +86,12 @@ pub async fn act(
             action.as_str()
         ))
         .into_response()),
-        Err(e) => {
-            let Some((message, status)) = refusal(staff.ctx.tr, &e) else {
-                return Err(staff.fail(e));
-            };
-            // The page as it is now, with what stopped the action.
-            let file = state
-                .portal
-                .open_case(&actor, &receipt, &staff.ip())
-                .await
-                .map_err(|e| staff.fail(e))?;
-            let page = case_page(&state, &staff, &file, None, Some(message), None);
-            Ok((status, no_store(render(&page, staff.ctx.tr)?)).into_response())
-        }
+        Err(e) => match refusal(staff.ctx.tr, &e) {
+            Some((message, status)) => {
+                case_now(&state, &staff, &receipt, None, Some(message), status).await
+            }
+            None => Err(staff.fail(e)),
+        },
     }
 }
 

@@ -10,6 +10,7 @@ use crate::views::{Base, refusal_message};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use madoguchi_app::AppError;
 use madoguchi_app::timefmt::jst_minutes;
 use uuid::Uuid;
 
@@ -181,7 +182,7 @@ pub async fn issue_token(
     PageForm(form): PageForm,
 ) -> Result<Response, WebError> {
     staff.ctx.verify_form(&state, &form)?;
-    match state
+    let said = match state
         .portal
         .issue_token(
             &staff.staff,
@@ -191,21 +192,24 @@ pub async fn issue_token(
         )
         .await
     {
-        Ok(issued) => {
-            let said = Said {
-                new_token: Some(issued.token),
-                ..Said::default()
-            };
-            integration_page(&state, &staff, said).await
-        }
-        Err(e) if refusal_message(staff.ctx.tr, &e).is_some() => {
-            let said = Said {
-                notice: refusal_message(staff.ctx.tr, &e),
-                ..Said::default()
-            };
-            integration_page(&state, &staff, said).await
-        }
-        Err(e) => Err(staff.fail(e)),
+        Ok(issued) => Said {
+            new_token: Some(issued.token),
+            ..Said::default()
+        },
+        Err(e) => refused(&staff, e)?,
+    };
+    integration_page(&state, &staff, said).await
+}
+
+/// What the page says when an issue was refused as asked (no name, text the rule refuses);
+/// any other failure is the request's.
+fn refused(staff: &StaffCtx, e: AppError) -> Result<Said, WebError> {
+    match refusal_message(staff.ctx.tr, &e) {
+        Some(notice) => Ok(Said {
+            notice: Some(notice),
+            ..Said::default()
+        }),
+        None => Err(staff.fail(e)),
     }
 }
 
@@ -246,11 +250,7 @@ pub async fn issue_client(
             new_client_key: Some(issued.key),
             ..Said::default()
         },
-        Err(e) if refusal_message(staff.ctx.tr, &e).is_some() => Said {
-            notice: refusal_message(staff.ctx.tr, &e),
-            ..Said::default()
-        },
-        Err(e) => return Err(staff.fail(e)),
+        Err(e) => refused(&staff, e)?,
     };
     integration_page(&state, &staff, said).await
 }

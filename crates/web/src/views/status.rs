@@ -10,6 +10,7 @@ use crate::views::{
 };
 use askama::Template;
 use madoguchi_app::apply::StatusView;
+use madoguchi_app::timefmt::JST;
 use madoguchi_domain::form::FormValues;
 use madoguchi_domain::validate::{FieldError, FieldPath};
 
@@ -104,7 +105,7 @@ pub(crate) fn status_page(
             .map(|e| HistoryRow {
                 when: e
                     .created_at
-                    .to_offset(time::macros::offset!(+9))
+                    .to_offset(JST)
                     .format(time::macros::format_description!(
                         "[year]年[month padding:none]月[day padding:none]日 [hour]:[minute]"
                     ))

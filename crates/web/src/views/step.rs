@@ -9,6 +9,7 @@ use askama::Template;
 use axum::response::Html;
 use madoguchi_app::apply::{Draft, previous_step};
 use madoguchi_app::i18n::japanese_date;
+use madoguchi_app::timefmt::JST;
 use madoguchi_domain::form::FormValues;
 use madoguchi_domain::procedure::Procedure;
 use madoguchi_domain::validate::{self, FieldError, FieldPath};
@@ -88,11 +89,7 @@ pub(crate) fn render_step(
     let procedure_title = procedure.title.get(lang).to_owned();
     let mut base = ctx.base(state, format!("{step_title} - {procedure_title}"));
     base.has_errors = !errors.is_empty();
-    let expires = draft
-        .row
-        .expires_at
-        .to_offset(time::macros::offset!(+9))
-        .date();
+    let expires = draft.row.expires_at.to_offset(JST).date();
     let page = StepPage {
         base,
         procedure_title,
