@@ -12,6 +12,7 @@ pub mod bank;
 pub mod charset;
 mod charset_tables;
 pub mod checkdigit;
+pub mod holiday;
 pub mod kana;
 pub mod phone;
 pub mod postal;
