@@ -49,6 +49,9 @@ fee-free = Free
 fee-fixed = { $amount } yen
 fee-per-unit = { $amount } yen per copy
 fee-item-sum = Depends on the items (the total is shown before you submit)
+fee-decided-by-staff = The department will tell you the amount after review
+fee-unknown = Calculated from your answers
+fee-lines-title = Breakdown
 
 ## Question pages
 back = Back
@@ -240,6 +243,23 @@ error-body-too-large = What you sent is too large (at most { $mb } MB, files inc
 error-body-unreadable = What you sent did not arrive whole. Please send it again
 error-too-many-files = You can attach up to { $max } files for { $label }
 error-unknown-attachment = The file for { $label } was not found; upload it again
+error-day-weekday = { $label }: choose a { $days }
+error-day-of-month = { $label }: choose day { $days } of a month
+error-day-holiday = { $label }: national holidays ({ $holiday }) cannot be chosen; choose another day
+error-day-year-end = { $label }: 29 December to 3 January cannot be chosen; choose another day
+error-past-deadline = { $label }: the deadline for this day ({ $date }) has passed; choose another day or contact the department
+error-not-same = { $label } does not match { $other }; enter the same
+error-option-unavailable = { $label }: this option cannot be chosen with your other answers
+error-invalid-digits = { $label }: enter { $count } digits
+error-pattern = { $label } is not in the expected form
+weekday-mon = Monday
+weekday-tue = Tuesday
+weekday-wed = Wednesday
+weekday-thu = Thursday
+weekday-fri = Friday
+weekday-sat = Saturday
+weekday-sun = Sunday
+list-separator = {", "}
 
 ## Mail
 mail-status-subject = [{ $ward }] Your application for { $procedure }: { $status } (receipt { $receipt })

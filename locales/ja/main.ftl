@@ -50,6 +50,9 @@ fee-free = 無料
 fee-fixed = { $amount }円
 fee-per-unit = 1通あたり{ $amount }円
 fee-item-sum = 品目によって異なります（申請の最後に合計を表示します）
+fee-decided-by-staff = 審査のうえ、担当課からお知らせします
+fee-unknown = 申請の内容から計算します
+fee-lines-title = 内訳
 
 ## Question pages
 back = 戻る
@@ -241,6 +244,23 @@ error-body-too-large = 送信された内容が大きすぎます（ファイル
 error-body-unreadable = 送信された内容を最後まで受け取れませんでした。もう一度送信してください
 error-too-many-files = { $label }は{ $max }ファイルまで添付できます
 error-unknown-attachment = { $label }のファイルが見つかりません。もう一度アップロードしてください
+error-day-weekday = { $label }は{ $days }の日を選んでください
+error-day-of-month = { $label }は毎月{ $days }日のいずれかを選んでください
+error-day-holiday = { $label }：祝日（{ $holiday }）は選べません。別の日を選んでください
+error-day-year-end = { $label }：12月29日から1月3日までは選べません。別の日を選んでください
+error-past-deadline = { $label }：この日の申込の締切（{ $date }）を過ぎています。別の日を選ぶか、担当課にお問い合わせください
+error-not-same = { $label }が{ $other }と一致しません。同じ内容を入力してください
+error-option-unavailable = { $label }：この選択肢は、ほかの回答との組み合わせでは選べません
+error-invalid-digits = { $label }は{ $count }桁の数字で入力してください
+error-pattern = { $label }の形式が正しくありません
+weekday-mon = 月曜
+weekday-tue = 火曜
+weekday-wed = 水曜
+weekday-thu = 木曜
+weekday-fri = 金曜
+weekday-sat = 土曜
+weekday-sun = 日曜
+list-separator = 、
 
 ## Mail
 mail-status-subject = 【{ $ward }】{ $procedure }の申請：{ $status }（受付番号 { $receipt }）

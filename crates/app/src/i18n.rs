@@ -4,6 +4,7 @@
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
+use madoguchi_domain::calendar::DayProblem;
 use madoguchi_domain::procedure::{Field, FieldKind};
 use madoguchi_domain::validate::{FieldError, Problem, Segment};
 use std::borrow::Cow;
@@ -134,12 +135,26 @@ impl Tr {
             }
             Problem::DateTooEarly { min } => self.t_with(
                 "error-date-too-early",
-                &[label, ("date", japanese_date(*min))],
+                &[label, ("date", self.date_both(*min))],
             ),
             Problem::DateTooLate { max } => self.t_with(
                 "error-date-too-late",
-                &[label, ("date", japanese_date(*max))],
+                &[label, ("date", self.date_both(*max))],
             ),
+            Problem::PastDeadline { deadline } => self.t_with(
+                "error-past-deadline",
+                &[label, ("date", self.date_both(*deadline))],
+            ),
+            Problem::DayNotAllowed(day) => self.day_problem(label, day),
+            Problem::NotSame { other } => self.t_with(
+                "error-not-same",
+                &[label, ("other", other.get(self.lang.code()).to_owned())],
+            ),
+            Problem::InvalidDigits { count } => self.t_with(
+                "error-invalid-digits",
+                &[label, ("count", count.to_string())],
+            ),
+            Problem::Ineligible { message } => message.get(self.lang.code()).to_owned(),
             Problem::TooFewItems { min } => {
                 self.t_with("error-too-few-items", &[label, ("min", min.to_string())])
             }
@@ -209,6 +224,39 @@ impl Tr {
                 &format!("error-{}", other.code().replace('_', "-")),
                 &[label],
             ),
+        }
+    }
+}
+
+impl Tr {
+    /// A computed date in both calendars: `令和9年1月5日（2027年1月5日）` in Japanese.
+    pub fn date_both(&self, d: time::Date) -> String {
+        match madoguchi_jp::wareki::to_wareki(d) {
+            Ok(w) if self.lang.code() == "ja" => format!("{w}（{}）", japanese_date(d)),
+            _ if self.lang.code() == "ja" => japanese_date(d),
+            _ => d.to_string(),
+        }
+    }
+
+    fn day_problem(&self, label: (&'static str, String), day: &DayProblem) -> String {
+        let list = |items: Vec<String>| items.join(&self.t("list-separator"));
+        match day {
+            DayProblem::Weekday { allowed } => {
+                let days = allowed
+                    .iter()
+                    .map(|d| self.t(&format!("weekday-{}", d.code())))
+                    .collect();
+                self.t_with("error-day-weekday", &[label, ("days", list(days))])
+            }
+            DayProblem::DayOfMonth { allowed } => {
+                let days = allowed.iter().map(u8::to_string).collect();
+                self.t_with("error-day-of-month", &[label, ("days", list(days))])
+            }
+            DayProblem::Holiday { name } => self.t_with(
+                "error-day-holiday",
+                &[label, ("holiday", (*name).to_owned())],
+            ),
+            DayProblem::YearEnd => self.t_with("error-day-year-end", &[label]),
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod config;
 pub mod demo;
 mod error;
 pub mod export;
+pub mod fees;
 pub mod i18n;
 pub mod integration;
 pub mod limits;

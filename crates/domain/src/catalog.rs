@@ -8,13 +8,18 @@
 
 use crate::answers::{BANK_ACCOUNT_PARTS, PersonName};
 use crate::condition::{CmpOp, Condition, Literal, Test};
-use crate::fee::{Fee, FeeRule};
 use crate::ids::{FieldId, ProcedureId, StepId, is_valid_slug};
 use crate::procedure::{
-    Availability, ChoiceOption, ChoiceStyle, Department, ExportColumn, Field, FieldKind, FileType,
-    Group, IdentityLevel, NameKana, Obstacle, Procedure, RequiredAttachment, Step,
+    Availability, ChoiceOption, ChoiceStyle, DayOfWeek, Deadline, Department, ExportColumn, Field,
+    FieldKind, FileType, Group, IdentityLevel, NameKana, Obstacle, Procedure, RequiredAttachment,
+    Step, TextPattern,
 };
+
+mod fees;
+mod rules;
+
 use crate::text::Localized;
+use rules::number_source;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
@@ -195,6 +200,11 @@ fn n<'a>(index: usize) -> Key<'a> {
     Key::Index(index)
 }
 
+/// `base` followed by `more`: the path to a key inside a value.
+fn join<'a>(base: &[Key<'a>], more: &[Key<'a>]) -> Vec<Key<'a>> {
+    base.iter().chain(more).copied().collect()
+}
+
 /// Finds where a value stands in the source, for messages about well-formed but wrong files.
 struct Locator<'s> {
     file: String,
@@ -282,6 +292,24 @@ struct RawProcedure {
     steps: Vec<RawStep>,
     #[serde(default)]
     export: Vec<RawExport>,
+    #[serde(default)]
+    stops: Vec<RawStop>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStop {
+    id: String,
+    when: RawCondition,
+    message: Localized,
+    link: Option<RawStopLink>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStopLink {
+    label: Localized,
+    url: String,
 }
 
 #[derive(Deserialize)]
@@ -310,6 +338,38 @@ struct RawFee {
     quantity_field: Option<String>,
     item_sum: Option<RawItemSum>,
     note: Option<Localized>,
+    #[serde(default)]
+    decided_by_staff: bool,
+    #[serde(default)]
+    parts: Vec<RawFeePart>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeePart {
+    label: Localized,
+    amount: Option<u32>,
+    per_unit: Option<u32>,
+    quantity_field: Option<String>,
+    option_fees: Option<String>,
+    item_sum: Option<RawItemSum>,
+    table: Option<RawFeeTable>,
+    rate: Option<RawRate>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeeTable {
+    rows: String,
+    columns: String,
+    prices: BTreeMap<String, BTreeMap<String, u32>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRate {
+    field: String,
+    percent: BTreeMap<String, u32>,
 }
 
 #[derive(Deserialize)]
@@ -368,6 +428,35 @@ struct RawField {
     kana: Option<NameKana>,
     #[serde(default)]
     messages: BTreeMap<String, Localized>,
+    pattern: Option<String>,
+    digits: Option<usize>,
+    same_as: Option<String>,
+    min_from: Option<RawNumberSource>,
+    max_from: Option<RawNumberSource>,
+    days: Option<RawDayRule>,
+    deadline: Option<Deadline>,
+    max_items_from: Option<String>,
+}
+
+/// `{ field = "household_size" }`, or `{ field = "facility", attribute = "capacity" }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNumberSource {
+    field: String,
+    attribute: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDayRule {
+    #[serde(default)]
+    weekdays: Vec<DayOfWeek>,
+    #[serde(default)]
+    days_of_month: Vec<u8>,
+    #[serde(default)]
+    not_holidays: bool,
+    #[serde(default)]
+    not_year_end: bool,
 }
 
 #[derive(Deserialize)]
@@ -377,6 +466,9 @@ struct RawOption {
     label: Localized,
     hint: Option<Localized>,
     fee: Option<u32>,
+    #[serde(default)]
+    attributes: BTreeMap<String, i64>,
+    only_if: Option<RawCondition>,
 }
 
 #[derive(Deserialize, Default)]
@@ -426,6 +518,12 @@ const MESSAGE_CODES: &[&str] = &[
     "file_type",
     "file_too_large",
     "too_many_files",
+    "day_not_allowed",
+    "past_deadline",
+    "not_same",
+    "option_unavailable",
+    "invalid_digits",
+    "pattern",
 ];
 
 // ---- checking ----
@@ -495,7 +593,7 @@ impl Checker<'_> {
                     description: a.description,
                 })
                 .collect(),
-            fee: Fee::free(),
+            fee: crate::fee::Fee::free(),
             availability,
             identity_level: raw.identity_level.unwrap_or(IdentityLevel::None),
             annual_volume: raw.annual_volume,
@@ -503,11 +601,14 @@ impl Checker<'_> {
             notify_email_field: None,
             steps,
             export: Vec::new(),
+            stops: Vec::new(),
         };
         let mut procedure = procedure;
+        self.references(&raw.steps, &procedure);
         procedure.fee = self.fee(raw.fee, &procedure);
         procedure.notify_email_field = self.notify_email(raw.notify_email_field, &procedure);
         procedure.export = self.export(raw.export, &procedure);
+        procedure.stops = self.stops(&raw.stops, &procedure);
         procedure.version = version_of(&procedure);
         Some(procedure)
     }
@@ -641,6 +742,19 @@ impl Checker<'_> {
             .show_if
             .as_ref()
             .and_then(|c| self.condition(c, scope, &sub("show_if")));
+        if matches!(
+            kind,
+            FieldKind::Text {
+                pattern: Some(TextPattern::Regex(_)),
+                ..
+            }
+        ) && !raw.messages.contains_key("pattern")
+        {
+            self.error(
+                &sub("pattern"),
+                "a pattern needs its own message for people: messages.pattern = \"…\"",
+            );
+        }
         Some(Field {
             id: id?,
             label: raw.label.clone(),
@@ -653,6 +767,7 @@ impl Checker<'_> {
                 .iter()
                 .map(|(c, m)| (c.clone(), m.clone()))
                 .collect(),
+            same_as: raw.same_as.as_deref().and_then(FieldId::parse),
         })
     }
 
@@ -668,6 +783,7 @@ impl Checker<'_> {
         Some(match raw.kind.as_str() {
             "text" => FieldKind::Text {
                 max_length: raw.max_length.unwrap_or(DEFAULT_MAX_LENGTH),
+                pattern: self.text_pattern(raw, path),
             },
             "long_text" => FieldKind::LongText {
                 max_length: raw.max_length.unwrap_or(DEFAULT_LONG_MAX_LENGTH),
@@ -687,12 +803,19 @@ impl Checker<'_> {
                     min,
                     max,
                     unit: raw.unit.clone(),
+                    min_from: raw.min_from.as_ref().and_then(number_source),
+                    max_from: raw.max_from.as_ref().and_then(number_source),
                 }
             }
             "date" => {
                 let min = self.date_bound(raw.min.as_ref(), &sub("min"));
                 let max = self.date_bound(raw.max.as_ref(), &sub("max"));
-                FieldKind::Date { min, max }
+                FieldKind::Date {
+                    min,
+                    max,
+                    days: raw.days.as_ref().map(|d| self.day_rule(d, &sub("days"))),
+                    deadline: raw.deadline,
+                }
             }
             "choice" | "multiple_choice" => {
                 if raw.options.is_empty() {
@@ -712,11 +835,21 @@ impl Checker<'_> {
                             .collect();
                         self.error(&opt_path, format!("option value \"{}\" must be unique, lower-case letters, digits, - and _", o.value));
                     }
+                    let only_if = o.only_if.as_ref().and_then(|c| {
+                        let p: Vec<Key<'_>> = path
+                            .iter()
+                            .copied()
+                            .chain([k("options"), n(oi), k("only_if")])
+                            .collect();
+                        self.condition(c, scope, &p)
+                    });
                     options.push(ChoiceOption {
                         value: o.value.clone(),
                         label: o.label.clone(),
                         hint: o.hint.clone(),
                         fee: o.fee,
+                        attributes: o.attributes.clone(),
+                        only_if,
                     });
                 }
                 let style = raw.style.unwrap_or(if options.len() > 8 {
@@ -826,17 +959,17 @@ impl Checker<'_> {
                 en: Some("Item {n}".into()),
             }),
             unique_field,
+            max_items_from: raw.max_items_from.as_deref().and_then(FieldId::parse),
         }))
     }
 
     /// Keys that mean nothing for the question's type are almost always mistakes.
     fn reject_stray_keys(&mut self, raw: &RawField, kind: &FieldKind, path: &[Key<'_>]) {
         let allowed: &[&str] = match kind {
-            FieldKind::Text { .. } | FieldKind::LongText { .. } | FieldKind::Kana { .. } => {
-                &["max_length"]
-            }
-            FieldKind::Number { .. } => &["min", "max", "unit"],
-            FieldKind::Date { .. } => &["min", "max"],
+            FieldKind::Text { .. } => &["max_length", "pattern", "digits"],
+            FieldKind::LongText { .. } | FieldKind::Kana { .. } => &["max_length"],
+            FieldKind::Number { .. } => &["min", "max", "unit", "min_from", "max_from"],
+            FieldKind::Date { .. } => &["min", "max", "days", "deadline"],
             FieldKind::Choice { .. } => &["options", "style"],
             FieldKind::File { .. } => &["accept", "max_size_mb", "max_files"],
             FieldKind::Group(_) => &[
@@ -845,6 +978,7 @@ impl Checker<'_> {
                 "max_items",
                 "item_label",
                 "unique_field",
+                "max_items_from",
             ],
             FieldKind::YesNo
             | FieldKind::Email
@@ -872,6 +1006,13 @@ impl Checker<'_> {
             ("unique_field", raw.unique_field.is_some()),
             ("address_field", raw.address_field.is_some()),
             ("kana", raw.kana.is_some()),
+            ("pattern", raw.pattern.is_some()),
+            ("digits", raw.digits.is_some()),
+            ("min_from", raw.min_from.is_some()),
+            ("max_from", raw.max_from.is_some()),
+            ("days", raw.days.is_some()),
+            ("deadline", raw.deadline.is_some()),
+            ("max_items_from", raw.max_items_from.is_some()),
         ];
         for (key, is_set) in present {
             if is_set && !allowed.contains(&key) {
@@ -891,21 +1032,6 @@ impl Checker<'_> {
                 self.error(path, "expected a whole number");
                 None
             }
-        }
-    }
-
-    /// A date question's limit: `"YYYY-MM-DD"` or `"today"`.
-    fn date_bound(
-        &mut self,
-        value: Option<&toml::Value>,
-        path: &[Key<'_>],
-    ) -> Option<crate::procedure::DateBound> {
-        use crate::procedure::{DateBound, RelativeDate};
-        match value? {
-            toml::Value::String(s) if s == "today" => {
-                Some(DateBound::Relative(RelativeDate::Today))
-            }
-            v => self.date(Some(v), path).map(DateBound::Fixed),
         }
     }
 
@@ -1050,8 +1176,11 @@ impl Checker<'_> {
                     (FieldKind::Date { .. }, v) => {
                         Test::Compare(cmp(other), Literal::Date(self.date(Some(v), &at)?))
                     }
+                    (FieldKind::Group(_), toml::Value::Integer(i)) if *i >= 0 => {
+                        Test::ItemCount(cmp(other), *i)
+                    }
                     _ => {
-                        self.error(&at, format!("{other} compares number or date questions with a number or a date; \"{}\" is {}", field.id, field.kind.type_name()));
+                        self.error(&at, format!("{other} compares number or date questions with a number or a date, or a group's number of items with a number; \"{}\" is {}", field.id, field.kind.type_name()));
                         return None;
                     }
                 }
@@ -1100,85 +1229,6 @@ impl Checker<'_> {
             }
         };
         Some(literal)
-    }
-
-    fn fee(&mut self, raw: Option<RawFee>, procedure: &Procedure) -> Fee {
-        let Some(raw) = raw else { return Fee::free() };
-        let note = raw.note.clone();
-        let rule = match (raw.amount, raw.per_unit, raw.item_sum) {
-            (None, None, None) => FeeRule::Free,
-            (Some(amount), None, None) => FeeRule::Fixed { amount },
-            (None, Some(amount), None) => match raw
-                .quantity_field
-                .as_deref()
-                .and_then(|q| procedure.field(q))
-            {
-                Some(f) if matches!(f.kind, FieldKind::Number { .. }) => FeeRule::PerUnit {
-                    amount,
-                    quantity_field: f.id.clone(),
-                },
-                _ => {
-                    self.error(
-                        &[k("fee"), k("quantity_field")],
-                        "per_unit needs quantity_field naming a number question",
-                    );
-                    FeeRule::Free
-                }
-            },
-            (None, None, Some(sum)) => self.item_sum(sum, procedure),
-            _ => {
-                self.error(
-                    &[k("fee")],
-                    "give one of amount, per_unit (with quantity_field) or item_sum",
-                );
-                FeeRule::Free
-            }
-        };
-        Fee { rule, note }
-    }
-
-    fn item_sum(&mut self, sum: RawItemSum, procedure: &Procedure) -> FeeRule {
-        let group = procedure.field(&sum.group).and_then(|f| match &f.kind {
-            FieldKind::Group(g) => Some((f.id.clone(), g)),
-            _ => None,
-        });
-        let Some((group_id, group)) = group else {
-            self.error(
-                &[k("fee"), k("item_sum"), k("group")],
-                format!("\"{}\" is not a group question", sum.group),
-            );
-            return FeeRule::Free;
-        };
-        let item = group.field(&sum.item_field).filter(|f| {
-            matches!(
-                f.kind,
-                FieldKind::Choice {
-                    multiple: false,
-                    ..
-                }
-            )
-        });
-        let quantity = sum.quantity_field.as_deref().map(|q| {
-            group
-                .field(q)
-                .filter(|f| matches!(f.kind, FieldKind::Number { .. }))
-        });
-        match (item, quantity) {
-            (Some(item), None) => FeeRule::ItemSum {
-                group: group_id,
-                item_field: item.id.clone(),
-                quantity_field: None,
-            },
-            (Some(item), Some(Some(q))) => FeeRule::ItemSum {
-                group: group_id,
-                item_field: item.id.clone(),
-                quantity_field: Some(q.id.clone()),
-            },
-            _ => {
-                self.error(&[k("fee"), k("item_sum")], "item_field must be a choice question and quantity_field a number question of the group");
-                FeeRule::Free
-            }
-        }
     }
 
     fn notify_email(&mut self, raw: Option<String>, procedure: &Procedure) -> Option<FieldId> {
@@ -1337,5 +1387,139 @@ title = "最初"
             (errors[0].line, errors[0].message.contains("nope")),
             (4, true)
         );
+    }
+
+    /// A procedure with a facility (capacities), a day, slots, a count and a fee table,
+    /// for the rules that read other answers.
+    const RULES: &str = r#"id = "r"
+title = "施設"
+summary = "説明"
+category = "kurashi"
+eligibility = "どなたでも"
+processing_time = "1週間"
+department = { id = "d", name = "課" }
+
+[fee]
+  [[fee.parts]]
+  label = "使用料"
+  table = { rows = "room", columns = "slot", prices = { a = { am = 100, pm = 200 }, b = { am = 300, pm = 400 } } }
+  rate = { field = "who", percent = { outside = 150 } }
+
+[[stops]]
+id = "far"
+when = { field = "who", equals = "business" }
+message = "事業者の方は対象外です"
+
+[[steps]]
+id = "first"
+title = "最初"
+
+  [[steps.fields]]
+  id = "who"
+  type = "choice"
+  label = "区分"
+  required = true
+  options = [{ value = "inside", label = "区内" }, { value = "outside", label = "区外" }, { value = "business", label = "事業者" }]
+
+  [[steps.fields]]
+  id = "room"
+  type = "choice"
+  label = "部屋"
+  required = true
+  options = [{ value = "a", label = "A", attributes = { capacity = 10 } }, { value = "b", label = "B", attributes = { capacity = 50 } }]
+
+  [[steps.fields]]
+  id = "slot"
+  type = "choice"
+  label = "時間帯"
+  required = true
+  options = [{ value = "am", label = "午前" }, { value = "pm", label = "午後" }]
+
+  [[steps.fields]]
+  id = "people"
+  type = "number"
+  label = "人数"
+  required = true
+  max_from = { field = "room", attribute = "capacity" }
+
+  [[steps.fields]]
+  id = "code"
+  type = "text"
+  label = "番号"
+  pattern = "[A-Z]{2}-[0-9]{4}"
+  messages = { pattern = "OT-1234 の形で" }
+"#;
+
+    #[test]
+    fn rules_that_read_other_answers_load() {
+        let catalog = load_one(RULES).unwrap();
+        let p = &catalog.procedures[0];
+        assert_eq!(p.stops.len(), 1);
+        assert!(matches!(p.fee.rule, crate::fee::FeeRule::Parts(ref parts) if parts.len() == 1));
+    }
+
+    fn first_error(src: &str) -> CatalogError {
+        load_one(src).unwrap_err().remove(0)
+    }
+
+    #[test]
+    fn a_fee_table_missing_a_price_is_reported_at_its_row() {
+        let e = first_error(&RULES.replace("b = { am = 300, pm = 400 }", "b = { am = 300 }"));
+        assert!(e.message.contains("no price for \"pm\""), "{e}");
+        assert_eq!(e.line, 12);
+    }
+
+    #[test]
+    fn a_pattern_that_does_not_compile_or_has_no_message_is_reported() {
+        let e = first_error(&RULES.replace("[A-Z]{2}-[0-9]{4}", "[A-Z{2}"));
+        assert!(e.message.contains("not usable"), "{e}");
+        assert_eq!(e.line, 56);
+        let e = first_error(&RULES.replace("[A-Z]{2}-[0-9]{4}", "\\\\d{4}"));
+        assert!(e.message.contains("[0-9]"), "{e}");
+        let e = first_error(&RULES.replace("  messages = { pattern = \"OT-1234 の形で\" }\n", ""));
+        assert!(e.message.contains("messages.pattern"), "{e}");
+    }
+
+    #[test]
+    fn a_limit_from_a_later_question_or_a_missing_attribute_is_reported() {
+        let later = RULES.replace(
+            "max_from = { field = \"room\", attribute = \"capacity\" }",
+            "max_from = { field = \"later\" }",
+        ) + "\n[[steps]]\nid = \"second\"\ntitle = \"次\"\n\n  [[steps.fields]]\n  id = \"later\"\n  type = \"number\"\n  label = \"後\"\n";
+        let e = first_error(&later);
+        assert!(e.message.contains("later step"), "{e}");
+        assert_eq!(e.line, 50);
+        let e = first_error(&RULES.replace(", attributes = { capacity = 50 }", ""));
+        assert!(e.message.contains("b of \"room\" have no attribute"), "{e}");
+    }
+
+    #[test]
+    fn an_option_fee_nothing_reads_and_a_note_only_fee_are_refused() {
+        let e = first_error(&RULES.replace(
+            "{ value = \"am\", label = \"午前\" }",
+            "{ value = \"am\", label = \"午前\", fee = 100 }",
+        ));
+        assert!(e.message.contains("no fee part reads them"), "{e}");
+        let note_only = MINIMAL.replace(
+            "[[steps]]",
+            "[fee]\nnote = \"施設により異なります\"\n\n[[steps]]",
+        );
+        assert!(first_error(&note_only).message.contains("decided_by_staff"));
+    }
+
+    #[test]
+    fn relative_date_limits_are_read_and_nonsense_is_refused() {
+        let date = |min: &str| {
+            MINIMAL.replace(
+                "  type = \"choice\"\n  label = \"理由\"\n  required = true\n  options = [{ value = \"a\", label = \"A\" }, { value = \"b\", label = \"B\" }]",
+                &format!("  type = \"date\"\n  label = \"日\"\n  min = {min}"),
+            )
+        };
+        assert!(load_one(&date("\"today+7d\"")).is_ok());
+        assert!(load_one(&date("{ months = 2, snap = \"end_of_month\" }")).is_ok());
+        let e = first_error(&date("\"today+7x\""));
+        assert!(e.message.contains("today+7d"), "{e}");
+        let e = first_error(&date("{ field = \"reason\" }"));
+        assert!(e.message.contains("itself"), "{e}");
     }
 }

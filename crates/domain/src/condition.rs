@@ -31,6 +31,8 @@ pub enum Test {
     Compare(CmpOp, Literal),
     /// The question was answered (`true`) or left blank (`false`).
     Answered(bool),
+    /// A group has more or fewer items than a number (2人以上の世帯).
+    ItemCount(CmpOp, i64),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,6 +157,9 @@ impl Test {
             (Self::Includes(v), Some(Answer::Choices(chosen))) => chosen.contains(v),
             (Self::Compare(op, Literal::Number(n)), Some(Answer::Number(a))) => op.holds(a, n),
             (Self::Compare(op, Literal::Date(d)), Some(Answer::Date(a))) => op.holds(a, d),
+            (Self::ItemCount(op, n), Some(Answer::Group(items))) => {
+                op.holds(i64::try_from(items.len()).unwrap_or(i64::MAX), *n)
+            }
             _ => false,
         }
     }
@@ -170,6 +175,12 @@ impl Test {
             Self::Compare(..) => return None,
             Self::Answered(true) => json!({ "required": [field] }),
             Self::Answered(false) => json!({ "not": { "required": [field] } }),
+            Self::ItemCount(op, n) => has(match op {
+                CmpOp::Gt => json!({ "minItems": n + 1 }),
+                CmpOp::Gte => json!({ "minItems": n }),
+                CmpOp::Lt => json!({ "maxItems": (n - 1).max(0) }),
+                CmpOp::Lte => json!({ "maxItems": n }),
+            }),
         })
     }
 }

@@ -13,8 +13,8 @@
 //! 口座番号. What comes out is the one canonical form storage holds.
 
 use crate::answers::{Answer, MyNumberAnswer, account_type_from_key};
-use crate::procedure::FieldKind;
-use crate::text::fold_width;
+use crate::procedure::{FieldKind, TextPattern};
+use crate::text::{fold_width, is_hyphen_like};
 use crate::validate::Problem;
 use madoguchi_jp::bank::AccountType;
 use madoguchi_jp::checkdigit::{CorporateNumber, MyNumber};
@@ -127,6 +127,10 @@ pub fn read_string(kind: &FieldKind, raw: &str) -> Result<Option<Answer>, Proble
     };
     let text = |s: String| Ok(Some(Answer::Text(s)));
     match kind {
+        FieldKind::Text {
+            pattern: Some(TextPattern::Digits(_)),
+            ..
+        } => text(read_digits(s)),
         FieldKind::Text { .. } => text(s.to_owned()),
         FieldKind::Kana { .. } => text(read_kana(s)?),
         FieldKind::Email => text(read_email(s)?),
@@ -144,6 +148,21 @@ pub fn read_string(kind: &FieldKind, raw: &str) -> Result<Option<Answer>, Proble
         other => Err(Problem::InvalidType {
             expected: other.type_name(),
         }),
+    }
+}
+
+/// Digits as people write them (full-width, with hyphens or spaces between groups) as the
+/// digits alone; anything else is kept as typed, for the pattern check to name.
+pub fn read_digits(s: &str) -> String {
+    let folded = fold_width(s);
+    let digits: String = folded
+        .chars()
+        .filter(|c| !is_space(*c) && !is_hyphen_like(*c))
+        .collect();
+    if digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits
+    } else {
+        s.to_owned()
     }
 }
 
@@ -309,9 +328,13 @@ mod tests {
     #[test]
     fn compatibility_ideographs_are_kept_as_typed() {
         // U+FA11 (a CJK compatibility ideograph) would become U+5D0E under NFC.
-        let Ok(Some(Answer::Text(s))) =
-            read_string(&FieldKind::Text { max_length: 10 }, "\u{FA11}山")
-        else {
+        let Ok(Some(Answer::Text(s))) = read_string(
+            &FieldKind::Text {
+                max_length: 10,
+                pattern: None,
+            },
+            "\u{FA11}山",
+        ) else {
             panic!("a name with a compatibility ideograph is accepted");
         };
         assert_eq!(s, "\u{FA11}山");

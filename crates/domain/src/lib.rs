@@ -8,6 +8,7 @@
 pub mod answers;
 pub mod application;
 pub mod attachment;
+pub mod calendar;
 pub mod case;
 pub mod catalog;
 pub mod condition;

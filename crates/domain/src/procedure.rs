@@ -9,6 +9,7 @@ use crate::fee::Fee;
 use crate::ids::{FieldId, ProcedureId, StepId};
 use crate::text::Localized;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Procedure {
@@ -33,6 +34,25 @@ pub struct Procedure {
     pub notify_email_field: Option<FieldId>,
     pub steps: Vec<Step>,
     pub export: Vec<ExportColumn>,
+    /// Answers that end the form: the resident is not eligible and is told where to go instead.
+    #[serde(default)]
+    pub stops: Vec<Stop>,
+}
+
+/// An eligibility stop: when its condition holds, the form ends with an explanation and a link,
+/// and nothing the resident typed is kept (only the count, for the procedure's statistics).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stop {
+    pub id: String,
+    pub when: Condition,
+    pub message: Localized,
+    pub link: Option<StopLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StopLink {
+    pub label: Localized,
+    pub url: String,
 }
 
 /// The department (担当課) that processes the procedure, and how residents reach it.
@@ -100,12 +120,18 @@ pub struct Field {
     /// Messages written by the procedure's author, by error code (`required`, `too_long` …),
     /// replacing the generic ones.
     pub messages: Vec<(String, Localized)>,
+    /// Another question (on this step or an earlier one) whose answer this one must equal:
+    /// an email address typed twice.
+    #[serde(default)]
+    pub same_as: Option<FieldId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FieldKind {
     Text {
         max_length: usize,
+        #[serde(default)]
+        pattern: Option<TextPattern>,
     },
     LongText {
         max_length: usize,
@@ -118,12 +144,24 @@ pub enum FieldKind {
         min: Option<i64>,
         max: Option<i64>,
         unit: Option<Localized>,
+        /// A lower limit taken from another answer, besides `min`.
+        #[serde(default)]
+        min_from: Option<NumberSource>,
+        /// An upper limit taken from another answer (a venue's capacity), besides `max`.
+        #[serde(default)]
+        max_from: Option<NumberSource>,
     },
     /// Without `min` or `max`, the plausible window [`EARLIEST_DATE`] ..= [`LATEST_DATE`]
     /// applies, so that a mistyped year (3809, 令和999年) is caught.
     Date {
         min: Option<DateBound>,
         max: Option<DateBound>,
+        /// The days that may be chosen (weekdays only, not on holidays …).
+        #[serde(default)]
+        days: Option<DayRule>,
+        /// The chosen day sets a deadline for applying (使用日の7日前まで, 前月10日まで).
+        #[serde(default)]
+        deadline: Option<Deadline>,
     },
     Choice {
         options: Vec<ChoiceOption>,
@@ -209,12 +247,14 @@ pub const EARLIEST_DATE: time::Date = time::macros::date!(1873 - 01 - 01);
 /// The latest date a date question takes unless its definition says otherwise.
 pub const LATEST_DATE: time::Date = time::macros::date!(2100 - 12 - 31);
 
-/// A limit of a date question: a fixed day, or a day relative to today (in Japan).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// A limit of a date question: a fixed day, today (in Japan), or a day computed from today or
+/// from another answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum DateBound {
     Fixed(time::Date),
     Relative(RelativeDate),
+    Computed(ComputedDate),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -223,20 +263,200 @@ pub enum RelativeDate {
     Today,
 }
 
+/// A day counted from today or from another date answer: years, then months (a 31st becomes
+/// the month's last day), then days; then, if asked, moved to the first or last day of its
+/// month (「2か月先の月末まで」).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComputedDate {
+    pub from: DateBase,
+    #[serde(default)]
+    pub years: i32,
+    #[serde(default)]
+    pub months: i32,
+    #[serde(default)]
+    pub days: i32,
+    #[serde(default)]
+    pub snap: Option<MonthSnap>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateBase {
+    Today,
+    /// Another date question of the procedure (or of the same group item).
+    Answer(FieldId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MonthSnap {
+    StartOfMonth,
+    EndOfMonth,
+}
+
 impl DateBound {
-    /// The day this bound names, given today's date in Japan.
-    pub fn resolve(self, today: time::Date) -> time::Date {
+    pub fn fixed(&self) -> Option<time::Date> {
         match self {
-            Self::Fixed(d) => d,
-            Self::Relative(RelativeDate::Today) => today,
+            Self::Fixed(d) => Some(*d),
+            Self::Relative(_) | Self::Computed(_) => None,
         }
     }
 
-    pub fn fixed(self) -> Option<time::Date> {
+    /// The other answer this bound is taken from, if any.
+    pub fn answer(&self) -> Option<&FieldId> {
         match self {
-            Self::Fixed(d) => Some(d),
-            Self::Relative(_) => None,
+            Self::Computed(ComputedDate {
+                from: DateBase::Answer(id),
+                ..
+            }) => Some(id),
+            _ => None,
         }
+    }
+}
+
+/// The days of the week, as the catalog writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayOfWeek {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+impl DayOfWeek {
+    pub const ALL: [DayOfWeek; 7] = [
+        Self::Mon,
+        Self::Tue,
+        Self::Wed,
+        Self::Thu,
+        Self::Fri,
+        Self::Sat,
+        Self::Sun,
+    ];
+
+    pub fn of(date: time::Date) -> Self {
+        Self::ALL[usize::from(date.weekday().number_days_from_monday())]
+    }
+
+    pub fn code(self) -> &'static str {
+        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][self as usize]
+    }
+}
+
+/// Which days a date question takes. Every part given must hold.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DayRule {
+    /// Only these days of the week (empty: any).
+    #[serde(default)]
+    pub weekdays: Vec<DayOfWeek>,
+    /// Only these days of the month (empty: any): 「毎月1日」.
+    #[serde(default)]
+    pub days_of_month: Vec<u8>,
+    /// Not on a national holiday (祝日・振替休日・国民の休日).
+    #[serde(default)]
+    pub not_holidays: bool,
+    /// Not in the year-end break of municipal offices and facilities, 12月29日〜1月3日.
+    #[serde(default)]
+    pub not_year_end: bool,
+}
+
+/// The last day to apply, counted back from the chosen day: `days_before` days, or the
+/// `day_of_month` of the month `months_before` months earlier (前月10日: 1 and 10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    #[serde(default)]
+    pub days_before: u32,
+    #[serde(default)]
+    pub months_before: u32,
+    #[serde(default)]
+    pub day_of_month: Option<u8>,
+}
+
+/// A number taken from another answer: a number question's value, or an attribute of the
+/// option chosen in a choice question (a room's `capacity`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NumberSource {
+    Answer(FieldId),
+    OptionAttribute { field: FieldId, attribute: String },
+}
+
+impl NumberSource {
+    pub fn field(&self) -> &FieldId {
+        match self {
+            Self::Answer(id) | Self::OptionAttribute { field: id, .. } => id,
+        }
+    }
+}
+
+/// What a one-line text answer must look like.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextPattern {
+    /// Exactly this many digits; typed with full-width digits, hyphens or spaces, stored as
+    /// the digits alone (a 10-digit 被保険者番号).
+    Digits(usize),
+    /// A regular expression the whole answer matches (in the common subset of Rust's `regex`
+    /// and ECMAScript, so that the JSON Schema says the same).
+    Regex(Pattern),
+}
+
+impl PartialEq for TextPattern {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Digits(a), Self::Digits(b)) => a == b,
+            (Self::Regex(a), Self::Regex(b)) => a.source == b.source,
+            _ => false,
+        }
+    }
+}
+
+/// A regular expression from a catalog file, compiled once when first used.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Pattern {
+    pub source: String,
+    #[serde(skip)]
+    compiled: std::sync::OnceLock<Option<regex::Regex>>,
+}
+
+impl Pattern {
+    /// The pattern, or why it is not one this product takes.
+    pub fn new(source: &str) -> Result<Self, String> {
+        // These classes mean Unicode in Rust and ASCII in ECMAScript; spelled out, both agree.
+        for class in ["\\d", "\\w", "\\s", "\\b", "\\D", "\\W", "\\S", "\\B"] {
+            if source.contains(class) {
+                return Err(format!(
+                    "{class} means different things to different regular-expression engines; write the characters out ([0-9], [A-Za-z0-9_] …)"
+                ));
+            }
+        }
+        if source.starts_with('^') || source.ends_with('$') {
+            return Err("the pattern always matches the whole answer; leave out ^ and $".into());
+        }
+        let compiled = regex::Regex::new(&Self::anchored(source)).map_err(|e| e.to_string())?;
+        let pattern = Self {
+            source: source.to_owned(),
+            compiled: std::sync::OnceLock::new(),
+        };
+        let _ = pattern.compiled.set(Some(compiled));
+        Ok(pattern)
+    }
+
+    fn anchored(source: &str) -> String {
+        format!("^(?:{source})$")
+    }
+
+    /// Whether the whole of `s` matches. A pattern that no longer compiles (a definition
+    /// stored by an older version) matches nothing rather than everything.
+    pub fn matches(&self, s: &str) -> bool {
+        self.compiled
+            .get_or_init(|| regex::Regex::new(&Self::anchored(&self.source)).ok())
+            .as_ref()
+            .is_some_and(|r| r.is_match(s))
     }
 }
 
@@ -245,8 +465,14 @@ pub struct ChoiceOption {
     pub value: String,
     pub label: Localized,
     pub hint: Option<Localized>,
-    /// Fee in yen for choosing this option, used by item-sum fees (粗大ごみ).
+    /// Fee in yen for choosing this option, used by fee parts that name the question.
     pub fee: Option<u32>,
+    /// Numbers that describe the option, which other answers can be bounded by (`capacity`).
+    #[serde(default)]
+    pub attributes: BTreeMap<String, i64>,
+    /// The option may be chosen only when this holds (夜間 only at some facilities).
+    #[serde(default)]
+    pub only_if: Option<Condition>,
 }
 
 /// When a name question asks for フリガナ.
@@ -289,6 +515,9 @@ pub struct Group {
     pub item_label: Localized,
     /// A question whose answer must differ across items (a facility chosen twice).
     pub unique_field: Option<FieldId>,
+    /// A number question that bounds how many items there may be (世帯の人数).
+    #[serde(default)]
+    pub max_items_from: Option<FieldId>,
 }
 
 /// File types recognised by their content (magic bytes), never by their name.

@@ -10,12 +10,13 @@
 //! rejected with a 422 naming the field.
 
 use crate::answers::{ACCOUNT_TYPES, account_type_key, format_date};
+use crate::calendar::date_window;
 use crate::condition::Condition;
 use crate::input::{
     INVISIBLE_CLASS, MAX_EMAIL_CHARS, REFUSED_IN_LINE, REFUSED_IN_LINES, SPACE_CLASS,
 };
-use crate::procedure::{DateBound, Field, FieldKind, NameKana, Procedure};
-use crate::validate::{HOLDER_MAX, NAME_PART_MAX, date_window, effective_condition};
+use crate::procedure::{DateBound, Field, FieldKind, NameKana, Procedure, TextPattern};
+use crate::validate::{HOLDER_MAX, NAME_PART_MAX, effective_condition};
 use serde_json::{Map, Value, json};
 
 pub const DATE_PATTERN: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
@@ -42,6 +43,18 @@ pub enum ServerCheck {
     AttachmentUploaded,
     /// The answer differs across the group's items.
     UniqueAcrossItems,
+    /// A limit taken from another answer (a number question, an option's attribute).
+    LimitFromAnswer,
+    /// Only certain days: days of the week or of the month, not on holidays, not 12/29–1/3.
+    AllowedDays,
+    /// The chosen day's deadline for applying has not passed (in Japan).
+    Deadline,
+    /// The answer equals another question's (`same_as`).
+    SameAs,
+    /// An option allowed only with certain other answers.
+    OptionConditions,
+    /// An eligibility stop whose condition JSON Schema cannot state.
+    EligibilityStop,
 }
 
 impl ServerCheck {
@@ -56,6 +69,12 @@ impl ServerCheck {
             Self::SoundMarks => "sound_marks",
             Self::AttachmentUploaded => "attachment_uploaded",
             Self::UniqueAcrossItems => "unique_across_items",
+            Self::LimitFromAnswer => "limit_from_answer",
+            Self::AllowedDays => "allowed_days",
+            Self::Deadline => "deadline",
+            Self::SameAs => "same_as",
+            Self::OptionConditions => "option_conditions",
+            Self::EligibilityStop => "eligibility_stop",
         }
     }
 }
@@ -180,8 +199,19 @@ pub fn answers_schema(procedure: &Procedure) -> Value {
         "required": required,
         "additionalProperties": false,
     });
+    let mut unstated = Vec::new();
+    for stop in &procedure.stops {
+        // Answers that reach a stop are refused: the form ends there.
+        match stop.when.to_schema() {
+            Some(when) => rules.push(json!({ "not": when })),
+            None => unstated.push(ServerCheck::EligibilityStop),
+        }
+    }
     if !rules.is_empty() {
         schema["allOf"] = Value::Array(rules);
+    }
+    if !unstated.is_empty() {
+        schema["x-server-checks"] = checks(&unstated[..1]);
     }
     schema
 }
@@ -295,16 +325,17 @@ fn bank_account_schema() -> Value {
     })
 }
 
-fn date_schema(min: Option<DateBound>, max: Option<DateBound>) -> Value {
+fn date_schema(min: Option<&DateBound>, max: Option<&DateBound>) -> Value {
     // JSON Schema cannot compare dates; `formatMinimum`/`formatMaximum` (understood by
     // ajv-formats) tell clients the fixed limits the server enforces. A limit relative to
-    // today is the server's alone.
+    // today or to another answer is the server's alone.
     let mut s = json!({ "type": "string", "format": "date", "pattern": DATE_PATTERN });
     let any_day = time::Date::MIN;
     let (fixed_min, fixed_max) = date_window(
         min.filter(|b| b.fixed().is_some()),
         max.filter(|b| b.fixed().is_some()),
         any_day,
+        |_| None,
     );
     let mut server = vec![ServerCheck::DateExists];
     if min.is_none_or(|b| b.fixed().is_some()) {
@@ -321,12 +352,45 @@ fn date_schema(min: Option<DateBound>, max: Option<DateBound>) -> Value {
     s
 }
 
+/// Adds rules only the server checks to a value's `x-server-checks`.
+fn add_checks(schema: &mut Value, more: &[ServerCheck]) {
+    if more.is_empty() {
+        return;
+    }
+    let mut list: Vec<Value> = schema
+        .get("x-server-checks")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    list.extend(more.iter().map(|c| json!(c.code())));
+    schema["x-server-checks"] = Value::Array(list);
+}
+
+/// A one-line text answer with its pattern: the digits people type (with hyphens or spaces
+/// between them), or the author's regular expression around the spaces the server trims.
+fn text_schema(max_length: usize, pattern: Option<&TextPattern>) -> Value {
+    let mut s = json!({
+        "type": "string", "pattern": line_pattern(), "maxLength": max_length,
+        "x-server-checks": checks(&[ServerCheck::LengthAfterConversion]),
+    });
+    match pattern {
+        None => {}
+        Some(TextPattern::Digits(count)) => {
+            s["pattern"] = json!(digits_pattern(*count, *count, ""))
+        }
+        Some(TextPattern::Regex(regex)) => {
+            s["allOf"] = json!([{ "pattern": blank_or(&format!("[{SPACE_CLASS}]*(?:{})[{SPACE_CLASS}]*", regex.source)) }]);
+        }
+    }
+    s
+}
+
 fn value_schema(field: &Field) -> Value {
     let mut schema = match &field.kind {
-        FieldKind::Text { max_length } => json!({
-            "type": "string", "pattern": line_pattern(), "maxLength": max_length,
-            "x-server-checks": checks(&[ServerCheck::LengthAfterConversion]),
-        }),
+        FieldKind::Text {
+            max_length,
+            pattern,
+        } => text_schema(*max_length, pattern.as_ref()),
         FieldKind::LongText { max_length } => json!({
             "type": "string", "pattern": lines_pattern(), "maxLength": max_length,
             "x-server-checks": checks(&[ServerCheck::LengthAfterConversion]),
@@ -356,7 +420,13 @@ fn value_schema(field: &Field) -> Value {
         }),
         FieldKind::Name { kana } => name_schema(*kana),
         FieldKind::BankAccount => bank_account_schema(),
-        FieldKind::Number { min, max, .. } => {
+        FieldKind::Number {
+            min,
+            max,
+            min_from,
+            max_from,
+            ..
+        } => {
             let mut s = json!({ "type": "integer" });
             if let Some(min) = min {
                 s["minimum"] = json!(min);
@@ -364,9 +434,26 @@ fn value_schema(field: &Field) -> Value {
             if let Some(max) = max {
                 s["maximum"] = json!(max);
             }
+            if min_from.is_some() || max_from.is_some() {
+                add_checks(&mut s, &[ServerCheck::LimitFromAnswer]);
+            }
             s
         }
-        FieldKind::Date { min, max } => date_schema(*min, *max),
+        FieldKind::Date {
+            min,
+            max,
+            days,
+            deadline,
+        } => {
+            let mut s = date_schema(min.as_ref(), max.as_ref());
+            if days.is_some() {
+                add_checks(&mut s, &[ServerCheck::AllowedDays]);
+            }
+            if deadline.is_some() {
+                add_checks(&mut s, &[ServerCheck::Deadline]);
+            }
+            s
+        }
         FieldKind::Choice {
             options,
             multiple: false,
@@ -427,11 +514,22 @@ fn value_schema(field: &Field) -> Value {
                 "items": items,
             });
             if group.unique_field.is_some() {
-                s["x-server-checks"] = checks(&[ServerCheck::UniqueAcrossItems]);
+                add_checks(&mut s, &[ServerCheck::UniqueAcrossItems]);
+            }
+            if group.max_items_from.is_some() {
+                add_checks(&mut s, &[ServerCheck::LimitFromAnswer]);
             }
             s
         }
     };
+    if field.same_as.is_some() {
+        add_checks(&mut schema, &[ServerCheck::SameAs]);
+    }
+    if let FieldKind::Choice { options, .. } = &field.kind
+        && options.iter().any(|o| o.only_if.is_some())
+    {
+        add_checks(&mut schema, &[ServerCheck::OptionConditions]);
+    }
     schema["title"] = json!(field.label.ja);
     if let Some(help) = &field.help {
         schema["description"] = json!(help.ja);

@@ -10,12 +10,15 @@ use crate::answers::{
     Answer, Answers, BANK_ACCOUNT_PARTS, FileRef, MyNumberAnswer, PersonName, SealedNumber,
     account_type_from_key, parse_iso_date,
 };
+use crate::calendar::{DayProblem, date_window};
 use crate::condition::Condition;
+use crate::ids::FieldId;
 use crate::input::{self, Lines, is_valid_email, text_problem};
 use crate::procedure::{
-    DateBound, EARLIEST_DATE, Field, FieldKind, FileType, Group, LATEST_DATE, NameKana, Procedure,
-    Step,
+    ChoiceOption, Field, FieldKind, FileType, Group, NameKana, NumberSource, Procedure, Step, Stop,
+    TextPattern,
 };
+use crate::text::Localized;
 use madoguchi_jp::bank::{AccountType, BankAccount};
 use serde_json::Value;
 use std::collections::HashSet;
@@ -117,6 +120,28 @@ pub enum Problem {
     },
     /// The page arrived cut off or garbled; nothing of it was used.
     BodyUnreadable,
+    /// A day the question does not take (a holiday, a closed day of the week …).
+    DayNotAllowed(DayProblem),
+    /// Too late to apply for the chosen day: the last day was `deadline`.
+    PastDeadline {
+        deadline: Date,
+    },
+    /// Must be the same as the answer to `other` (an email address typed twice).
+    NotSame {
+        other: Localized,
+    },
+    /// An option that cannot be chosen with the other answers given.
+    OptionUnavailable,
+    /// Not exactly `count` digits.
+    InvalidDigits {
+        count: usize,
+    },
+    /// Not in the form the question asks for; the author's message says which.
+    PatternMismatch,
+    /// This answer makes the resident ineligible: the form ends with the stop's message.
+    Ineligible {
+        message: Localized,
+    },
 }
 
 impl Problem {
@@ -157,6 +182,13 @@ impl Problem {
             Self::InvisibleOnly => "invisible_only",
             Self::BodyTooLarge { .. } => "body_too_large",
             Self::BodyUnreadable => "body_unreadable",
+            Self::DayNotAllowed(_) => "day_not_allowed",
+            Self::PastDeadline { .. } => "past_deadline",
+            Self::NotSame { .. } => "not_same",
+            Self::OptionUnavailable => "option_unavailable",
+            Self::InvalidDigits { .. } => "invalid_digits",
+            Self::PatternMismatch => "pattern",
+            Self::Ineligible { .. } => "ineligible",
         }
     }
 }
@@ -288,12 +320,9 @@ fn kana_problem(s: &str) -> Option<Problem> {
 
 pub const KANA_PATTERN: &str = r"^[ァ-ヶー・ヽヾ]+(\u3000[ァ-ヶー・ヽヾ]+)*$";
 
-/// The days a date question takes: its own limits, or the plausible window where it sets none.
-pub fn date_window(min: Option<DateBound>, max: Option<DateBound>, today: Date) -> (Date, Date) {
-    (
-        min.map_or(EARLIEST_DATE, |b| b.resolve(today)),
-        max.map_or(LATEST_DATE, |b| b.resolve(today)),
-    )
+/// The eligibility stop these answers reach, if any: the form then ends there.
+pub fn stop_for<'p>(procedure: &'p Procedure, answers: &Answers) -> Option<&'p Stop> {
+    procedure.stops.iter().find(|s| s.when.eval(answers))
 }
 
 /// Whether a step applies to these answers.
@@ -367,7 +396,9 @@ pub fn check(
     today: Date,
 ) -> Vec<FieldError> {
     let ctx = Ctx {
+        procedure,
         root: answers,
+        item: None,
         today,
     };
     let mut errors = Vec::new();
@@ -388,14 +419,77 @@ pub fn check(
             );
         }
     }
+    if only_step.is_none()
+        && let Some(stop) = stop_for(procedure, answers)
+    {
+        errors.push(stop_error(stop));
+    }
     errors
 }
 
-/// What every check can see: all the answers (conditions inside groups refer to them) and
-/// today's date in Japan (for limits such as "not after today").
+/// A stop reported at the first question its condition reads, so that an API client can show
+/// the message there.
+fn stop_error(stop: &Stop) -> FieldError {
+    let path = stop
+        .when
+        .fields()
+        .first()
+        .map_or_else(FieldPath::default, |id| FieldPath::field(id.as_str()));
+    FieldError::new(
+        path,
+        Problem::Ineligible {
+            message: stop.message.clone(),
+        },
+    )
+}
+
+/// What every check can see: the definition, all the answers (conditions and limits refer to
+/// them), the group item being checked (whose own answers come first), and today's date in
+/// Japan (for limits such as "not after today").
 struct Ctx<'a> {
+    procedure: &'a Procedure,
     root: &'a Answers,
+    item: Option<(&'a Group, &'a Answers)>,
     today: Date,
+}
+
+impl<'a> Ctx<'a> {
+    /// Another answer a rule refers to: in the same group item first, then at the top.
+    fn answer(&self, id: &FieldId) -> Option<&'a Answer> {
+        self.item
+            .and_then(|(_, item)| item.get(id.as_str()))
+            .or_else(|| self.root.get(id.as_str()))
+    }
+
+    fn question(&self, id: &FieldId) -> Option<&'a Field> {
+        self.item
+            .and_then(|(group, _)| group.field(id.as_str()))
+            .or_else(|| self.procedure.field(id.as_str()))
+    }
+
+    /// A number another answer gives: its value, or an attribute of the option chosen.
+    fn number(&self, source: &NumberSource) -> Option<i64> {
+        match source {
+            NumberSource::Answer(id) => match self.answer(id)? {
+                Answer::Number(n) => Some(*n),
+                _ => None,
+            },
+            NumberSource::OptionAttribute { field, attribute } => {
+                let Answer::Choice(chosen) = self.answer(field)? else {
+                    return None;
+                };
+                let FieldKind::Choice { options, .. } = &self.question(field)?.kind else {
+                    return None;
+                };
+                options
+                    .iter()
+                    .find(|o| &o.value == chosen)?
+                    .attributes
+                    .get(attribute)
+                    .copied()
+            }
+        }
+    }
 }
 
 fn check_field(
@@ -411,8 +505,35 @@ fn check_field(
         (true, None) if field.required => {
             errors.push(FieldError::new(path.clone(), Problem::Required))
         }
-        (true, Some(answer)) => check_value(field, answer, ctx, path, errors),
+        (true, Some(answer)) => {
+            let before = errors.len();
+            check_value(field, answer, ctx, path, errors);
+            if errors.len() == before {
+                check_same(field, answer, ctx, path, errors);
+            }
+        }
         _ => {}
+    }
+}
+
+/// `same_as`: the answer equals the other question's, when that one is answered.
+fn check_same(
+    field: &Field,
+    answer: &Answer,
+    ctx: &Ctx<'_>,
+    path: &FieldPath,
+    errors: &mut Vec<FieldError>,
+) {
+    let Some(other) = &field.same_as else { return };
+    if ctx.answer(other).is_some_and(|a| a != answer) {
+        let label = ctx
+            .question(other)
+            .map(|f| f.label.clone())
+            .unwrap_or_default();
+        errors.push(FieldError::new(
+            path.clone(),
+            Problem::NotSame { other: label },
+        ));
     }
 }
 
@@ -437,24 +558,64 @@ fn check_value(
     }
     let mut fail = |problem| errors.push(FieldError::new(path.clone(), problem));
     match (&field.kind, answer) {
-        (FieldKind::Text { max_length } | FieldKind::LongText { max_length }, Answer::Text(s)) => {
+        (
+            FieldKind::Text {
+                max_length,
+                pattern,
+            },
+            Answer::Text(s),
+        ) => {
+            if s.chars().count() > *max_length {
+                fail(Problem::TooLong { max: *max_length });
+            } else if let Some(problem) = pattern.as_ref().and_then(|p| pattern_problem(p, s)) {
+                fail(problem);
+            }
+        }
+        (FieldKind::LongText { max_length }, Answer::Text(s)) => {
             if s.chars().count() > *max_length {
                 fail(Problem::TooLong { max: *max_length });
             }
         }
-        (FieldKind::Number { min, max, .. }, Answer::Number(n)) => {
-            if let Some(min) = min.filter(|m| n < m) {
+        (
+            FieldKind::Number {
+                min,
+                max,
+                min_from,
+                max_from,
+                ..
+            },
+            Answer::Number(n),
+        ) => {
+            let from = |source: &Option<NumberSource>| source.as_ref().and_then(|s| ctx.number(s));
+            let lowest = [*min, from(min_from)].into_iter().flatten().max();
+            let highest = [*max, from(max_from)].into_iter().flatten().min();
+            if let Some(min) = lowest.filter(|m| n < m) {
                 fail(Problem::TooSmall { min });
-            } else if let Some(max) = max.filter(|m| n > m) {
+            } else if let Some(max) = highest.filter(|m| n > m) {
                 fail(Problem::TooLarge { max });
             }
         }
-        (FieldKind::Date { min, max }, Answer::Date(d)) => {
-            let (min, max) = date_window(*min, *max, ctx.today);
+        (
+            FieldKind::Date {
+                min,
+                max,
+                days,
+                deadline,
+            },
+            Answer::Date(d),
+        ) => {
+            let (min, max) =
+                date_window(min.as_ref(), max.as_ref(), ctx.today, |id| ctx.answer(id));
             if *d < min {
                 fail(Problem::DateTooEarly { min });
             } else if *d > max {
                 fail(Problem::DateTooLate { max });
+            } else if let Some(problem) = days.as_ref().and_then(|r| r.problem(*d)) {
+                fail(Problem::DayNotAllowed(problem));
+            } else if let Some(last) = deadline.and_then(|dl| dl.last_day(*d))
+                && ctx.today > last
+            {
+                fail(Problem::PastDeadline { deadline: last });
             }
         }
         (
@@ -464,11 +625,11 @@ fn check_value(
                 ..
             },
             Answer::Choice(v),
-        ) => {
-            if !options.iter().any(|o| &o.value == v) {
-                fail(Problem::InvalidOption);
-            }
-        }
+        ) => match options.iter().find(|o| &o.value == v) {
+            None => fail(Problem::InvalidOption),
+            Some(option) if !option_available(option, ctx) => fail(Problem::OptionUnavailable),
+            Some(_) => {}
+        },
         (
             FieldKind::Choice {
                 options,
@@ -484,6 +645,11 @@ fn check_value(
                 || !values.iter().all(|v| options.iter().any(|o| &o.value == v))
             {
                 fail(Problem::InvalidOption);
+            } else if options
+                .iter()
+                .any(|o| values.contains(&o.value) && !option_available(o, ctx))
+            {
+                fail(Problem::OptionUnavailable);
             }
         }
         (FieldKind::YesNo, Answer::YesNo(_)) => {}
@@ -538,6 +704,20 @@ fn check_value(
         (kind, _) => fail(Problem::InvalidType {
             expected: kind.type_name(),
         }),
+    }
+}
+
+/// Whether an option may be chosen with the other answers given (its `only_if`).
+fn option_available(option: &ChoiceOption, ctx: &Ctx<'_>) -> bool {
+    option.only_if.as_ref().is_none_or(|c| c.eval(ctx.root))
+}
+
+/// What is wrong with a one-line answer for the question's pattern, if anything.
+fn pattern_problem(pattern: &TextPattern, s: &str) -> Option<Problem> {
+    match pattern {
+        TextPattern::Digits(count) => (s.len() != *count || !s.bytes().all(|b| b.is_ascii_digit()))
+            .then_some(Problem::InvalidDigits { count: *count }),
+        TextPattern::Regex(regex) => (!regex.matches(s)).then_some(Problem::PatternMismatch),
     }
 }
 
@@ -623,6 +803,13 @@ fn check_group(
     path: &FieldPath,
     errors: &mut Vec<FieldError>,
 ) {
+    let bounded = group
+        .max_items_from
+        .as_ref()
+        .and_then(|id| match ctx.root.get(id.as_str()) {
+            Some(Answer::Number(n)) => usize::try_from(*n).ok(),
+            _ => None,
+        });
     if items.len() < group.min_items {
         errors.push(FieldError::new(
             path.clone(),
@@ -637,6 +824,8 @@ fn check_group(
                 max: group.max_items,
             },
         ));
+    } else if let Some(max) = bounded.filter(|max| items.len() > *max) {
+        errors.push(FieldError::new(path.clone(), Problem::TooManyItems { max }));
     }
     for (index, item) in items.iter().enumerate() {
         let item_path = path.child(Segment::Item(index));
@@ -646,13 +835,17 @@ fn check_group(
                 Problem::UnknownField,
             ));
         }
+        let item_ctx = Ctx {
+            item: Some((group, item)),
+            ..*ctx
+        };
         for field in &group.fields {
             let field_path = item_path.child(Segment::Field(field.id.as_str().to_owned()));
             check_field(
                 field,
                 item.get(field.id.as_str()),
                 field_applies(field, ctx.root),
-                ctx,
+                &item_ctx,
                 &field_path,
                 errors,
             );

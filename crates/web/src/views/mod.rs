@@ -193,7 +193,7 @@ impl FieldBuilder<'_> {
             ..FieldView::default()
         };
         match &field.kind {
-            FieldKind::Text { max_length } | FieldKind::Kana { max_length } => {
+            FieldKind::Text { max_length, .. } | FieldKind::Kana { max_length } => {
                 view.max_length = *max_length;
             }
             FieldKind::LongText { max_length } => {
@@ -577,17 +577,7 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
-pub fn yen(amount: u64) -> String {
-    let digits = amount.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use madoguchi_app::fees::yen;
 
 pub fn fee_summary(tr: Tr, procedure: &Procedure) -> String {
     match &procedure.fee.rule {
@@ -596,7 +586,8 @@ pub fn fee_summary(tr: Tr, procedure: &Procedure) -> String {
         FeeRule::PerUnit { amount, .. } => {
             tr.t_with("fee-per-unit", &[("amount", yen(u64::from(*amount)))])
         }
-        FeeRule::ItemSum { .. } => tr.t("fee-item-sum"),
+        FeeRule::ItemSum { .. } | FeeRule::Parts(_) => tr.t("fee-item-sum"),
+        FeeRule::DecidedByStaff => tr.t("fee-decided-by-staff"),
     }
 }
 
