@@ -52,6 +52,9 @@ fee-item-sum = Depends on the items (the total is shown before you submit)
 fee-decided-by-staff = The department will tell you the amount after review
 fee-unknown = Calculated from your answers
 fee-lines-title = Breakdown
+stopped-title = This procedure is not for you
+stopped-nothing-kept = Nothing you entered has been kept.
+stopped-restart = Check your answers and start again
 
 ## Question pages
 back = Back
@@ -286,6 +289,7 @@ mail-status-body-message =
     Questions: { $department }
     
     This address does not receive replies.
+mail-submitted-fee = {"\u000A"}Fee: { $fee }
 mail-submitted-subject = [{ $ward }] Application received: { $procedure } (receipt { $receipt })
 mail-submitted-body =
     This is { $ward }.
@@ -293,7 +297,7 @@ mail-submitted-body =
     
     Procedure: { $procedure }
     Receipt number: { $receipt }
-    Date: { $date }
+    Date: { $date }{ $fee }
     
     You can check its status with the receipt number and the access code shown when you applied.
     { $status_url }

@@ -53,6 +53,9 @@ fee-item-sum = 品目によって異なります（申請の最後に合計を�
 fee-decided-by-staff = 審査のうえ、担当課からお知らせします
 fee-unknown = 申請の内容から計算します
 fee-lines-title = 内訳
+stopped-title = この手続の対象ではありません
+stopped-nothing-kept = 入力された内容は保存していません。
+stopped-restart = 回答を見直して、はじめからやり直す
 
 ## Question pages
 back = 戻る
@@ -287,6 +290,7 @@ mail-status-body-message =
     お問い合わせ：{ $department }
     
     このメールは送信専用です。
+mail-submitted-fee = {"\u000A"}手数料：{ $fee }
 mail-submitted-subject = 【{ $ward }】{ $procedure }の申請を受け付けました（受付番号 { $receipt }）
 mail-submitted-body =
     { $ward }です。
@@ -294,7 +298,7 @@ mail-submitted-body =
     
     手続：{ $procedure }
     受付番号：{ $receipt }
-    受付日：{ $date }
+    受付日：{ $date }{ $fee }
     
     申請の状況は、受付番号と、申請のときに画面に表示されたアクセスコードで確認できます。
     { $status_url }

@@ -14,13 +14,13 @@ use madoguchi_domain::application::normalize_access_code;
 use madoguchi_domain::attachment::{self, FileProblem};
 use madoguchi_domain::case::{Correction, can_resubmit, is_internal_event};
 use madoguchi_domain::form::{self, FormValues, GroupChange};
-use madoguchi_domain::procedure::{FieldKind, FileType, Procedure, Step};
-use madoguchi_domain::validate::{self, FieldError, FieldPath, Problem};
+use madoguchi_domain::procedure::{FieldKind, FileType, Procedure, Step, Stop};
+use madoguchi_domain::validate::{self, FieldError, FieldPath, Problem, read_stored};
 use madoguchi_domain::{ApplicationStatus, ReceiptNumber};
 use madoguchi_storage::files::sha256_hex;
 use madoguchi_storage::{
     ApplicationRow, CaseChange, CorrectionChange, DraftRow, EventRow, NewApplication, NewDraft,
-    Submitted,
+    StopCount, Submitted,
 };
 use serde_json::Value;
 use std::sync::Arc;
@@ -59,6 +59,9 @@ pub enum StepResult {
         errors: Vec<FieldError>,
         values: FormValues,
     },
+    /// The answers reached an eligibility stop: the draft is gone and nothing typed is kept;
+    /// show the stop's explanation.
+    Stopped { stop_id: String },
     /// Nothing saved: show the page again with these values, after an address look-up (with
     /// a notice, the message key of what was done) or a change to a repeating group.
     Again {
@@ -248,6 +251,15 @@ impl Portal {
                 .into_iter()
                 .filter(|e| !upload_paths.contains(&e.path)),
         );
+        if errors.is_empty()
+            && let Some(stop) = validate::stop_for(procedure, &outcome.answers)
+        {
+            self.end_at_stop(procedure, stop, Some(draft.row.id))
+                .await?;
+            return Ok(StepResult::Stopped {
+                stop_id: stop.id.clone(),
+            });
+        }
         if errors.is_empty() {
             self.save(draft, &outcome.answers, now).await?;
             let next =
@@ -270,6 +282,34 @@ impl Portal {
             errors,
             values,
         })
+    }
+
+    /// Ends the form at a stop: the draft (if any) is deleted and the stop counted.
+    async fn end_at_stop(
+        &self,
+        procedure: &Procedure,
+        stop: &Stop,
+        draft_id: Option<Uuid>,
+    ) -> Result<(), AppError> {
+        let day = madoguchi_domain::answers::format_date(today_jst());
+        let count = StopCount {
+            procedure_id: procedure.id.as_str(),
+            stop_id: &stop.id,
+            day: &day,
+        };
+        match draft_id {
+            Some(id) => {
+                self.store
+                    .end_draft_at_stop(self.municipality(), id, &count)
+                    .await?;
+            }
+            None => {
+                self.store
+                    .count_stop_without_draft(self.municipality(), &count)
+                    .await?
+            }
+        }
+        Ok(())
     }
 
     async fn save(
@@ -422,8 +462,18 @@ impl Portal {
         if !procedure.is_online() {
             return Err(AppError::NotOnline);
         }
-        let mut parsed =
-            validate::parse_json(procedure, answers, today_jst()).map_err(AppError::Invalid)?;
+        let mut parsed = match validate::parse_json(procedure, answers, today_jst()) {
+            Ok(parsed) => parsed,
+            Err(errors) => {
+                if let Some(stop) = read_stored(procedure, answers)
+                    .ok()
+                    .and_then(|typed| validate::stop_for(procedure, &typed))
+                {
+                    self.end_at_stop(procedure, stop, None).await?;
+                }
+                return Err(AppError::Invalid(errors));
+            }
+        };
         self.resolve_attachments(procedure, &mut parsed).await?;
         // Keyed, because the body may hold a 個人番号 and a plain hash of 12 digits is guessable.
         let request_hash = idempotency_key.map(|_| {

@@ -262,6 +262,12 @@ fn submitted_mail(portal: &Portal, view: &crate::apply::StatusView) -> (String, 
         ),
         ("department", view.procedure.department.name.ja.clone()),
         (
+            "fee",
+            crate::fees::fee_text(tr, &view.procedure, &view.answers)
+                .map(|f| tr.t_with("mail-submitted-fee", &[("fee", f.total)]))
+                .unwrap_or_default(),
+        ),
+        (
             "phone",
             view.procedure
                 .department

@@ -1251,6 +1251,7 @@ impl Checker<'_> {
             "submitted_at",
             "status",
             "procedure_version",
+            "fee",
         ];
         let mut columns = Vec::new();
         for (i, col) in raw.into_iter().enumerate() {

@@ -27,8 +27,10 @@ pub fn columns(procedure: &Procedure) -> Vec<ExportColumn> {
         ("受付番号", "receipt_number"),
         ("申請日時", "submitted_at"),
         ("状態", "status"),
+        ("手数料", "fee"),
     ];
     meta.iter()
+        .filter(|(_, source)| *source != "fee" || !procedure.fee.is_free())
         .map(|(column, source)| ExportColumn {
             column: (*column).to_owned(),
             source: (*source).to_owned(),
@@ -67,6 +69,14 @@ fn cell(
         "submitted_at" => return meta.submitted_at.to_owned(),
         "status" => return meta.status.as_str().to_owned(),
         "procedure_version" => return meta.procedure_version.to_owned(),
+        // Yen, digits only; empty while the department has not set the amount.
+        "fee" => {
+            return procedure
+                .fee
+                .amount_due(procedure, answers)
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+        }
         _ => {}
     }
     let (outer, inner) = match source.split_once('.') {

@@ -19,6 +19,30 @@ pub struct NewDraft<'a> {
     pub expires_at: OffsetDateTime,
 }
 
+/// A stop reached: which procedure, which stop, on which day in Japan (`YYYY-MM-DD`).
+#[derive(Debug, Clone, Copy)]
+pub struct StopCount<'a> {
+    pub procedure_id: &'a str,
+    pub stop_id: &'a str,
+    pub day: &'a str,
+}
+
+macro_rules! count_stop {
+    ($tx:expr, $municipality:expr, $stop:expr) => {
+        sqlx::query(
+            "INSERT INTO eligibility_stops (municipality_code, procedure_id, stop_id, day, count) \
+             VALUES ($1, $2, $3, $4, 1) ON CONFLICT (municipality_code, procedure_id, stop_id, day) \
+             DO UPDATE SET count = eligibility_stops.count + 1",
+        )
+        .bind($municipality)
+        .bind($stop.procedure_id)
+        .bind($stop.stop_id)
+        .bind($stop.day)
+        .execute($tx)
+        .await?;
+    };
+}
+
 const DRAFT_COLUMNS: &str = "id, procedure_id, procedure_version, answers, created_at, updated_at, expires_at, application_id";
 
 impl Store {
@@ -92,5 +116,66 @@ impl Store {
             done
         });
         Ok(done == 1)
+    }
+
+    /// Ends a draft at an eligibility stop: its answers and the record of its files are
+    /// deleted, and the stop is counted for the day. `false` if it was submitted or ended
+    /// meanwhile (then nothing is counted twice).
+    pub async fn end_draft_at_stop(
+        &self,
+        municipality: &str,
+        id: Uuid,
+        stop: &StopCount<'_>,
+    ) -> Result<bool, StorageError> {
+        let ended = crate::in_tx!(self, |tx| {
+            sqlx::query("DELETE FROM attachment_uses WHERE owner_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let ended = sqlx::query(
+                "DELETE FROM drafts WHERE id = $1 AND municipality_code = $2 AND application_id IS NULL",
+            )
+            .bind(id)
+            .bind(municipality)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if ended == 1 {
+                count_stop!(&mut *tx, municipality, stop);
+            }
+            ended
+        });
+        Ok(ended == 1)
+    }
+
+    /// Counts a stop reached without a draft (an API client's answers).
+    pub async fn count_stop_without_draft(
+        &self,
+        municipality: &str,
+        stop: &StopCount<'_>,
+    ) -> Result<(), StorageError> {
+        crate::in_tx!(self, |tx| {
+            count_stop!(&mut *tx, municipality, stop);
+        });
+        Ok(())
+    }
+
+    /// How often each stop of a procedure was reached, by stop id.
+    pub async fn stop_counts(
+        &self,
+        municipality: &str,
+        procedure_id: &str,
+    ) -> Result<Vec<(String, i64)>, StorageError> {
+        on_pool!(self, |pool| {
+            sqlx::query_as::<_, (String, i64)>(
+                "SELECT stop_id, CAST(SUM(count) AS BIGINT) FROM eligibility_stops \
+                 WHERE municipality_code = $1 AND procedure_id = $2 GROUP BY stop_id ORDER BY stop_id",
+            )
+            .bind(municipality)
+            .bind(procedure_id)
+            .fetch_all(pool)
+            .await
+        })
+        .map_err(Into::into)
     }
 }

@@ -26,7 +26,7 @@ pub use applications::{CaseChange, CorrectionChange, NewApplication, Submitted, 
 pub use audit::{AuditEntry, AuditProblem, AuditReport, AuditRow};
 pub use cases::{DeliveryRow, InboxFilter};
 pub use clients::ClientRow;
-pub use drafts::NewDraft;
+pub use drafts::{NewDraft, StopCount};
 pub use error::StorageError;
 pub use jobs::{Job, NewJob};
 pub use maintenance::Swept;

@@ -26,6 +26,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_hardening.sql"),
         postgres: include_str!("../migrations/postgres/0003_hardening.sql"),
     },
+    Migration {
+        version: 4,
+        sqlite: include_str!("../migrations/sqlite/0004_eligibility_stops.sql"),
+        postgres: include_str!("../migrations/postgres/0004_eligibility_stops.sql"),
+    },
 ];
 
 /// Arbitrary constant naming madoguchi's migration lock.

@@ -58,6 +58,10 @@ pub fn router(state: AppState) -> Router {
         .route("/procedures", get(pages::procedures::list))
         .route("/procedures/{id}", get(pages::procedures::show))
         .route("/procedures/{id}/start", post(pages::drafts::start))
+        .route(
+            "/procedures/{id}/ineligible/{stop}",
+            get(pages::procedures::stopped),
+        )
         .route("/drafts/{token}", get(pages::drafts::resume))
         .route("/drafts/{token}/review", get(pages::drafts::review))
         .route("/drafts/{token}/submit", post(pages::drafts::submit))

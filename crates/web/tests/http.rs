@@ -954,12 +954,15 @@ async fn the_find_address_button_fills_the_address_without_javascript() {
 #[tokio::test]
 async fn corporate_numbers_are_checked_by_their_check_digit() {
     let app = TestApp::new().await;
-    let (token, first) = app.start("shisetsu-shiyo").await;
+    let (token, user) = app.start("shisetsu-shiyo").await;
+    app.answer(&user, &[("f.user_type", "inside")]).await;
+    let first = format!("/drafts/{token}/steps/group");
     let common = [
         ("f.group_name", "蒲田合唱団"),
         ("f.name", "鈴木 花子"),
         ("f.phone", "0312345678"),
         ("f.email", "hanako@example.jp"),
+        ("f.email_confirm", "hanako@example.jp"),
     ];
     let mut wrong = common.to_vec();
     wrong.push(("f.corporate_number", "8000012050002"));
@@ -971,7 +974,7 @@ async fn corporate_numbers_are_checked_by_their_check_digit() {
     let reply = app.answer(&first, &right).await;
     assert_eq!(
         reply.location(),
-        format!("/drafts/{token}/steps/use"),
+        format!("/drafts/{token}/steps/when"),
         "{}",
         reply.body
     );

@@ -302,11 +302,16 @@ pub fn spec(catalog: &Catalog) -> Value {
                 }}},
                 "history": { "type": "array", "items": { "type": "object" } }
             }},
-            "ApplicationStatus": { "type": "object", "required": ["id", "receipt_number", "status", "answers", "history"], "properties": {
+            "ApplicationStatus": { "type": "object", "required": ["id", "receipt_number", "status", "answers", "fee", "history"], "properties": {
                 "id": { "type": "string", "format": "uuid" }, "receipt_number": { "type": "string" }, "status": { "$ref": "#/components/schemas/Status" },
                 "procedure_id": { "type": "string" }, "procedure_version": { "type": "string" },
                 "submitted_at": { "type": "string", "format": "date-time" }, "updated_at": { "type": "string", "format": "date-time" },
                 "answers": { "type": "object" },
+                "fee": { "type": "object", "required": ["status", "amount", "lines"], "description": "手数料: amount in yen, null while the department has not set it or the answers do not say", "properties": {
+                    "status": { "enum": ["free", "amount", "decided_by_staff", "unknown"] },
+                    "amount": { "type": ["integer", "null"], "minimum": 0 },
+                    "lines": { "type": "array", "items": { "type": "object", "required": ["label", "amount"], "properties": { "label": { "type": "string" }, "amount": { "type": "integer", "minimum": 0 } } } }
+                }},
                 "history": { "type": "array", "items": { "type": "object", "properties": {
                     "event": { "type": "string" }, "status": { "$ref": "#/components/schemas/Status" }, "at": { "type": "string", "format": "date-time" }
                 }}}

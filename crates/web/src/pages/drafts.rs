@@ -7,16 +7,16 @@ use crate::AppState;
 use crate::body::{BodyProblem, PageForm, QuestionPage, read_question_page};
 use crate::error::{PageError, WebError, render};
 use crate::views::step::{Shown, render_step, step_url};
-use crate::views::{AnswerSection, Base, answer_sections, yen};
+use crate::views::{AnswerSection, Base, answer_sections};
 use askama::Template;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use madoguchi_app::AppError;
 use madoguchi_app::apply::{self, Draft, StepAction, StepResult};
+use madoguchi_app::fees::{FeeText, fee_text};
 use madoguchi_app::limits::Limit;
 use madoguchi_domain::form::{self, FormValues};
-use madoguchi_domain::procedure::Procedure;
 use madoguchi_domain::validate;
 use serde::Deserialize;
 
@@ -181,6 +181,10 @@ fn show_outcome(
             errors,
             notice,
         } => (draft, values, errors, notice, StatusCode::OK),
+        StepResult::Stopped { stop_id } => {
+            let target = format!("/procedures/{}/ineligible/{stop_id}", draft.procedure.id);
+            return Ok(Redirect::to(&target).into_response());
+        }
     };
     let shown = Shown {
         values: &values,
@@ -234,8 +238,7 @@ struct ReviewPage {
     base: Base,
     procedure_title: String,
     sections: Vec<AnswerSection>,
-    fee_total: Option<String>,
-    fee_note: String,
+    fee: Option<FeeText>,
     action: String,
     back_url: String,
 }
@@ -256,7 +259,6 @@ pub async fn review(
     }
     let p = &draft.procedure;
     let lang = ctx.tr.lang.code();
-    let fee_total = fee_total(p, &draft.answers);
     let last = validate::applicable_steps(p, &draft.answers)
         .last()
         .map(|s| s.id.to_string())
@@ -268,13 +270,7 @@ pub async fn review(
         ),
         procedure_title: p.title.get(lang).to_owned(),
         sections: answer_sections(ctx.tr, p, &draft.answers, Some(&format!("/drafts/{token}"))),
-        fee_total,
-        fee_note: p
-            .fee
-            .note
-            .as_ref()
-            .map(|n| n.get(lang).to_owned())
-            .unwrap_or_default(),
+        fee: fee_text(ctx.tr, p, &draft.answers),
         action: format!("/drafts/{token}/submit"),
         back_url: step_url(&token, &last, false),
     };
@@ -307,8 +303,7 @@ struct DonePage {
     access_code: String,
     next: String,
     contact: String,
-    fee_total: Option<String>,
-    fee_note: String,
+    fee: Option<FeeText>,
     mail_sent: bool,
 }
 
@@ -354,29 +349,13 @@ pub async fn done(
             "done-contact",
             &[("department", department), ("phone", phone)],
         ),
-        fee_total: fee_total(p, &draft.answers),
-        fee_note: p
-            .fee
-            .note
-            .as_ref()
-            .map(|n| n.get(lang).to_owned())
-            .unwrap_or_default(),
+        fee: fee_text(ctx.tr, p, &draft.answers),
         mail_sent: p
             .notify_email_field
             .as_ref()
             .is_some_and(|f| draft.answers.contains(f.as_str())),
     };
     Ok(no_store(render(&page, ctx.tr)?))
-}
-
-/// The fee due for these answers, `3,000円`; `None` when free or not yet known.
-fn fee_total(p: &Procedure, answers: &madoguchi_domain::Answers) -> Option<String> {
-    if p.fee.is_free() {
-        return None;
-    }
-    p.fee
-        .amount_due(p, answers)
-        .map(|a| format!("{}円", yen(a)))
 }
 
 /// Pages holding a resident's answers or codes are never kept by shared caches or the

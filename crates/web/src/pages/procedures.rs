@@ -181,3 +181,45 @@ pub async fn show(
     };
     render(&page, ctx.tr)
 }
+
+#[derive(Template)]
+#[template(path = "stopped.html")]
+struct StoppedPage {
+    base: Base,
+    procedure_title: String,
+    message: String,
+    link: Option<(String, String)>,
+    department: String,
+    phone: String,
+    restart_url: String,
+}
+
+/// `GET /procedures/{id}/ineligible/{stop}`: where a form ended at an eligibility stop, why,
+/// and where to go instead. Nothing of what was typed is kept, so nothing of it is shown.
+pub async fn stopped(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, stop_id)): Path<(String, String)>,
+) -> Result<Html<String>, WebError> {
+    let p = state.portal.procedure(&id).map_err(|e| ctx.fail(e))?;
+    let stop = p
+        .stops
+        .iter()
+        .find(|s| s.id == stop_id)
+        .ok_or_else(|| ctx.fail(madoguchi_app::AppError::NotFound))?;
+    let lang = ctx.tr.lang.code();
+    let title = p.title.get(lang).to_owned();
+    let page = StoppedPage {
+        base: ctx.base(&state, format!("{} - {title}", ctx.tr.t("stopped-title"))),
+        procedure_title: title,
+        message: stop.message.get(lang).to_owned(),
+        link: stop
+            .link
+            .as_ref()
+            .map(|l| (l.label.get(lang).to_owned(), l.url.clone())),
+        department: p.department.name.get(lang).to_owned(),
+        phone: p.department.phone.clone().unwrap_or_default(),
+        restart_url: format!("/procedures/{}", p.id),
+    };
+    render(&page, ctx.tr)
+}

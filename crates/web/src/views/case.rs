@@ -6,6 +6,7 @@ use crate::staff::{Choice, StaffCtx};
 use crate::views::{Base, human_size, status_class};
 use askama::Template;
 use madoguchi_app::cases::CaseFile;
+use madoguchi_app::fees::{FeeText, fee_text};
 use madoguchi_app::timefmt::jst_minutes;
 use madoguchi_domain::answers::{Answer, MyNumberAnswer};
 use madoguchi_domain::case::{StaffAction, is_internal_event};
@@ -90,6 +91,7 @@ pub(crate) struct CasePage {
     correction_fields: Vec<String>,
     flags: Vec<FlagView>,
     sections: Vec<SectionView>,
+    fee: Option<FeeText>,
     files: Vec<FileView>,
     actions: Vec<ActionView>,
     can_correct: bool,
@@ -179,6 +181,7 @@ pub(crate) fn case_page(
             })
             .collect(),
         sections,
+        fee: fee_text(tr, procedure, &file.answers),
         files: file
             .answers
             .files()

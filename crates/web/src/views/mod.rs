@@ -328,8 +328,11 @@ impl FieldBuilder<'_> {
                     (false, ChoiceStyle::Buttons) => "radios",
                 };
                 let chosen = self.values.all(&name);
+                // An option ruled out by earlier answers is not offered (the server would
+                // refuse it); a condition on this page's answers is the server's to check.
                 view.options = options
                     .iter()
+                    .filter(|o| o.only_if.as_ref().is_none_or(|c| c.eval(self.stored)))
                     .enumerate()
                     .map(|(i, o)| OptionView {
                         id: format!("{id}-{i}"),

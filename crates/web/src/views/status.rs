@@ -10,6 +10,7 @@ use crate::views::{
 };
 use askama::Template;
 use madoguchi_app::apply::StatusView;
+use madoguchi_app::fees::{FeeText, fee_text};
 use madoguchi_app::timefmt::JST;
 use madoguchi_domain::form::FormValues;
 use madoguchi_domain::validate::{FieldError, FieldPath};
@@ -31,6 +32,7 @@ pub(crate) struct StatusPage {
     status_class: &'static str,
     history: Vec<HistoryRow>,
     sections: Vec<AnswerSection>,
+    fee: Option<FeeText>,
     can_withdraw: bool,
     notice: Option<String>,
     withdraw_error: Option<String>,
@@ -120,6 +122,7 @@ pub(crate) fn status_page(
             })
             .collect(),
         sections: answer_sections(ctx.tr, &view.procedure, &view.answers, None),
+        fee: fee_text(ctx.tr, &view.procedure, &view.answers),
         can_withdraw: status.can_withdraw(),
         notice,
         withdraw_error,

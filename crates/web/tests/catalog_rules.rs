@@ -1,0 +1,212 @@
+//! The catalog's rules through the real router, on SQLite and (with
+//! MADOGUCHI_TEST_POSTGRES_URL) PostgreSQL, with JavaScript off: 区民施設 使用許可申請 uses every
+//! rule kind — an eligibility stop, a pattern, an address typed twice, a capacity from the chosen
+//! facility, options only some facilities offer, a day limited by today, a deadline and the
+//! year-end break, and a fee from a price table, a rate and add-ons — and the fee appears
+//! wherever the application does.
+
+mod support;
+
+use axum::http::StatusCode;
+use madoguchi_app::timefmt::today_jst;
+use serde_json::json;
+use support::{TestApp, add_staff, resident_status, staff_browser};
+use time::{Date, Duration};
+
+/// A day the facility takes: past the 7-day deadline, before the end of the month two months
+/// ahead, outside 12月29日〜1月3日.
+fn bookable_day() -> Date {
+    let mut day = today_jst() + Duration::days(10);
+    while matches!(
+        (u8::from(day.month()), day.day()),
+        (12, 29..=31) | (1, 1..=3)
+    ) {
+        day += Duration::days(1);
+    }
+    day
+}
+
+fn date_fields(name: &str, d: Date) -> Vec<(String, String)> {
+    vec![
+        (format!("f.{name}.era"), "seireki".to_owned()),
+        (format!("f.{name}.year"), d.year().to_string()),
+        (format!("f.{name}.month"), u8::from(d.month()).to_string()),
+        (format!("f.{name}.day"), d.day().to_string()),
+    ]
+}
+
+fn pairs(owned: &[(String, String)]) -> Vec<(&str, &str)> {
+    owned
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
+const GROUP: [(&str, &str); 5] = [
+    ("f.group_name", "蒲田合唱団"),
+    ("f.name", "鈴木 花子"),
+    ("f.phone", "03-1234-5678"),
+    ("f.email", "hanako@example.jp"),
+    ("f.email_confirm", "hanako@example.jp"),
+];
+
+#[tokio::test]
+async fn an_ineligible_resident_is_told_where_to_go_and_nothing_typed_is_kept() {
+    let app = TestApp::new().await;
+    let (token, first) = app.start("shisetsu-shiyo").await;
+    let reply = app.answer(&first, &[("f.user_type", "business")]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let target = reply.location();
+    assert_eq!(target, "/procedures/shisetsu-shiyo/ineligible/business");
+    let page = app.get(&target).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains("営利を目的とする事業者の方は");
+    page.assert_contains("入力された内容は保存していません");
+    // The draft is gone: its resume link leads nowhere, and no answer is stored.
+    let resumed = app.get(&format!("/drafts/{token}/steps/user")).await;
+    assert_eq!(resumed.status, StatusCode::NOT_FOUND);
+    let drafts: i64 = app.scalar("SELECT COUNT(*) FROM drafts").await;
+    assert_eq!(drafts, 0);
+    let counted: i64 = app
+        .scalar(
+            "SELECT CAST(SUM(count) AS BIGINT) FROM eligibility_stops WHERE stop_id = 'business'",
+        )
+        .await;
+    assert_eq!(counted, 1);
+    // The API refuses the same answers at the question that decided it.
+    let api = app
+        .post_json(
+            "/api/v1/applications",
+            &json!({ "procedure_id": "shisetsu-shiyo", "answers": { "user_type": "business" } }),
+            &[],
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = api.json();
+    let errors = body["errors"].as_array().unwrap();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["field"] == "user_type" && e["code"] == "ineligible"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn every_rule_is_enforced_without_javascript_and_the_fee_follows_the_application() {
+    let app = TestApp::new().await;
+    let (token, first) = app.start("shisetsu-shiyo").await;
+    let step = |id: &str| format!("/drafts/{token}/steps/{id}");
+    app.answer(&first, &[("f.user_type", "outside")]).await;
+
+    // The same address twice, and a registration number in its pattern.
+    let mut group = GROUP.to_vec();
+    group[4] = ("f.email_confirm", "hanako@example.com");
+    group.push(("f.registration_number", "OT-12"));
+    let reply = app.answer(&step("group"), &group).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    reply.assert_contains("メールアドレスと一致しません");
+    reply.assert_contains("英字2文字・ハイフン・数字4桁で入力してください");
+    reply.assert_contains("value=\"蒲田合唱団\"");
+    let mut group = GROUP.to_vec();
+    group.push(("f.registration_number", "OT-1234"));
+    let reply = app.answer(&step("group"), &group).await;
+    assert_eq!(reply.location(), step("when"), "{}", reply.body);
+
+    // Too close to the day: the deadline, in both calendars.
+    let soon = today_jst() + Duration::days(2);
+    let mut when = vec![("f.facility".to_owned(), "kamata-center".to_owned())];
+    when.extend(date_fields("use_date", soon));
+    let reply = app.answer(&step("when"), &pairs(&when)).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    reply.assert_contains("申込の締切");
+    reply.assert_contains("令和");
+    let mut when = vec![("f.facility".to_owned(), "kamata-center".to_owned())];
+    when.extend(date_fields("use_date", bookable_day()));
+    let reply = app.answer(&step("when"), &pairs(&when)).await;
+    assert_eq!(reply.location(), step("use"), "{}", reply.body);
+
+    // 蒲田 has no evening slot and no piano: they are not offered, and refused if sent anyway.
+    let page = app.get(&step("use")).await;
+    assert!(!page.body.contains("value=\"evening\""));
+    assert!(!page.body.contains("value=\"piano\""));
+    let over = [
+        ("f.time_slots", "morning"),
+        ("f.time_slots", "evening"),
+        ("f.attendees", "41"),
+        ("f.purpose", "定期練習"),
+        ("f.commercial", "no"),
+    ];
+    let reply = app.answer(&step("use"), &over).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    reply.assert_contains("人数が施設の定員を超えています");
+    reply.assert_contains("ほかの回答との組み合わせでは選べません");
+    let fine = [
+        ("f.time_slots", "morning"),
+        ("f.time_slots", "afternoon"),
+        ("f.attendees", "40"),
+        ("f.equipment", "projector"),
+        ("f.purpose", "定期練習"),
+        ("f.commercial", "no"),
+    ];
+    let reply = app.answer(&step("use"), &fine).await;
+    assert_eq!(
+        reply.location(),
+        format!("/drafts/{token}/review"),
+        "{}",
+        reply.body
+    );
+
+    // 区外: (1,000 + 1,400) × 150 % + プロジェクター 1,000 = 4,600円, line by line.
+    let review = app.get(&format!("/drafts/{token}/review")).await;
+    review.assert_contains("使用料（施設・時間帯）");
+    review.assert_contains("3,600円");
+    review.assert_contains("付帯設備");
+    review.assert_contains("4,600円");
+    let submitted = app
+        .post_form(
+            &format!("/drafts/{token}/submit"),
+            &[("_csrf", &review.csrf())],
+        )
+        .await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.body
+    );
+    let done = app.get(&submitted.location()).await;
+    done.assert_contains("4,600円");
+    let code = support::between(&done.body, "id=\"receipt-number\">", "<").unwrap();
+    let access = support::between(&done.body, "id=\"access-code\">", "<").unwrap();
+
+    // The status page, the API, the staff case page and the export say the same.
+    resident_status(&app, &code, &access)
+        .await
+        .assert_contains("4,600円");
+    let api = app
+        .get_with(
+            &format!("/api/v1/applications/{code}"),
+            &[("access-code", &access)],
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    let fee = &api.json()["fee"];
+    assert_eq!(
+        (fee["status"].as_str(), fee["amount"].as_u64()),
+        (Some("amount"), Some(4600)),
+        "{fee}"
+    );
+    add_staff(&app, "shisetsu", Some("chiiki-shinko"), false).await;
+    let staff = staff_browser(&app, "shisetsu").await;
+    staff
+        .get(&format!("/staff/cases/{code}"))
+        .await
+        .assert_contains("4,600円");
+    let csv = staff
+        .get("/staff/export/file?procedure=shisetsu-shiyo&format=csv")
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    csv.assert_contains("使用料");
+    csv.assert_contains("4600");
+}
