@@ -262,6 +262,7 @@ weekday-thu = Thursday
 weekday-fri = Friday
 weekday-sat = Saturday
 weekday-sun = Sunday
+rank-label = Choice { $n }
 list-separator = {", "}
 
 ## Mail

@@ -263,6 +263,7 @@ weekday-thu = 木曜
 weekday-fri = 金曜
 weekday-sat = 土曜
 weekday-sun = 日曜
+rank-label = 第{ $n }希望
 list-separator = 、
 
 ## Mail

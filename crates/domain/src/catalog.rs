@@ -436,6 +436,7 @@ struct RawField {
     days: Option<RawDayRule>,
     deadline: Option<Deadline>,
     max_items_from: Option<String>,
+    max_choices: Option<usize>,
 }
 
 /// `{ field = "household_size" }`, or `{ field = "facility", attribute = "capacity" }`.
@@ -817,7 +818,7 @@ impl Checker<'_> {
                     deadline: raw.deadline,
                 }
             }
-            "choice" | "multiple_choice" => {
+            "choice" | "multiple_choice" | "ranked_choice" => {
                 if raw.options.is_empty() {
                     self.error(
                         &sub("type"),
@@ -857,13 +858,33 @@ impl Checker<'_> {
                 } else {
                     ChoiceStyle::Buttons
                 });
-                if style == ChoiceStyle::Select && raw.kind == "multiple_choice" {
-                    self.error(&sub("style"), "a multiple_choice question is shown as check boxes; style = \"select\" is for single choice");
+                if raw.style.is_some() && raw.kind != "choice" {
+                    self.error(
+                        &sub("style"),
+                        format!(
+                            "a {} question has its own controls; style is for single choice",
+                            raw.kind
+                        ),
+                    );
                 }
+                let ranked = (raw.kind == "ranked_choice").then(|| {
+                    let n = raw.max_choices.unwrap_or(3);
+                    if n == 0 || n > options.len() {
+                        self.error(
+                            &sub("max_choices"),
+                            format!(
+                                "max_choices must be between 1 and the number of options ({})",
+                                options.len()
+                            ),
+                        );
+                    }
+                    n
+                });
                 FieldKind::Choice {
                     options,
-                    multiple: raw.kind == "multiple_choice",
+                    multiple: raw.kind != "choice",
                     style,
+                    ranked,
                 }
             }
             "yes_no" => FieldKind::YesNo,
@@ -894,7 +915,7 @@ impl Checker<'_> {
             }
             "group" => self.group(raw, scope, path, top_level)?,
             other => {
-                self.error(&sub("type"), format!("unknown question type \"{other}\"; use text, long_text, kana, name, postal_code, corporate_number, my_number, bank_account, number, date, choice, multiple_choice, yes_no, email, phone, file or group"));
+                self.error(&sub("type"), format!("unknown question type \"{other}\"; use text, long_text, kana, name, postal_code, corporate_number, my_number, bank_account, number, date, choice, multiple_choice, ranked_choice, yes_no, email, phone, file or group"));
                 return None;
             }
         })
@@ -919,7 +940,23 @@ impl Checker<'_> {
         let mut fields: Vec<Field> = Vec::new();
         for (fi, f) in raw.fields.iter().enumerate() {
             let p: Vec<Key<'_>> = path.iter().copied().chain([k("fields"), n(fi)]).collect();
-            if let Some(field) = self.field(f, scope, &p, false) {
+            // A question of an item may depend on the item's earlier answers, found first.
+            let item_scope = Scope {
+                earlier: fields.iter().chain(scope.earlier.iter().copied()).collect(),
+            };
+            let parsed = self.field(f, &item_scope, &p, false);
+            if let Some(condition) = parsed.as_ref().and_then(|f| f.show_if.as_ref()) {
+                let read = condition.fields();
+                let in_item = read.iter().any(|id| fields.iter().any(|g| &&g.id == id));
+                let outside = read.iter().any(|id| !fields.iter().any(|g| &&g.id == id));
+                if in_item && outside {
+                    self.error(
+                        &join(&p, &[k("show_if")]),
+                        "a condition inside a group reads either the item's own answers or answers of earlier steps, not both",
+                    );
+                }
+            }
+            if let Some(field) = parsed {
                 if fields.iter().any(|x| x.id == field.id) {
                     self.error(
                         &p,
@@ -970,6 +1007,9 @@ impl Checker<'_> {
             FieldKind::LongText { .. } | FieldKind::Kana { .. } => &["max_length"],
             FieldKind::Number { .. } => &["min", "max", "unit", "min_from", "max_from"],
             FieldKind::Date { .. } => &["min", "max", "days", "deadline"],
+            FieldKind::Choice {
+                ranked: Some(_), ..
+            } => &["options", "max_choices"],
             FieldKind::Choice { .. } => &["options", "style"],
             FieldKind::File { .. } => &["accept", "max_size_mb", "max_files"],
             FieldKind::Group(_) => &[
@@ -1013,6 +1053,7 @@ impl Checker<'_> {
             ("days", raw.days.is_some()),
             ("deadline", raw.deadline.is_some()),
             ("max_items_from", raw.max_items_from.is_some()),
+            ("max_choices", raw.max_choices.is_some()),
         ];
         for (key, is_set) in present {
             if is_set && !allowed.contains(&key) {

@@ -98,11 +98,21 @@ impl Condition {
     /// Whether the condition holds for these (top-level) answers. An unanswered question
     /// matches no value: `equals` is false and `not_equals` is true.
     pub fn eval(&self, answers: &Answers) -> bool {
+        self.eval_by(&|id| answers.get(id))
+    }
+
+    /// Whether the condition holds for a question inside a group item: the item's own
+    /// answers first, then the top-level ones.
+    pub fn eval_in_item(&self, item: &Answers, root: &Answers) -> bool {
+        self.eval_by(&|id| item.get(id).or_else(|| root.get(id)))
+    }
+
+    fn eval_by<'a>(&self, answer: &dyn Fn(&str) -> Option<&'a Answer>) -> bool {
         match self {
-            Self::All(all) => all.iter().all(|c| c.eval(answers)),
-            Self::Any(any) => any.iter().any(|c| c.eval(answers)),
-            Self::Not(inner) => !inner.eval(answers),
-            Self::Test { field, test } => test.eval(answers.get(field.as_str())),
+            Self::All(all) => all.iter().all(|c| c.eval_by(answer)),
+            Self::Any(any) => any.iter().any(|c| c.eval_by(answer)),
+            Self::Not(inner) => !inner.eval_by(answer),
+            Self::Test { field, test } => test.eval(answer(field.as_str())),
         }
     }
 

@@ -114,6 +114,16 @@ impl FormValues {
                 );
                 self.set(format!("{name}.day"), vec![d.day().to_string()]);
             }
+            (
+                Some(Answer::Choices(v)),
+                FieldKind::Choice {
+                    ranked: Some(_), ..
+                },
+            ) => {
+                for (i, value) in v.iter().enumerate() {
+                    self.set(format!("{name}.rank{}", i + 1), vec![value.clone()]);
+                }
+            }
             (Some(Answer::Choices(v)), _) => self.set(name, v.clone()),
             (Some(Answer::YesNo(b)), _) => {
                 self.set(name, vec![if *b { "yes" } else { "no" }.to_owned()])
@@ -340,6 +350,16 @@ fn read_field(
         FieldKind::Choice {
             multiple: false, ..
         } => non_blank(raw).map(|s| Answer::Choice(s.to_owned())),
+        FieldKind::Choice {
+            ranked: Some(n), ..
+        } => {
+            // 第1希望 … 第N希望, in order; a blank rank in between is closed up.
+            let chosen: Vec<String> = (1..=*n)
+                .map(|rank| values.get(&format!("{name}.rank{rank}")).trim().to_owned())
+                .filter(|v| !v.is_empty())
+                .collect();
+            (!chosen.is_empty()).then_some(Answer::Choices(chosen))
+        }
         FieldKind::Choice { multiple: true, .. } => {
             let chosen: Vec<String> = values
                 .all(&name)

@@ -167,6 +167,10 @@ pub enum FieldKind {
         options: Vec<ChoiceOption>,
         multiple: bool,
         style: ChoiceStyle,
+        /// A ranked choice (第1希望 … 第N希望): up to N options in order, none twice. The
+        /// answer is the ordered list.
+        #[serde(default)]
+        ranked: Option<usize>,
     },
     YesNo,
     Email,
@@ -223,6 +227,9 @@ impl FieldKind {
             Self::Kana { .. } => "kana",
             Self::Number { .. } => "number",
             Self::Date { .. } => "date",
+            Self::Choice {
+                ranked: Some(_), ..
+            } => "ranked_choice",
             Self::Choice {
                 multiple: false, ..
             } => "choice",

@@ -181,12 +181,29 @@ pub fn answers_schema(procedure: &Procedure) -> Value {
                     continue;
                 };
                 let in_items = |rule: Value| json!({ "properties": { id: { "items": rule } } });
-                rules.extend(presence_rule(
-                    condition,
-                    inner.required,
-                    in_items(answered(inner)),
-                    in_items(json!({ "not": answered(inner) })),
-                ));
+                let reads_item = condition
+                    .fields()
+                    .iter()
+                    .any(|f| group.field(f.as_str()).is_some());
+                if reads_item {
+                    // Decided item by item, on the item's own answers.
+                    rules.extend(
+                        presence_rule(
+                            condition,
+                            inner.required,
+                            answered(inner),
+                            json!({ "not": answered(inner) }),
+                        )
+                        .map(in_items),
+                    );
+                } else {
+                    rules.extend(presence_rule(
+                        condition,
+                        inner.required,
+                        in_items(answered(inner)),
+                        in_items(json!({ "not": answered(inner) })),
+                    ));
+                }
             }
         }
     }
@@ -464,12 +481,20 @@ fn value_schema(field: &Field) -> Value {
         FieldKind::Choice {
             options,
             multiple: true,
+            ranked,
             ..
-        } => json!({
-            "type": "array",
-            "items": { "type": "string", "enum": options.iter().map(|o| &o.value).collect::<Vec<_>>() },
-            "uniqueItems": true,
-        }),
+        } => {
+            let mut s = json!({
+                "type": "array",
+                "items": { "type": "string", "enum": options.iter().map(|o| &o.value).collect::<Vec<_>>() },
+                "uniqueItems": true,
+            });
+            if let Some(n) = ranked {
+                s["maxItems"] = json!(n);
+                s["description"] = json!("第1希望から順に");
+            }
+            s
+        }
         FieldKind::YesNo => json!({ "type": "boolean" }),
         FieldKind::File {
             accept,

@@ -334,6 +334,15 @@ fn field_applies(field: &Field, answers: &Answers) -> bool {
     field.show_if.as_ref().is_none_or(|c| c.eval(answers))
 }
 
+/// Whether a question of a group item applies: its condition may read the item's own answers
+/// (a guardian asked only for a child who lives apart) as well as the top-level ones.
+pub fn item_field_applies(field: &Field, item: &Answers, root: &Answers) -> bool {
+    field
+        .show_if
+        .as_ref()
+        .is_none_or(|c| c.eval_in_item(item, root))
+}
+
 /// The steps that apply, in order.
 pub fn applicable_steps<'p>(procedure: &'p Procedure, answers: &Answers) -> Vec<&'p Step> {
     procedure
@@ -376,7 +385,11 @@ fn prune_group(field: &Field, answer: &Answer, root: &Answers) -> Answer {
                 .iter()
                 .map(|item| {
                     item.iter()
-                        .filter(|(id, _)| group.field(id).is_some_and(|f| field_applies(f, root)))
+                        .filter(|(id, _)| {
+                            group
+                                .field(id)
+                                .is_some_and(|f| item_field_applies(f, item, root))
+                        })
                         .map(|(id, a)| (id.clone(), a.clone()))
                         .collect()
                 })
@@ -634,6 +647,7 @@ fn check_value(
             FieldKind::Choice {
                 options,
                 multiple: true,
+                ranked,
                 ..
             },
             Answer::Choices(values),
@@ -641,6 +655,10 @@ fn check_value(
             let unique: HashSet<_> = values.iter().collect();
             if values.is_empty() {
                 fail(Problem::Required);
+            } else if ranked.is_some() && unique.len() != values.len() {
+                fail(Problem::Duplicate);
+            } else if let Some(max) = ranked.filter(|n| values.len() > *n) {
+                fail(Problem::TooManyItems { max });
             } else if unique.len() != values.len()
                 || !values.iter().all(|v| options.iter().any(|o| &o.value == v))
             {
@@ -844,7 +862,7 @@ fn check_group(
             check_field(
                 field,
                 item.get(field.id.as_str()),
-                field_applies(field, ctx.root),
+                item_field_applies(field, item, ctx.root),
                 &item_ctx,
                 &field_path,
                 errors,

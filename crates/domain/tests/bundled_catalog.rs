@@ -481,6 +481,33 @@ fn typed_for(field: &Field) -> Option<BoxedStrategy<Typed>> {
             .boxed(),
         FieldKind::Choice {
             options,
+            ranked: Some(n),
+            ..
+        } => {
+            // 第1希望 … as one select per rank; a blank rank in between is closed up.
+            let name = format!("f.{id}");
+            let n = *n;
+            prop::collection::vec(
+                prop::option::weighted(0.8, prop::sample::select(option_values(options))),
+                n,
+            )
+            .prop_map(move |ranks| Typed {
+                controls: ranks
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        (
+                            format!("{name}.rank{}", i + 1),
+                            v.clone().unwrap_or_default(),
+                        )
+                    })
+                    .collect(),
+                json: json!(ranks.iter().flatten().collect::<Vec<_>>()),
+            })
+            .boxed()
+        }
+        FieldKind::Choice {
+            options,
             multiple: false,
             ..
         } => prop::sample::select(option_values(options))

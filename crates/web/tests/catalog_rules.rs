@@ -210,3 +210,99 @@ async fn every_rule_is_enforced_without_javascript_and_the_fee_follows_the_appli
     csv.assert_contains("使用料");
     csv.assert_contains("4600");
 }
+
+#[tokio::test]
+async fn a_question_of_one_item_applies_by_that_items_own_answers() {
+    let app = TestApp::new().await;
+    let send = |children: serde_json::Value| {
+        let mut answers = support::jido("高橋");
+        answers["children"] = children;
+        let app = &app;
+        async move {
+            app.post_json(
+                "/api/v1/applications",
+                &json!({ "procedure_id": "jido-teate-nintei", "answers": answers }),
+                &[],
+            )
+            .await
+        }
+    };
+    let apart = json!({ "name": "高橋 蒼", "birth_date": "2012-05-01", "relationship": "child", "lives_together": false });
+    let home = json!({ "name": "高橋 陽向", "birth_date": "2020-01-15", "relationship": "child", "lives_together": true });
+    // The child who lives apart needs an address; the one at home does not.
+    let missing = send(json!([home.clone(), apart.clone()])).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = missing.json()["errors"].clone();
+    assert_eq!(errors[0]["field"], "children[1].address", "{errors}");
+    assert_eq!(errors[0]["code"], "required");
+    let mut home_with_address = home.clone();
+    home_with_address["address"] = json!("東京都大田区蒲田五丁目13番14号");
+    let stray = send(json!([home_with_address, apart.clone()])).await;
+    let codes: Vec<String> = stray.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{} {}", e["field"], e["code"]))
+        .collect();
+    assert!(
+        codes.contains(&"\"children[0].address\" \"not_applicable\"".to_owned()),
+        "{codes:?}"
+    );
+    let mut apart_with_address = apart;
+    apart_with_address["address"] = json!("東京都八王子市元本郷町三丁目24番1号");
+    let fine = send(json!([home, apart_with_address])).await;
+    assert_eq!(fine.status, StatusCode::CREATED, "{}", fine.body);
+}
+
+#[tokio::test]
+async fn ranked_choices_keep_their_order_and_refuse_a_facility_twice() {
+    let app = TestApp::new().await;
+    let (token, first) = app.start("hoiku-moshikomi").await;
+    let guardian = [
+        ("f.name", "大田 花子"),
+        ("f.address", "東京都大田区蒲田五丁目13番14号"),
+        ("f.phone", "09012345678"),
+        ("f.email", "hanako@example.jp"),
+        ("f.work_status", "pregnancy"),
+    ];
+    assert_eq!(
+        app.answer(&first, &guardian).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let children = format!("/drafts/{token}/steps/children");
+    let page = app.get(&children).await;
+    page.assert_contains("第1希望");
+    page.assert_contains("name=\"f.children.0.preferences.rank5\"");
+    let child = |first: &'static str, second: &'static str| {
+        vec![
+            ("f.children.items", "1"),
+            ("f.children.0.name", "大田 陽向"),
+            ("f.children.0.name_kana", "おおた ひなた"),
+            ("f.children.0.birth_date.year", "2025"),
+            ("f.children.0.birth_date.month", "4"),
+            ("f.children.0.birth_date.day", "1"),
+            ("f.children.0.allergy", "no"),
+            ("f.children.0.preferences.rank1", first),
+            ("f.children.0.preferences.rank3", second),
+            ("f.household_others.items", "0"),
+        ]
+    };
+    let twice = app
+        .answer(&children, &child("kamata-kita", "kamata-kita"))
+        .await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    twice.assert_contains("同じものが選ばれています");
+    let ranked = app
+        .answer(&children, &child("kamata-kita", "omori-chuo"))
+        .await;
+    assert_eq!(ranked.status, StatusCode::SEE_OTHER, "{}", ranked.body);
+    // The blank second rank is closed up: 蒲田北 first, 大森中央 second.
+    let again = app.get(&children).await;
+    again.assert_contains("name=\"f.children.0.preferences.rank2\"");
+    // (PostgreSQL writes JSON with spaces after commas.)
+    let stored = app.stored_answers().await.replace(' ', "");
+    assert!(
+        stored.contains("[\"kamata-kita\",\"omori-chuo\"]"),
+        "{stored}"
+    );
+}

@@ -505,12 +505,14 @@ async fn an_optional_list_of_people_can_be_left_empty_without_javascript() {
                 ("f.children.0.birth_date.month", "4"),
                 ("f.children.0.birth_date.day", "1"),
                 ("f.children.0.allergy", "no"),
+                ("f.children.0.preferences.rank1", "kamata-kita"),
+                ("f.children.0.preferences.rank2", "omori-chuo"),
                 ("f.household_others.items", "0"),
             ],
         )
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    assert_eq!(reply.location(), format!("{base}/steps/facilities"));
+    assert_eq!(reply.location(), format!("{base}/steps/start"));
 }
 
 // ---- bad requests get 4xx and leave nothing behind ----

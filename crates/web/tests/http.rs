@@ -511,7 +511,7 @@ async fn the_api_lists_procedures_with_an_answers_schema() {
         "https://json-schema.org/draft/2020-12/schema"
     );
     assert_eq!(
-        one["answers_schema"]["properties"]["facilities"]["maxItems"],
+        one["answers_schema"]["properties"]["children"]["items"]["properties"]["preferences"]["maxItems"],
         5
     );
     let missing = app.get("/api/v1/procedures/nothing").await;

@@ -319,8 +319,35 @@ impl FieldBuilder<'_> {
             }
             FieldKind::Choice {
                 options,
+                ranked: Some(n),
+                ..
+            } => {
+                view.kind = "compound";
+                view.parts = (1..=*n)
+                    .map(|rank| {
+                        let mut part = self.part(path, &format!("rank{rank}"), "", false, "");
+                        part.label = self.tr.t_with("rank-label", &[("n", rank.to_string())]);
+                        part.options = options
+                            .iter()
+                            .filter(|o| o.only_if.as_ref().is_none_or(|c| c.eval(self.stored)))
+                            .map(|o| OptionView {
+                                id: String::new(),
+                                value: o.value.clone(),
+                                label: o.label.get(lang).to_owned(),
+                                hint: None,
+                                checked: part.value == o.value,
+                            })
+                            .collect();
+                        part
+                    })
+                    .collect();
+                view.described_by = self.described_by(&view);
+            }
+            FieldKind::Choice {
+                options,
                 multiple,
                 style,
+                ..
             } => {
                 view.kind = match (multiple, style) {
                     (true, _) => "checkboxes",
@@ -421,7 +448,17 @@ impl FieldBuilder<'_> {
                             fields: group
                                 .fields
                                 .iter()
-                                .filter(|f| f.show_if.as_ref().is_none_or(|c| c.eval(self.stored)))
+                                // A question that depends on the item's own answers on this
+                                // page is always shown (its help says when it is needed): the
+                                // server drops the answer where it does not apply.
+                                .filter(|f| {
+                                    f.show_if.as_ref().is_none_or(|c| {
+                                        c.fields()
+                                            .iter()
+                                            .any(|id| group.field(id.as_str()).is_some())
+                                            || c.eval(self.stored)
+                                    })
+                                })
                                 .map(|f| {
                                     self.build(
                                         f,
@@ -536,6 +573,9 @@ pub fn anchor(procedure: &Procedure, error: &FieldError) -> String {
             }
             | FieldKind::YesNo,
         ) => format!("#{id}-0"),
+        Some(FieldKind::Choice {
+            ranked: Some(_), ..
+        }) => format!("#{id}-rank1"),
         Some(FieldKind::Choice { multiple: true, .. }) => format!("#{id}-0"),
         Some(FieldKind::Name { .. }) if error.path.part(procedure).is_none() => {
             format!("#{id}-family")
@@ -702,6 +742,24 @@ pub fn answer_text(tr: Tr, field: &Field, answer: &Answer) -> String {
             _ => japanese_date(*d),
         },
         Answer::Choice(v) => option_label(v),
+        Answer::Choices(vs)
+            if matches!(
+                field.kind,
+                FieldKind::Choice {
+                    ranked: Some(_),
+                    ..
+                }
+            ) =>
+        {
+            vs.iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let rank = tr.t_with("rank-label", &[("n", (i + 1).to_string())]);
+                    format!("{rank} {}", option_label(v))
+                })
+                .collect::<Vec<_>>()
+                .join("、")
+        }
         Answer::Choices(vs) => vs
             .iter()
             .map(|v| option_label(v))
