@@ -262,6 +262,8 @@ weekday-thu = Thursday
 weekday-fri = Friday
 weekday-sat = Saturday
 weekday-sun = Sunday
+error-outside-municipality = { $label }: this postal code is not in { $municipality }. This procedure is for residents of { $municipality }; please contact your own municipality
+error-outside-municipality-explain = { $label }: this postal code is not in { $municipality }. If you live elsewhere, please give the reason
 rank-label = Choice { $n }
 list-separator = {", "}
 

@@ -263,6 +263,8 @@ weekday-thu = 木曜
 weekday-fri = 金曜
 weekday-sat = 土曜
 weekday-sun = 日曜
+error-outside-municipality = { $label }：{ $municipality }の郵便番号ではありません。この手続は{ $municipality }にお住まいの方が対象です。お住まいの市区町村にお問い合わせください
+error-outside-municipality-explain = { $label }：{ $municipality }の郵便番号ではありません。{ $municipality }の外にお住まいの場合は、その理由を入力してください
 rank-label = 第{ $n }希望
 list-separator = 、
 

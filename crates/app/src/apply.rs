@@ -251,6 +251,9 @@ impl Portal {
                 .into_iter()
                 .filter(|e| !upload_paths.contains(&e.path)),
         );
+        if errors.is_empty() {
+            errors = self.residence_problems(procedure, &outcome.answers, Some(step));
+        }
         if errors.is_empty()
             && let Some(stop) = validate::stop_for(procedure, &outcome.answers)
         {
@@ -431,7 +434,10 @@ impl Portal {
     /// application. Missing answers send the resident back to the first step that needs them.
     pub async fn submit_draft(&self, draft: &Draft) -> Result<Receipt, AppError> {
         if draft.row.application_id.is_none() {
-            let errors = validate::check(&draft.procedure, &draft.answers, None, today_jst());
+            let mut errors = validate::check(&draft.procedure, &draft.answers, None, today_jst());
+            if errors.is_empty() {
+                errors = self.residence_problems(&draft.procedure, &draft.answers, None);
+            }
             if !errors.is_empty() {
                 return Err(AppError::Invalid(errors));
             }
@@ -474,6 +480,10 @@ impl Portal {
                 return Err(AppError::Invalid(errors));
             }
         };
+        let outside = self.residence_problems(procedure, &parsed, None);
+        if !outside.is_empty() {
+            return Err(AppError::Invalid(outside));
+        }
         self.resolve_attachments(procedure, &mut parsed).await?;
         // Keyed, because the body may hold a 個人番号 and a plain hash of 12 digits is guessable.
         let request_hash = idempotency_key.map(|_| {

@@ -2,9 +2,10 @@
 //! postal code from Japan Post's data.
 
 use crate::portal::Portal;
+use madoguchi_domain::Answers;
 use madoguchi_domain::form::FormValues;
-use madoguchi_domain::procedure::{FieldKind, Procedure};
-use madoguchi_domain::validate::{FieldError, FieldPath, Problem};
+use madoguchi_domain::procedure::{FieldKind, Procedure, Step};
+use madoguchi_domain::validate::{self, FieldError, FieldPath, Problem};
 use madoguchi_jp::postal::{PostalArea, PostalError, PostalIndex};
 use serde_json::{Value, json};
 
@@ -42,6 +43,24 @@ impl Portal {
         }
     }
 
+    /// Postal codes that must be in this municipality and are not (see
+    /// [`validate::check_residence`]), judged by Japan Post's 全国地方公共団体コード.
+    pub(crate) fn residence_problems(
+        &self,
+        procedure: &Procedure,
+        answers: &Answers,
+        only_step: Option<&Step>,
+    ) -> Vec<FieldError> {
+        let municipality = &self.config.municipality;
+        validate::check_residence(procedure, answers, only_step, &municipality.name, |code| {
+            self.postal_areas(code).ok().map(|areas| {
+                areas
+                    .iter()
+                    .any(|a| a.local_gov_code() == municipality.code)
+            })
+        })
+    }
+
     /// 「住所を検索」: fills the address question tied to a postal-code question from the
     /// postal data, keeping everything else typed on the page.
     pub fn fill_address(
@@ -53,6 +72,7 @@ impl Portal {
         let path = FieldPath::field(postal_field);
         let Some(FieldKind::PostalCode {
             address_field: Some(target),
+            ..
         }) = procedure.field(postal_field).map(|f| &f.kind)
         else {
             return Err(FieldError::new(path, Problem::UnknownField));

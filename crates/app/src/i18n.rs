@@ -155,6 +155,17 @@ impl Tr {
                 &[label, ("count", count.to_string())],
             ),
             Problem::Ineligible { message } => message.get(self.lang.code()).to_owned(),
+            Problem::OutsideMunicipality {
+                municipality,
+                can_explain,
+            } => self.t_with(
+                if *can_explain {
+                    "error-outside-municipality-explain"
+                } else {
+                    "error-outside-municipality"
+                },
+                &[label, ("municipality", municipality.clone())],
+            ),
             Problem::TooFewItems { min } => {
                 self.t_with("error-too-few-items", &[label, ("min", min.to_string())])
             }

@@ -12,7 +12,7 @@ use crate::ids::{FieldId, ProcedureId, StepId, is_valid_slug};
 use crate::procedure::{
     Availability, ChoiceOption, ChoiceStyle, DayOfWeek, Deadline, Department, ExportColumn, Field,
     FieldKind, FileType, Group, IdentityLevel, NameKana, Obstacle, Procedure, RequiredAttachment,
-    Step, TextPattern,
+    Residence, Step, TextPattern,
 };
 
 mod fees;
@@ -437,6 +437,9 @@ struct RawField {
     deadline: Option<Deadline>,
     max_items_from: Option<String>,
     max_choices: Option<usize>,
+    #[serde(default)]
+    within_municipality: bool,
+    outside_reason_field: Option<String>,
 }
 
 /// `{ field = "household_size" }`, or `{ field = "facility", attribute = "capacity" }`.
@@ -693,7 +696,7 @@ impl Checker<'_> {
                     format!("address_field \"{target}\" is not a text question on the same step"),
                 );
             }
-            if let Some(FieldKind::PostalCode { address_field }) = fields
+            if let Some(FieldKind::PostalCode { address_field, .. }) = fields
                 .iter_mut()
                 .find(|f| f.id.as_str() == raw.id)
                 .map(|f| &mut f.kind)
@@ -892,6 +895,9 @@ impl Checker<'_> {
             "phone" => FieldKind::Phone,
             "postal_code" => FieldKind::PostalCode {
                 address_field: None,
+                residence: raw.within_municipality.then(|| Residence {
+                    reason_field: raw.outside_reason_field.as_deref().and_then(FieldId::parse),
+                }),
             },
             "corporate_number" => FieldKind::CorporateNumber,
             "name" => FieldKind::Name {
@@ -1026,7 +1032,11 @@ impl Checker<'_> {
             | FieldKind::CorporateNumber
             | FieldKind::BankAccount
             | FieldKind::MyNumber => &[],
-            FieldKind::PostalCode { .. } => &["address_field"],
+            FieldKind::PostalCode { .. } => &[
+                "address_field",
+                "within_municipality",
+                "outside_reason_field",
+            ],
             FieldKind::Name { .. } => &["kana"],
         };
         let present = [
@@ -1054,6 +1064,8 @@ impl Checker<'_> {
             ("deadline", raw.deadline.is_some()),
             ("max_items_from", raw.max_items_from.is_some()),
             ("max_choices", raw.max_choices.is_some()),
+            ("within_municipality", raw.within_municipality),
+            ("outside_reason_field", raw.outside_reason_field.is_some()),
         ];
         for (key, is_set) in present {
             if is_set && !allowed.contains(&key) {

@@ -354,6 +354,7 @@ mod tests {
         assert_eq!(
             read_string(
                 &FieldKind::PostalCode {
+                    residence: None,
                     address_field: None
                 },
                 "〒144－0052"

@@ -179,6 +179,10 @@ pub enum FieldKind {
     /// step that 「住所を検索」 fills in.
     PostalCode {
         address_field: Option<FieldId>,
+        /// The address must be in this municipality (by the 全国地方公共団体コード of Japan
+        /// Post's data for the code).
+        #[serde(default)]
+        residence: Option<Residence>,
     },
     /// 法人番号, stored as 13 digits with a valid check digit.
     CorporateNumber,
@@ -246,6 +250,13 @@ impl FieldKind {
             Self::Group(_) => "group",
         }
     }
+}
+
+/// A postal code that must be in the municipality, unless (where the ward allows) the
+/// resident says why not in `reason_field` (転入予定 …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Residence {
+    pub reason_field: Option<FieldId>,
 }
 
 /// The earliest date a date question takes unless its definition says otherwise: Japan's first

@@ -55,6 +55,8 @@ pub enum ServerCheck {
     OptionConditions,
     /// An eligibility stop whose condition JSON Schema cannot state.
     EligibilityStop,
+    /// The postal code is in this municipality (Japan Post's data), or a reason is given.
+    WithinMunicipality,
 }
 
 impl ServerCheck {
@@ -75,6 +77,7 @@ impl ServerCheck {
             Self::SameAs => "same_as",
             Self::OptionConditions => "option_conditions",
             Self::EligibilityStop => "eligibility_stop",
+            Self::WithinMunicipality => "within_municipality",
         }
     }
 }
@@ -420,8 +423,12 @@ fn value_schema(field: &Field) -> Value {
             "type": "string", "pattern": email_pattern(), "maxLength": MAX_EMAIL_CHARS,
             "x-server-checks": checks(&[ServerCheck::EmailSyntax]),
         }),
-        FieldKind::PostalCode { .. } => {
-            json!({ "type": "string", "pattern": digits_pattern(7, 7, "\u{3012}*") })
+        FieldKind::PostalCode { residence, .. } => {
+            let mut s = json!({ "type": "string", "pattern": digits_pattern(7, 7, "\u{3012}*") });
+            if residence.is_some() {
+                add_checks(&mut s, &[ServerCheck::WithinMunicipality]);
+            }
+            s
         }
         FieldKind::CorporateNumber => json!({
             "type": "string", "pattern": digits_pattern(13, 13, ""),

@@ -138,6 +138,11 @@ pub enum Problem {
     },
     /// Not in the form the question asks for; the author's message says which.
     PatternMismatch,
+    /// The postal code is not in `municipality`; `can_explain`: a reason question may say why.
+    OutsideMunicipality {
+        municipality: String,
+        can_explain: bool,
+    },
     /// This answer makes the resident ineligible: the form ends with the stop's message.
     Ineligible {
         message: Localized,
@@ -189,6 +194,7 @@ impl Problem {
             Self::InvalidDigits { .. } => "invalid_digits",
             Self::PatternMismatch => "pattern",
             Self::Ineligible { .. } => "ineligible",
+            Self::OutsideMunicipality { .. } => "outside_municipality",
         }
     }
 }
@@ -319,6 +325,50 @@ fn kana_problem(s: &str) -> Option<Problem> {
 }
 
 pub const KANA_PATTERN: &str = r"^[ァ-ヶー・ヽヾ]+(\u3000[ァ-ヶー・ヽヾ]+)*$";
+
+/// Postal codes that must be in the municipality and are not (without the reason the ward
+/// accepts). `is_local` answers from Japan Post's data whether a code is the municipality's
+/// (`None` for a code it does not know, which the postal-code check reports). With
+/// `only_step`, only that step's questions.
+pub fn check_residence(
+    procedure: &Procedure,
+    answers: &Answers,
+    only_step: Option<&Step>,
+    municipality: &str,
+    is_local: impl Fn(&str) -> Option<bool>,
+) -> Vec<FieldError> {
+    procedure
+        .steps
+        .iter()
+        .filter(|s| only_step.is_none_or(|o| o.id == s.id))
+        .flat_map(|s| s.fields.iter())
+        .filter_map(|field| {
+            let FieldKind::PostalCode {
+                residence: Some(residence),
+                ..
+            } = &field.kind
+            else {
+                return None;
+            };
+            let Some(Answer::Text(code)) = answers.get(field.id.as_str()) else {
+                return None;
+            };
+            let explained = residence
+                .reason_field
+                .as_ref()
+                .is_some_and(|r| answers.contains(r.as_str()));
+            (is_local(code) == Some(false) && !explained).then(|| {
+                FieldError::new(
+                    FieldPath::field(field.id.as_str()),
+                    Problem::OutsideMunicipality {
+                        municipality: municipality.to_owned(),
+                        can_explain: residence.reason_field.is_some(),
+                    },
+                )
+            })
+        })
+        .collect()
+}
 
 /// The eligibility stop these answers reach, if any: the form then ends there.
 pub fn stop_for<'p>(procedure: &'p Procedure, answers: &Answers) -> Option<&'p Stop> {

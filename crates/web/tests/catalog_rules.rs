@@ -306,3 +306,63 @@ async fn ranked_choices_keep_their_order_and_refuse_a_facility_twice() {
         "{stored}"
     );
 }
+
+#[tokio::test]
+async fn an_address_outside_the_ward_is_refused_or_explained_where_the_ward_allows() {
+    let app = TestApp::new().await;
+    // 児童手当 is the municipality of residence's: no reason makes an outside address do.
+    let mut answers = support::jido("高橋");
+    answers["postal_code"] = json!("192-0001");
+    answers["address"] = json!("東京都八王子市戸吹町1番地");
+    let api = app
+        .post_json(
+            "/api/v1/applications",
+            &json!({ "procedure_id": "jido-teate-nintei", "answers": answers }),
+            &[],
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", api.body);
+    let error = &api.json()["errors"][0];
+    assert_eq!(
+        (error["field"].as_str(), error["code"].as_str()),
+        (Some("postal_code"), Some("outside_municipality"))
+    );
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("大田区にお住まいの方が対象です")
+    );
+
+    // 保育園: a family moving in says so, and the page keeps what was typed.
+    let (token, first) = app.start("hoiku-moshikomi").await;
+    let guardian = [
+        ("f.name", "大田 花子"),
+        ("f.postal_code", "192-0001"),
+        ("f.address", "東京都八王子市戸吹町1番地"),
+        ("f.phone", "09012345678"),
+        ("f.email", "hanako@example.jp"),
+        ("f.work_status", "pregnancy"),
+    ];
+    let refused = app.answer(&first, &guardian).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    refused.assert_contains("大田区の外にお住まいの場合は、その理由を入力してください");
+    refused.assert_contains("value=\"東京都八王子市戸吹町1番地\"");
+    let mut explained = guardian.to_vec();
+    explained.push(("f.outside_reason", "2027年3月に大田区へ転入予定です"));
+    let reply = app.answer(&first, &explained).await;
+    assert_eq!(
+        reply.location(),
+        format!("/drafts/{token}/steps/children"),
+        "{}",
+        reply.body
+    );
+    // Inside the ward, no reason is asked for.
+    let (_, again) = app.start("hoiku-moshikomi").await;
+    let mut inside = guardian.to_vec();
+    inside[1] = ("f.postal_code", "144-0052");
+    assert_eq!(
+        app.answer(&again, &inside).await.status,
+        StatusCode::SEE_OTHER
+    );
+}

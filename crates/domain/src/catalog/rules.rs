@@ -9,7 +9,7 @@ use super::{
 use crate::ids::{FieldId, is_valid_slug};
 use crate::procedure::{
     ComputedDate, DateBase, DateBound, DayRule, Field, FieldKind, MonthSnap, NumberSource, Pattern,
-    Procedure, RelativeDate, Stop, StopLink, TextPattern,
+    Procedure, RelativeDate, Residence, Stop, StopLink, TextPattern,
 };
 
 pub(super) fn number_source(raw: &RawNumberSource) -> Option<NumberSource> {
@@ -214,6 +214,19 @@ impl Checker<'_> {
             }
         }
         match &field.kind {
+            FieldKind::PostalCode {
+                residence:
+                    Some(Residence {
+                        reason_field: Some(id),
+                    }),
+                ..
+            } => {
+                let at = join(path, &[k("outside_reason_field")]);
+                match self.visible(procedure, place, id).map(|f| &f.kind) {
+                    Some(FieldKind::Text { .. } | FieldKind::LongText { .. }) => {}
+                    _ => self.error(&at, format!("outside_reason_field \"{id}\" is not a text or long_text question on this step or an earlier one")),
+                }
+            }
             FieldKind::Number {
                 min_from, max_from, ..
             } => {

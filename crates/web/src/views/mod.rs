@@ -202,7 +202,7 @@ impl FieldBuilder<'_> {
             }
             FieldKind::Email => view.kind = "email",
             FieldKind::CorporateNumber => view.kind = "number",
-            FieldKind::PostalCode { address_field } => {
+            FieldKind::PostalCode { address_field, .. } => {
                 view.kind = "postal_code";
                 view.autocomplete = "postal-code";
                 if let Some(target) = address_field {
