@@ -703,6 +703,13 @@ impl Portal {
     /// Withdraws an application the department has not yet accepted.
     pub async fn withdraw(&self, receipt: &str, access_code: &str) -> Result<StatusView, AppError> {
         let view = self.status(receipt, access_code).await?;
+        if view
+            .procedure
+            .last_day_to_withdraw(&view.answers)
+            .is_some_and(|last| today_jst() > last)
+        {
+            return Err(AppError::NotAllowed(view.application.status));
+        }
         let to = ApplicationStatus::Withdrawn;
         let change = CaseChange {
             jobs: self.status_jobs(&view.application, &view.procedure, to, None),

@@ -96,6 +96,36 @@ pub fn date_window<'a>(
     )
 }
 
+/// The first and last days a date question takes today, as a resident would be told them:
+/// the limits that are set (counted from today or from answers given), the first day whose
+/// deadline has not passed folded into the first; `None` for a side left at its default.
+pub fn selectable_range<'a>(
+    min: Option<&DateBound>,
+    max: Option<&DateBound>,
+    deadline: Option<&Deadline>,
+    today: Date,
+    answer: impl Fn(&FieldId) -> Option<&'a Answer> + Copy,
+) -> (Option<Date>, Option<Date>) {
+    let first = min.and_then(|b| b.resolve(today, answer));
+    let last = max.and_then(|b| b.resolve(today, answer));
+    let first_in_time = deadline.and_then(|d| {
+        // Deadlines move forward with the chosen day: the first day still open is near.
+        let mut day = today;
+        for _ in 0..400 {
+            if d.last_day(day).is_some_and(|l| l >= today) {
+                return Some(day);
+            }
+            day = day.next_day()?;
+        }
+        None
+    });
+    let first = match (first, first_in_time) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    (first, last)
+}
+
 impl DayRule {
     /// Why `date` is not a day this rule takes, if it is not.
     pub fn problem(&self, date: Date) -> Option<DayProblem> {

@@ -10,9 +10,9 @@ use crate::answers::{BANK_ACCOUNT_PARTS, PersonName};
 use crate::condition::{CmpOp, Condition, Literal, Test};
 use crate::ids::{FieldId, ProcedureId, StepId, is_valid_slug};
 use crate::procedure::{
-    Availability, ChoiceOption, ChoiceStyle, DayOfWeek, Deadline, Department, ExportColumn, Field,
-    FieldKind, FileType, Group, IdentityLevel, NameKana, Obstacle, Procedure, RequiredAttachment,
-    Residence, Step, TextPattern,
+    Availability, ChangeCutoff, ChoiceOption, ChoiceStyle, DayOfWeek, Deadline, Department,
+    ExportColumn, Field, FieldKind, FileType, Group, IdentityLevel, NameKana, Obstacle, Procedure,
+    RequiredAttachment, Residence, Step, TextPattern,
 };
 
 mod fees;
@@ -294,6 +294,15 @@ struct RawProcedure {
     export: Vec<RawExport>,
     #[serde(default)]
     stops: Vec<RawStop>,
+    #[serde(default)]
+    changes_until: Option<RawChangeCutoff>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChangeCutoff {
+    field: String,
+    days_before: u32,
 }
 
 #[derive(Deserialize)]
@@ -606,6 +615,7 @@ impl Checker<'_> {
             steps,
             export: Vec::new(),
             stops: Vec::new(),
+            changes_until: None,
         };
         let mut procedure = procedure;
         self.references(&raw.steps, &procedure);
@@ -613,6 +623,7 @@ impl Checker<'_> {
         procedure.notify_email_field = self.notify_email(raw.notify_email_field, &procedure);
         procedure.export = self.export(raw.export, &procedure);
         procedure.stops = self.stops(&raw.stops, &procedure);
+        procedure.changes_until = self.changes_until(raw.changes_until, &procedure);
         procedure.version = version_of(&procedure);
         Some(procedure)
     }
@@ -1284,6 +1295,27 @@ impl Checker<'_> {
         Some(literal)
     }
 
+    fn changes_until(
+        &mut self,
+        raw: Option<RawChangeCutoff>,
+        procedure: &Procedure,
+    ) -> Option<ChangeCutoff> {
+        let raw = raw?;
+        match procedure.field(&raw.field) {
+            Some(f) if matches!(f.kind, FieldKind::Date { .. }) => Some(ChangeCutoff {
+                field: f.id.clone(),
+                days_before: raw.days_before,
+            }),
+            _ => {
+                self.error(
+                    &[k("changes_until"), k("field")],
+                    format!("\"{}\" is not a date question of this procedure", raw.field),
+                );
+                None
+            }
+        }
+    }
+
     fn notify_email(&mut self, raw: Option<String>, procedure: &Procedure) -> Option<FieldId> {
         let name = raw?;
         match procedure.field(&name) {
@@ -1575,5 +1607,92 @@ title = "最初"
         assert!(e.message.contains("today+7d"), "{e}");
         let e = first_error(&date("{ field = \"reason\" }"));
         assert!(e.message.contains("itself"), "{e}");
+    }
+
+    /// A household: its size bounds the list of members, and a step for large households
+    /// applies by the number of items.
+    const HOUSEHOLD: &str = r#"id = "h"
+title = "世帯"
+summary = "説明"
+category = "kurashi"
+eligibility = "どなたでも"
+processing_time = "1週間"
+department = { id = "d", name = "課" }
+
+[[steps]]
+id = "size"
+title = "人数"
+
+  [[steps.fields]]
+  id = "size"
+  type = "number"
+  label = "世帯の人数"
+  required = true
+  min = 1
+  max = 10
+
+  [[steps.fields]]
+  id = "members"
+  type = "group"
+  label = "世帯員"
+  required = true
+  max_items_from = "size"
+
+    [[steps.fields.fields]]
+    id = "name"
+    type = "text"
+    label = "氏名"
+    required = true
+
+[[steps]]
+id = "large"
+title = "多人数世帯"
+show_if = { field = "members", gte = 3 }
+
+  [[steps.fields]]
+  id = "rooms"
+  type = "number"
+  label = "部屋数"
+  required = true
+"#;
+
+    #[test]
+    fn a_count_of_items_is_bounded_by_an_answer_and_conditions_read_the_count() {
+        use crate::answers::{Answer, Answers};
+        use crate::validate::{Problem, applicable_steps, check};
+        let catalog = load_one(HOUSEHOLD).unwrap();
+        let p = &catalog.procedures[0];
+        let member = |name: &str| -> Answers {
+            [("name".to_owned(), Answer::Text(name.into()))]
+                .into_iter()
+                .collect()
+        };
+        let answers = |size: i64, n: usize| -> Answers {
+            [
+                ("size".to_owned(), Answer::Number(size)),
+                (
+                    "members".to_owned(),
+                    Answer::Group((0..n).map(|i| member(&format!("{i}"))).collect()),
+                ),
+            ]
+            .into_iter()
+            .collect()
+        };
+        let today = time::macros::date!(2026 - 12 - 01);
+        let errors = check(p, &answers(2, 3), Some(&p.steps[0]), today);
+        assert_eq!(
+            errors.iter().map(|e| &e.problem).collect::<Vec<_>>(),
+            vec![&Problem::TooManyItems { max: 2 }]
+        );
+        assert!(check(p, &answers(3, 3), Some(&p.steps[0]), today).is_empty());
+        assert_eq!(applicable_steps(p, &answers(3, 3)).len(), 2);
+        assert_eq!(applicable_steps(p, &answers(3, 2)).len(), 1);
+        let schema = crate::schema::answers_schema(p);
+        assert!(schema.to_string().contains("\"minItems\":3"), "{schema}");
+        // The count must come from a number question asked no later than the group.
+        let e = first_error(
+            &HOUSEHOLD.replace("max_items_from = \"size\"", "max_items_from = \"rooms\""),
+        );
+        assert!(e.message.contains("later step"), "{e}");
     }
 }

@@ -37,6 +37,17 @@ pub struct Procedure {
     /// Answers that end the form: the resident is not eligible and is told where to go instead.
     #[serde(default)]
     pub stops: Vec<Stop>,
+    /// How long a resident may still withdraw: until some days before a chosen date.
+    #[serde(default)]
+    pub changes_until: Option<ChangeCutoff>,
+}
+
+/// Withdrawal closes `days_before` days before the day answered to `field` (キャンセルは使用日
+/// の3日前まで).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeCutoff {
+    pub field: FieldId,
+    pub days_before: u32,
 }
 
 /// An eligibility stop: when its condition holds, the form ends with an explanation and a link,
@@ -593,6 +604,18 @@ pub struct ExportColumn {
 }
 
 impl Procedure {
+    /// The last day a resident may withdraw, where the procedure sets one and the date it
+    /// counts from was answered.
+    pub fn last_day_to_withdraw(&self, answers: &crate::answers::Answers) -> Option<time::Date> {
+        let cutoff = self.changes_until.as_ref()?;
+        match answers.get(cutoff.field.as_str())? {
+            crate::answers::Answer::Date(d) => {
+                d.checked_sub(time::Duration::days(i64::from(cutoff.days_before)))
+            }
+            _ => None,
+        }
+    }
+
     pub fn is_online(&self) -> bool {
         matches!(self.availability, Availability::Online)
     }

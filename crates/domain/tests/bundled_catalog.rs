@@ -799,6 +799,16 @@ mod facility_rules {
     }
 
     #[test]
+    fn withdrawal_closes_three_days_before_the_day_of_use() {
+        let catalog = bundled();
+        let p = catalog.procedure("shisetsu-shiyo").unwrap();
+        assert_eq!(
+            p.last_day_to_withdraw(&answers(json!({ "use_date": "2026-12-10" }))),
+            Some(time::macros::date!(2026 - 12 - 07))
+        );
+    }
+
+    #[test]
     fn a_business_reaches_the_stop_and_no_further() {
         let catalog = bundled();
         let p = catalog.procedure("shisetsu-shiyo").unwrap();

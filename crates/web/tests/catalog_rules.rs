@@ -113,6 +113,10 @@ async fn every_rule_is_enforced_without_javascript_and_the_fee_follows_the_appli
     let reply = app.answer(&step("group"), &group).await;
     assert_eq!(reply.location(), step("when"), "{}", reply.body);
 
+    // The page says which days can be chosen, counted from today.
+    app.get(&step("when"))
+        .await
+        .assert_contains("までの日を選べます");
     // Too close to the day: the deadline, in both calendars.
     let soon = today_jst() + Duration::days(2);
     let mut when = vec![("f.facility".to_owned(), "kamata-center".to_owned())];

@@ -9,9 +9,10 @@ use madoguchi_app::i18n::{Tr, japanese_date};
 use madoguchi_domain::answers::{
     ACCOUNT_TYPES, Answer, Answers, BANK_ACCOUNT_PARTS, PersonName, account_type_key,
 };
+use madoguchi_domain::calendar::selectable_range;
 use madoguchi_domain::fee::FeeRule;
 use madoguchi_domain::form::{ERAS, FormValues};
-use madoguchi_domain::procedure::{ChoiceStyle, Field, FieldKind, Procedure};
+use madoguchi_domain::procedure::{ChoiceStyle, DateBound, Field, FieldKind, Procedure};
 use madoguchi_domain::validate::{self, FieldError, FieldPath, Segment};
 
 /// What the layout needs on every page.
@@ -308,10 +309,15 @@ impl FieldBuilder<'_> {
                         checked: code == chosen,
                     })
                     .collect();
-                view.hint = Some(view.hint.map_or_else(
-                    || self.tr.t("date-hint"),
-                    |h| format!("{h} {}", self.tr.t("date-hint")),
-                ));
+                let window = self.date_window_hint(&field.kind);
+                let date_hint = match window {
+                    Some(w) => format!("{w} {}", self.tr.t("date-hint")),
+                    None => self.tr.t("date-hint"),
+                };
+                view.hint = Some(
+                    view.hint
+                        .map_or_else(|| date_hint.clone(), |h| format!("{h} {date_hint}")),
+                );
                 view.described_by = std::iter::once(format!("{id}-hint"))
                     .chain(view.error.as_ref().map(|_| format!("{id}-error")))
                     .collect::<Vec<_>>()
@@ -504,6 +510,38 @@ impl FieldBuilder<'_> {
             width,
             options: Vec::new(),
         }
+    }
+
+    /// 「令和8年12月8日から令和9年2月28日までの日を選べます」 for a date whose limits are counted
+    /// from today or from other answers (in both calendars, computed now in Japan).
+    fn date_window_hint(&self, kind: &FieldKind) -> Option<String> {
+        let FieldKind::Date {
+            min, max, deadline, ..
+        } = kind
+        else {
+            return None;
+        };
+        // "Not after today" (a birth date) goes without saying.
+        let computed = |b: &Option<DateBound>| matches!(b, Some(DateBound::Computed(_)));
+        if !computed(min) && !computed(max) && deadline.is_none() {
+            return None;
+        }
+        let (first, last) = selectable_range(
+            min.as_ref(),
+            max.as_ref(),
+            deadline.as_ref(),
+            madoguchi_app::timefmt::today_jst(),
+            |id| self.stored.get(id.as_str()),
+        );
+        let both = |d| self.tr.date_both(d);
+        Some(match (first, last) {
+            (Some(a), Some(b)) => self
+                .tr
+                .t_with("date-window", &[("from", both(a)), ("to", both(b))]),
+            (Some(a), None) => self.tr.t_with("date-window-from", &[("from", both(a))]),
+            (None, Some(b)) => self.tr.t_with("date-window-to", &[("to", both(b))]),
+            (None, None) => return None,
+        })
     }
 
     fn described_by(&self, view: &FieldView) -> String {

@@ -34,6 +34,8 @@ pub(crate) struct StatusPage {
     sections: Vec<AnswerSection>,
     fee: Option<FeeText>,
     can_withdraw: bool,
+    /// Why withdrawing is no longer possible online, when a cut-off has passed.
+    withdraw_closed: Option<String>,
     notice: Option<String>,
     withdraw_error: Option<String>,
     /// The department's correction request and the questions it names, ready to fix.
@@ -69,6 +71,7 @@ pub(crate) fn status_page(
         })
     });
     let errors = shown.as_ref().map_or(&[][..], |s| s.errors);
+    let withdraw_closed = closed_for_withdrawal(ctx, view);
     base.has_errors = withdraw_error.is_some() || !errors.is_empty();
     let fields = match (&view.correction, &shown) {
         (Some(correction), Some(shown)) => {
@@ -123,7 +126,8 @@ pub(crate) fn status_page(
             .collect(),
         sections: answer_sections(ctx.tr, &view.procedure, &view.answers, None),
         fee: fee_text(ctx.tr, &view.procedure, &view.answers),
-        can_withdraw: status.can_withdraw(),
+        can_withdraw: status.can_withdraw() && withdraw_closed.is_none(),
+        withdraw_closed,
         notice,
         withdraw_error,
         correction_message: view.correction.as_ref().map(|c| c.message.clone()),
@@ -136,6 +140,30 @@ pub(crate) fn status_page(
             })
             .collect(),
     }
+}
+
+/// 「取下げの受付は終了しました」 once the procedure's cut-off has passed, for an application that
+/// could otherwise still be withdrawn.
+pub(crate) fn closed_for_withdrawal(ctx: &Ctx, view: &StatusView) -> Option<String> {
+    let last = view.procedure.last_day_to_withdraw(&view.answers)?;
+    (view.application.status.can_withdraw() && madoguchi_app::timefmt::today_jst() > last).then(
+        || {
+            ctx.tr.t_with(
+                "status-withdraw-closed",
+                &[
+                    ("date", ctx.tr.date_both(last)),
+                    (
+                        "department",
+                        view.procedure
+                            .department
+                            .name
+                            .get(ctx.tr.lang.code())
+                            .to_owned(),
+                    ),
+                ],
+            )
+        },
+    )
 }
 
 /// The submitted answers to the questions a correction names, as form values.
