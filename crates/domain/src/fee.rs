@@ -119,14 +119,6 @@ impl Fee {
         matches!(self.rule, FeeRule::Free)
     }
 
-    /// Whether the amount depends on the answers (it is then computed on the check page).
-    pub fn depends_on_answers(&self) -> bool {
-        !matches!(
-            self.rule,
-            FeeRule::Free | FeeRule::Fixed { .. } | FeeRule::DecidedByStaff
-        )
-    }
-
     /// The amount due in yen for these answers; `None` when it is not a known amount.
     pub fn amount_due(&self, procedure: &Procedure, answers: &Answers) -> Option<u64> {
         match self.due(procedure, answers) {

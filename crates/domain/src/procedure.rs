@@ -662,6 +662,13 @@ impl Field {
     }
 }
 
+impl ChoiceOption {
+    /// Whether the option may be chosen with these (top-level) answers: its `only_if` holds.
+    pub fn available(&self, answers: &crate::answers::Answers) -> bool {
+        self.only_if.as_ref().is_none_or(|c| c.eval(answers))
+    }
+}
+
 impl Group {
     pub fn field(&self, id: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.id.as_str() == id)

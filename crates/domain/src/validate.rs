@@ -15,8 +15,7 @@ use crate::condition::Condition;
 use crate::ids::FieldId;
 use crate::input::{self, Lines, is_valid_email, text_problem};
 use crate::procedure::{
-    ChoiceOption, Field, FieldKind, FileType, Group, NameKana, NumberSource, Procedure, Step, Stop,
-    TextPattern,
+    Field, FieldKind, FileType, Group, NameKana, NumberSource, Procedure, Step, Stop, TextPattern,
 };
 use crate::text::Localized;
 use madoguchi_jp::bank::{AccountType, BankAccount};
@@ -690,7 +689,7 @@ fn check_value(
             Answer::Choice(v),
         ) => match options.iter().find(|o| &o.value == v) {
             None => fail(Problem::InvalidOption),
-            Some(option) if !option_available(option, ctx) => fail(Problem::OptionUnavailable),
+            Some(option) if !option.available(ctx.root) => fail(Problem::OptionUnavailable),
             Some(_) => {}
         },
         (
@@ -715,7 +714,7 @@ fn check_value(
                 fail(Problem::InvalidOption);
             } else if options
                 .iter()
-                .any(|o| values.contains(&o.value) && !option_available(o, ctx))
+                .any(|o| values.contains(&o.value) && !o.available(ctx.root))
             {
                 fail(Problem::OptionUnavailable);
             }
@@ -773,11 +772,6 @@ fn check_value(
             expected: kind.type_name(),
         }),
     }
-}
-
-/// Whether an option may be chosen with the other answers given (its `only_if`).
-fn option_available(option: &ChoiceOption, ctx: &Ctx<'_>) -> bool {
-    option.only_if.as_ref().is_none_or(|c| c.eval(ctx.root))
 }
 
 /// What is wrong with a one-line answer for the question's pattern, if anything.

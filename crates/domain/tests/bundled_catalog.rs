@@ -119,7 +119,7 @@ fn answers_for(procedure: &Procedure) -> BoxedStrategy<Value> {
                     };
                     let ruled_out: Vec<Value> = options
                         .iter()
-                        .filter(|o| o.only_if.as_ref().is_some_and(|c| !c.eval(&typed)))
+                        .filter(|o| !o.available(&typed))
                         .map(|o| json!(o.value))
                         .collect();
                     match map.get_mut(field.id.as_str()) {

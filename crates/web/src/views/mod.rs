@@ -335,7 +335,7 @@ impl FieldBuilder<'_> {
                         part.label = self.tr.t_with("rank-label", &[("n", rank.to_string())]);
                         part.options = options
                             .iter()
-                            .filter(|o| o.only_if.as_ref().is_none_or(|c| c.eval(self.stored)))
+                            .filter(|o| o.available(self.stored))
                             .map(|o| OptionView {
                                 id: String::new(),
                                 value: o.value.clone(),
@@ -365,7 +365,7 @@ impl FieldBuilder<'_> {
                 // refuse it); a condition on this page's answers is the server's to check.
                 view.options = options
                     .iter()
-                    .filter(|o| o.only_if.as_ref().is_none_or(|c| c.eval(self.stored)))
+                    .filter(|o| o.available(self.stored))
                     .enumerate()
                     .map(|(i, o)| OptionView {
                         id: format!("{id}-{i}"),
