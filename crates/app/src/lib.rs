@@ -32,6 +32,7 @@ pub mod portal;
 pub mod runner;
 pub mod seal;
 pub mod secret;
+pub mod stats;
 pub mod timefmt;
 mod tokens;
 pub mod webhook;

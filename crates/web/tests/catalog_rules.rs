@@ -73,6 +73,13 @@ async fn an_ineligible_resident_is_told_where_to_go_and_nothing_typed_is_kept() 
         )
         .await;
     assert_eq!(counted, 1);
+    // The department sees the count, and nothing else of the resident.
+    add_staff(&app, "shisetsu", Some("chiiki-shinko"), false).await;
+    let staff = staff_browser(&app, "shisetsu").await;
+    let stats = staff.get("/staff/export").await;
+    stats.assert_contains("対象外で終了した件数");
+    let row = support::between(&stats.body, "営利を目的とする事業者の方は", "</tr>").unwrap();
+    assert!(row.contains("<td>1</td>"), "{row}");
     // The API refuses the same answers at the question that decided it.
     let api = app
         .post_json(

@@ -19,6 +19,8 @@ struct ExportPage {
     base: Base,
     procedures: Vec<Choice>,
     problems: Vec<UnmappableView>,
+    /// (procedure, stop message, count): forms that ended at an eligibility stop.
+    stops: Vec<(String, String, i64)>,
 }
 
 #[derive(Debug, Clone)]
@@ -54,10 +56,26 @@ pub struct ExportParams {
 
 /// The procedures of the staff member's department (all, for administrators), to choose from.
 pub async fn form(State(state): State<AppState>, staff: StaffCtx) -> Result<Response, WebError> {
+    let lang = staff.ctx.tr.lang.code();
+    let stops = state
+        .portal
+        .stop_statistics(&staff.staff)
+        .await
+        .map_err(|e| staff.ctx.fail(e))?
+        .into_iter()
+        .map(|s| {
+            (
+                s.procedure_title.get(lang).to_owned(),
+                s.stop_message.get(lang).to_owned(),
+                s.count,
+            )
+        })
+        .collect();
     let page = ExportPage {
         base: staff.base(&state, staff.ctx.tr.t("export-title")),
         procedures: procedure_choices(&state, &staff, ""),
         problems: Vec::new(),
+        stops,
     };
     Ok(no_store(render(&page, staff.ctx.tr)?))
 }
@@ -97,6 +115,7 @@ pub async fn file(
                 base,
                 procedures: procedure_choices(&state, &staff, &params.procedure),
                 problems: problems.iter().map(UnmappableView::from).collect(),
+                stops: Vec::new(),
             };
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
