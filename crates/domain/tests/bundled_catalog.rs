@@ -316,16 +316,37 @@ fn value_for(kind: &FieldKind) -> BoxedStrategy<Value> {
             let small = if max_from.is_some() { 40 } else { 0 };
             prop_oneof![small => (1..=lo.max(1) + 10).prop_map(Value::from), 40 => (lo..=hi).prop_map(Value::from), 1 => Just(json!(2.0)), 1 => Just(json!(2.5)), 1 => Just(json!("3"))].boxed()
         }
-        FieldKind::Date { min, max, .. } => {
+        FieldKind::Date { min, max, days, deadline } => {
             // Limits counted from today are resolved, so that in-range days are common.
             let fixed = |b: &Option<madoguchi_domain::procedure::DateBound>, default: i32| {
                 b.as_ref().and_then(|b| b.resolve(today(), |_| None)).map_or(default, |d| d.to_julian_day())
             };
-            let lo = fixed(min, 2_415_021); // 1900-01-01
+            let mut lo = fixed(min, 2_415_021); // 1900-01-01
             let hi = fixed(max, 2_462_503); // 2030-01-01
             let iso = |jd: i32| json!(madoguchi_domain::answers::format_date(time::Date::from_julian_day(jd).unwrap()));
+            // Mostly days the question takes: past the deadline's first open day, on an
+            // allowed day (the generator moves forward to the next one).
+            if let Some(deadline) = deadline {
+                let mut d = today();
+                while deadline.last_day(d).is_some_and(|l| l < today()) {
+                    d = d.next_day().unwrap();
+                }
+                lo = lo.max(d.to_julian_day());
+            }
+            let rule = days.clone().unwrap_or_default();
+            let allowed = move |jd: i32| {
+                let mut d = time::Date::from_julian_day(jd).unwrap();
+                for _ in 0..40 {
+                    if rule.problem(d).is_none() {
+                        break;
+                    }
+                    d = d.next_day().unwrap();
+                }
+                json!(madoguchi_domain::answers::format_date(d))
+            };
             prop_oneof![
-                40 => (lo..=hi).prop_map(iso),
+                30 => (lo..=hi.max(lo)).prop_map(allowed),
+                10 => (fixed(min, 2_415_021)..=hi).prop_map(iso),
                 2 => (lo - 400..lo + 400).prop_map(iso),
                 1 => Just(json!("3809-01-01")),
                 1 => Just(json!("1850-01-01")),

@@ -417,12 +417,13 @@ async fn changing_an_earlier_answer_drops_answers_that_no_longer_apply() {
     assert_eq!(reply.location(), format!("{base}/steps/when"));
     // Back to the first page: 税務相談 instead. The legal step's answers must not be submitted.
     app.answer(&first, &[("f.topic", "tax")]).await;
+    let day = next_weekday();
     app.answer(
         &format!("{base}/steps/when"),
         &[
-            ("f.preferred_date.year", "2026"),
-            ("f.preferred_date.month", "12"),
-            ("f.preferred_date.day", "1"),
+            ("f.preferred_date.year", &day.year().to_string()),
+            ("f.preferred_date.month", &u8::from(day.month()).to_string()),
+            ("f.preferred_date.day", &day.day().to_string()),
             ("f.time_of_day", "morning"),
             ("f.method", "phone"),
         ],
@@ -1114,4 +1115,21 @@ async fn a_bank_account_is_checked_part_by_part() {
     let back = app.get(&step).await;
     back.assert_contains("value=\"0012345\"");
     back.assert_contains("value=\"スミス　ジョン\"");
+}
+
+/// The next working day after today in Japan (not a weekend, holiday or 12月29日〜1月3日), as
+/// 相談 takes.
+fn next_weekday() -> time::Date {
+    use madoguchi_domain::procedure::{DayOfWeek, DayRule};
+    let rule = DayRule {
+        weekdays: DayOfWeek::ALL[..5].to_vec(),
+        not_holidays: true,
+        not_year_end: true,
+        ..DayRule::default()
+    };
+    let mut day = madoguchi_app::timefmt::today_jst().next_day().unwrap();
+    while rule.problem(day).is_some() {
+        day = day.next_day().unwrap();
+    }
+    day
 }
