@@ -15,7 +15,7 @@ use madoguchi_domain::attachment::{self, FileProblem};
 use madoguchi_domain::case::{Correction, can_resubmit, is_internal_event};
 use madoguchi_domain::form::{self, FormValues, GroupChange};
 use madoguchi_domain::procedure::{FieldKind, FileType, Procedure, Step, Stop};
-use madoguchi_domain::validate::{self, FieldError, FieldPath, Problem, read_stored};
+use madoguchi_domain::validate::{self, FieldError, FieldPath, Problem, Segment, read_stored};
 use madoguchi_domain::{ApplicationStatus, ReceiptNumber};
 use madoguchi_storage::files::sha256_hex;
 use madoguchi_storage::{
@@ -677,10 +677,35 @@ impl Portal {
             .filter(|f| correction.asks_for(f.id.as_str()));
         let outcome =
             form::apply_correction(&view.procedure, fields, &values, &view.answers, today_jst());
-        if !outcome.errors.is_empty() {
+        let asked = |e: &FieldError| match e.path.0.first() {
+            Some(Segment::Field(id)) => correction.asks_for(id),
+            _ => true,
+        };
+        let mut errors: Vec<FieldError> = outcome
+            .errors
+            .into_iter()
+            // An answer not asked about was accepted when submitted: a rule counted from today
+            // (a deadline since passed) must not block the fix of another one. What a changed
+            // answer makes newly needed, or no longer applicable, still counts.
+            .filter(|e| {
+                asked(e)
+                    || matches!(
+                        e.problem,
+                        Problem::Required | Problem::NotApplicable | Problem::TooFewItems { .. }
+                    )
+            })
+            .collect();
+        if errors.is_empty() {
+            errors = self
+                .residence_problems(&view.procedure, &outcome.answers, None)
+                .into_iter()
+                .filter(asked)
+                .collect();
+        }
+        if !errors.is_empty() {
             return Ok(Resubmission::Invalid {
                 view: Box::new(view),
-                errors: outcome.errors,
+                errors,
                 values,
             });
         }
