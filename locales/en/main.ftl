@@ -49,6 +49,7 @@ fee-free = Free
 fee-fixed = { $amount } yen
 fee-per-unit = { $amount } yen per copy
 fee-item-sum = Depends on the items (the total is shown before you submit)
+fee-parts = Depends on your answers (the breakdown and total are shown before you submit)
 fee-decided-by-staff = The department will tell you the amount after review
 fee-unknown = Calculated from your answers
 fee-lines-title = Breakdown

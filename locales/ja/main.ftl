@@ -50,6 +50,7 @@ fee-free = 無料
 fee-fixed = { $amount }円
 fee-per-unit = 1通あたり{ $amount }円
 fee-item-sum = 品目によって異なります（申請の最後に合計を表示します）
+fee-parts = 申請の内容によって異なります（申請の最後に内訳と合計を表示します）
 fee-decided-by-staff = 審査のうえ、担当課からお知らせします
 fee-unknown = 申請の内容から計算します
 fee-lines-title = 内訳

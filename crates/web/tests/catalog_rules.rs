@@ -102,6 +102,9 @@ async fn an_ineligible_resident_is_told_where_to_go_and_nothing_typed_is_kept() 
 #[tokio::test]
 async fn every_rule_is_enforced_without_javascript_and_the_fee_follows_the_application() {
     let app = TestApp::new().await;
+    app.get("/procedures/shisetsu-shiyo")
+        .await
+        .assert_contains("申請の最後に内訳と合計を表示します");
     let (token, first) = app.start("shisetsu-shiyo").await;
     let step = |id: &str| format!("/drafts/{token}/steps/{id}");
     app.answer(&first, &[("f.user_type", "outside")]).await;

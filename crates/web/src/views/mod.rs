@@ -667,7 +667,8 @@ pub fn fee_summary(tr: Tr, procedure: &Procedure) -> String {
         FeeRule::PerUnit { amount, .. } => {
             tr.t_with("fee-per-unit", &[("amount", yen(u64::from(*amount)))])
         }
-        FeeRule::ItemSum { .. } | FeeRule::Parts(_) => tr.t("fee-item-sum"),
+        FeeRule::ItemSum { .. } => tr.t("fee-item-sum"),
+        FeeRule::Parts(_) => tr.t("fee-parts"),
         FeeRule::DecidedByStaff => tr.t("fee-decided-by-staff"),
     }
 }
