@@ -15,7 +15,7 @@ use madoguchi_domain::attachment::{self, FileProblem};
 use madoguchi_domain::case::{Correction, can_resubmit, is_internal_event};
 use madoguchi_domain::form::{self, FormValues, GroupChange};
 use madoguchi_domain::procedure::{FieldKind, FileType, Procedure, Step, Stop};
-use madoguchi_domain::validate::{self, FieldError, FieldPath, Problem, Segment, read_stored};
+use madoguchi_domain::validate::{self, FieldError, FieldPath, Problem, Segment};
 use madoguchi_domain::{ApplicationStatus, ReceiptNumber};
 use madoguchi_storage::files::sha256_hex;
 use madoguchi_storage::{
@@ -471,10 +471,13 @@ impl Portal {
         let mut parsed = match validate::parse_json(procedure, answers, today_jst()) {
             Ok(parsed) => parsed,
             Err(errors) => {
-                if let Some(stop) = read_stored(procedure, answers)
-                    .ok()
-                    .and_then(|typed| validate::stop_for(procedure, &typed))
-                {
+                let reached = errors.iter().find_map(|e| match &e.problem {
+                    Problem::Ineligible { stop, .. } => {
+                        procedure.stops.iter().find(|s| &s.id == stop)
+                    }
+                    _ => None,
+                });
+                if let Some(stop) = reached {
                     self.end_at_stop(procedure, stop, None).await?;
                 }
                 return Err(AppError::Invalid(errors));

@@ -154,7 +154,7 @@ impl Tr {
                 "error-invalid-digits",
                 &[label, ("count", count.to_string())],
             ),
-            Problem::Ineligible { message } => message.get(self.lang.code()).to_owned(),
+            Problem::Ineligible { message, .. } => message.get(self.lang.code()).to_owned(),
             Problem::OutsideMunicipality {
                 municipality,
                 can_explain,

@@ -19,25 +19,25 @@ impl Portal {
     /// Every stop of the procedures `staff` may see, with its count (zero where none yet).
     pub async fn stop_statistics(&self, staff: &Staff) -> Result<Vec<StopStat>, AppError> {
         let scope = staff.actor().scope;
-        let mut stats = Vec::new();
-        for procedure in self.catalog.procedures.iter().filter(|p| {
-            !p.stops.is_empty() && scope.as_deref().is_none_or(|d| d == p.department.id)
-        }) {
-            let counts = self
-                .store
-                .stop_counts(self.municipality(), procedure.id.as_str())
-                .await?;
-            for stop in &procedure.stops {
-                stats.push(StopStat {
-                    procedure_title: procedure.title.clone(),
+        let counts = self.store.stop_counts(self.municipality()).await?;
+        let count = |procedure: &str, stop: &str| {
+            counts
+                .iter()
+                .find(|(p, s, _)| p == procedure && s == stop)
+                .map_or(0, |(_, _, n)| *n)
+        };
+        Ok(self
+            .catalog
+            .procedures
+            .iter()
+            .filter(|p| scope.as_deref().is_none_or(|d| d == p.department.id))
+            .flat_map(|p| {
+                p.stops.iter().map(move |stop| StopStat {
+                    procedure_title: p.title.clone(),
                     stop_message: stop.message.clone(),
-                    count: counts
-                        .iter()
-                        .find(|(id, _)| id == &stop.id)
-                        .map_or(0, |(_, n)| *n),
-                });
-            }
-        }
-        Ok(stats)
+                    count: count(p.id.as_str(), &stop.id),
+                })
+            })
+            .collect())
     }
 }

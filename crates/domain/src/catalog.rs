@@ -1389,14 +1389,21 @@ mod tests {
         ])
     }
 
-    const MINIMAL: &str = r#"id = "p"
-title = "手続"
-summary = "説明"
-category = "kurashi"
-eligibility = "どなたでも"
-processing_time = "1週間"
-department = { id = "d", name = "課" }
+    /// A procedure file: the keys every test shares (seven lines, so that line numbers in the
+    /// tests count from the first line of the file), then `$body`.
+    macro_rules! procedure {
+        ($body:literal) => {
+            concat!(
+                "id = \"p\"\ntitle = \"手続\"\nsummary = \"説明\"\ncategory = \"kurashi\"\n",
+                "eligibility = \"どなたでも\"\nprocessing_time = \"1週間\"\n",
+                "department = { id = \"d\", name = \"課\" }\n",
+                $body
+            )
+        };
+    }
 
+    const MINIMAL: &str = procedure!(
+        r#"
 [[steps]]
 id = "first"
 title = "最初"
@@ -1407,7 +1414,8 @@ title = "最初"
   label = "理由"
   required = true
   options = [{ value = "a", label = "A" }, { value = "b", label = "B" }]
-"#;
+"#
+    );
 
     #[test]
     fn a_minimal_procedure_loads_with_a_content_version() {
@@ -1477,14 +1485,8 @@ title = "最初"
 
     /// A procedure with a facility (capacities), a day, slots, a count and a fee table,
     /// for the rules that read other answers.
-    const RULES: &str = r#"id = "r"
-title = "施設"
-summary = "説明"
-category = "kurashi"
-eligibility = "どなたでも"
-processing_time = "1週間"
-department = { id = "d", name = "課" }
-
+    const RULES: &str = procedure!(
+        r#"
 [fee]
   [[fee.parts]]
   label = "使用料"
@@ -1534,7 +1536,8 @@ title = "最初"
   label = "番号"
   pattern = "[A-Z]{2}-[0-9]{4}"
   messages = { pattern = "OT-1234 の形で" }
-"#;
+"#
+    );
 
     #[test]
     fn rules_that_read_other_answers_load() {
@@ -1611,14 +1614,8 @@ title = "最初"
 
     /// A household: its size bounds the list of members, and a step for large households
     /// applies by the number of items.
-    const HOUSEHOLD: &str = r#"id = "h"
-title = "世帯"
-summary = "説明"
-category = "kurashi"
-eligibility = "どなたでも"
-processing_time = "1週間"
-department = { id = "d", name = "課" }
-
+    const HOUSEHOLD: &str = procedure!(
+        r#"
 [[steps]]
 id = "size"
 title = "人数"
@@ -1654,7 +1651,8 @@ show_if = { field = "members", gte = 3 }
   type = "number"
   label = "部屋数"
   required = true
-"#;
+"#
+    );
 
     #[test]
     fn a_count_of_items_is_bounded_by_an_answer_and_conditions_read_the_count() {

@@ -144,6 +144,7 @@ pub enum Problem {
     },
     /// This answer makes the resident ineligible: the form ends with the stop's message.
     Ineligible {
+        stop: String,
         message: Localized,
     },
 }
@@ -500,6 +501,7 @@ fn stop_error(stop: &Stop) -> FieldError {
     FieldError::new(
         path,
         Problem::Ineligible {
+            stop: stop.id.clone(),
             message: stop.message.clone(),
         },
     )

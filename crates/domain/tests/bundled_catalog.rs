@@ -718,6 +718,12 @@ mod facility_rules {
     use madoguchi_domain::fee::FeeDue;
     use madoguchi_domain::validate::{check, stop_for};
 
+    /// The bundled definition, read from the catalog folder once.
+    fn facility() -> &'static Procedure {
+        static FACILITY: std::sync::OnceLock<Procedure> = std::sync::OnceLock::new();
+        FACILITY.get_or_init(|| bundled().procedure("shisetsu-shiyo").unwrap().clone())
+    }
+
     fn answers(overrides: Value) -> madoguchi_domain::Answers {
         let mut base = json!({
             "user_type": "inside", "group_name": "大森太鼓の会", "name": "山田太郎",
@@ -728,13 +734,11 @@ mod facility_rules {
         for (k, v) in overrides.as_object().unwrap() {
             base[k] = v.clone();
         }
-        let p = bundled().procedure("shisetsu-shiyo").unwrap().clone();
-        madoguchi_domain::validate::read_stored(&p, &base).unwrap()
+        madoguchi_domain::validate::read_stored(facility(), &base).unwrap()
     }
 
     fn problems(overrides: Value) -> Vec<(String, &'static str)> {
-        let catalog = bundled();
-        let p = catalog.procedure("shisetsu-shiyo").unwrap();
+        let p = facility();
         check(p, &answers(overrides), None, today())
             .into_iter()
             .map(|e| (e.path.to_string(), e.problem.code()))
@@ -744,8 +748,7 @@ mod facility_rules {
     #[test]
     fn a_plausible_application_passes_and_its_fee_is_the_table_and_the_add_ons() {
         assert_eq!(problems(json!({})), vec![]);
-        let catalog = bundled();
-        let p = catalog.procedure("shisetsu-shiyo").unwrap();
+        let p = facility();
         let due = p
             .fee
             .due(p, &answers(json!({ "equipment": ["projector"] })));
@@ -821,8 +824,7 @@ mod facility_rules {
 
     #[test]
     fn withdrawal_closes_three_days_before_the_day_of_use() {
-        let catalog = bundled();
-        let p = catalog.procedure("shisetsu-shiyo").unwrap();
+        let p = facility();
         assert_eq!(
             p.last_day_to_withdraw(&answers(json!({ "use_date": "2026-12-10" }))),
             Some(time::macros::date!(2026 - 12 - 07))
@@ -831,8 +833,7 @@ mod facility_rules {
 
     #[test]
     fn a_business_reaches_the_stop_and_no_further() {
-        let catalog = bundled();
-        let p = catalog.procedure("shisetsu-shiyo").unwrap();
+        let p = facility();
         let stopped = answers(json!({ "user_type": "business" }));
         assert_eq!(
             stop_for(p, &stopped).map(|s| s.id.as_str()),

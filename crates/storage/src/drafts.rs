@@ -160,19 +160,17 @@ impl Store {
         Ok(())
     }
 
-    /// How often each stop of a procedure was reached, by stop id.
+    /// How often each stop was reached: (procedure id, stop id, count).
     pub async fn stop_counts(
         &self,
         municipality: &str,
-        procedure_id: &str,
-    ) -> Result<Vec<(String, i64)>, StorageError> {
+    ) -> Result<Vec<(String, String, i64)>, StorageError> {
         on_pool!(self, |pool| {
-            sqlx::query_as::<_, (String, i64)>(
-                "SELECT stop_id, CAST(SUM(count) AS BIGINT) FROM eligibility_stops \
-                 WHERE municipality_code = $1 AND procedure_id = $2 GROUP BY stop_id ORDER BY stop_id",
+            sqlx::query_as::<_, (String, String, i64)>(
+                "SELECT procedure_id, stop_id, CAST(SUM(count) AS BIGINT) FROM eligibility_stops \
+                 WHERE municipality_code = $1 GROUP BY procedure_id, stop_id",
             )
             .bind(municipality)
-            .bind(procedure_id)
             .fetch_all(pool)
             .await
         })

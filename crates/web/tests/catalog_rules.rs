@@ -10,7 +10,7 @@ mod support;
 use axum::http::StatusCode;
 use madoguchi_app::timefmt::today_jst;
 use serde_json::json;
-use support::{TestApp, add_staff, resident_status, staff_browser};
+use support::{HOIKU_GUARDIAN, TestApp, add_staff, hoiku_child, resident_status, staff_browser};
 use time::{Date, Duration};
 
 /// A day the facility takes: past the 7-day deadline, before the end of the month two months
@@ -272,15 +272,8 @@ async fn a_question_of_one_item_applies_by_that_items_own_answers() {
 async fn ranked_choices_keep_their_order_and_refuse_a_facility_twice() {
     let app = TestApp::new().await;
     let (token, first) = app.start("hoiku-moshikomi").await;
-    let guardian = [
-        ("f.name", "大田 花子"),
-        ("f.address", "東京都大田区蒲田五丁目13番14号"),
-        ("f.phone", "09012345678"),
-        ("f.email", "hanako@example.jp"),
-        ("f.work_status", "pregnancy"),
-    ];
     assert_eq!(
-        app.answer(&first, &guardian).await.status,
+        app.answer(&first, &HOIKU_GUARDIAN).await.status,
         StatusCode::SEE_OTHER
     );
     let children = format!("/drafts/{token}/steps/children");
@@ -288,18 +281,10 @@ async fn ranked_choices_keep_their_order_and_refuse_a_facility_twice() {
     page.assert_contains("第1希望");
     page.assert_contains("name=\"f.children.0.preferences.rank5\"");
     let child = |first: &'static str, second: &'static str| {
-        vec![
-            ("f.children.items", "1"),
-            ("f.children.0.name", "大田 陽向"),
-            ("f.children.0.name_kana", "おおた ひなた"),
-            ("f.children.0.birth_date.year", "2025"),
-            ("f.children.0.birth_date.month", "4"),
-            ("f.children.0.birth_date.day", "1"),
-            ("f.children.0.allergy", "no"),
+        hoiku_child(&[
             ("f.children.0.preferences.rank1", first),
             ("f.children.0.preferences.rank3", second),
-            ("f.household_others.items", "0"),
-        ]
+        ])
     };
     let twice = app
         .answer(&children, &child("kamata-kita", "kamata-kita"))
@@ -350,14 +335,9 @@ async fn an_address_outside_the_ward_is_refused_or_explained_where_the_ward_allo
 
     // 保育園: a family moving in says so, and the page keeps what was typed.
     let (token, first) = app.start("hoiku-moshikomi").await;
-    let guardian = [
-        ("f.name", "大田 花子"),
-        ("f.postal_code", "192-0001"),
-        ("f.address", "東京都八王子市戸吹町1番地"),
-        ("f.phone", "09012345678"),
-        ("f.email", "hanako@example.jp"),
-        ("f.work_status", "pregnancy"),
-    ];
+    let mut guardian = HOIKU_GUARDIAN.to_vec();
+    guardian[1] = ("f.address", "東京都八王子市戸吹町1番地");
+    guardian.push(("f.postal_code", "192-0001"));
     let refused = app.answer(&first, &guardian).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     refused.assert_contains("大田区の外にお住まいの場合は、その理由を入力してください");
@@ -373,8 +353,8 @@ async fn an_address_outside_the_ward_is_refused_or_explained_where_the_ward_allo
     );
     // Inside the ward, no reason is asked for.
     let (_, again) = app.start("hoiku-moshikomi").await;
-    let mut inside = guardian.to_vec();
-    inside[1] = ("f.postal_code", "144-0052");
+    let mut inside = HOIKU_GUARDIAN.to_vec();
+    inside.push(("f.postal_code", "144-0052"));
     assert_eq!(
         app.answer(&again, &inside).await.status,
         StatusCode::SEE_OTHER

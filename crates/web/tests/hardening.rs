@@ -7,7 +7,10 @@ mod support;
 
 use axum::http::StatusCode;
 use madoguchi_app::config::WebhookConfig;
-use support::{PASSWORD, TestApp, add_staff, apply, juminhyo, staff_browser, upload};
+use support::{
+    HOIKU_GUARDIAN, PASSWORD, TestApp, add_staff, apply, hoiku_child, juminhyo, staff_browser,
+    upload,
+};
 
 /// An application of 戸籍住民課 with a mail address and a webhook endpoint for its department,
 /// so that every status change writes one mail job and one webhook job.
@@ -474,18 +477,7 @@ async fn an_optional_list_of_people_can_be_left_empty_without_javascript() {
     let app = TestApp::new().await;
     let (token, first) = app.start("hoiku-moshikomi").await;
     let base = format!("/drafts/{token}");
-    let guardian = app
-        .answer(
-            &first,
-            &[
-                ("f.name", "大田 花子"),
-                ("f.address", "東京都大田区蒲田五丁目13番14号"),
-                ("f.phone", "09012345678"),
-                ("f.email", "hanako@example.jp"),
-                ("f.work_status", "pregnancy"),
-            ],
-        )
-        .await;
+    let guardian = app.answer(&first, &HOIKU_GUARDIAN).await;
     assert_eq!(guardian.status, StatusCode::SEE_OTHER, "{}", guardian.body);
     let children = format!("{base}/steps/children");
     let page = app.get(&children).await;
@@ -494,23 +486,11 @@ async fn an_optional_list_of_people_can_be_left_empty_without_javascript() {
         "no blank household member is shown"
     );
     page.assert_contains("value=\"add:household_others\"");
-    let reply = app
-        .answer(
-            &children,
-            &[
-                ("f.children.items", "1"),
-                ("f.children.0.name", "大田 陽向"),
-                ("f.children.0.name_kana", "おおた ひなた"),
-                ("f.children.0.birth_date.year", "2025"),
-                ("f.children.0.birth_date.month", "4"),
-                ("f.children.0.birth_date.day", "1"),
-                ("f.children.0.allergy", "no"),
-                ("f.children.0.preferences.rank1", "kamata-kita"),
-                ("f.children.0.preferences.rank2", "omori-chuo"),
-                ("f.household_others.items", "0"),
-            ],
-        )
-        .await;
+    let preferences = [
+        ("f.children.0.preferences.rank1", "kamata-kita"),
+        ("f.children.0.preferences.rank2", "omori-chuo"),
+    ];
+    let reply = app.answer(&children, &hoiku_child(&preferences)).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     assert_eq!(reply.location(), format!("{base}/steps/start"));
 }

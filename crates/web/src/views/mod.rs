@@ -12,7 +12,9 @@ use madoguchi_domain::answers::{
 use madoguchi_domain::calendar::selectable_range;
 use madoguchi_domain::fee::FeeRule;
 use madoguchi_domain::form::{ERAS, FormValues};
-use madoguchi_domain::procedure::{ChoiceStyle, DateBound, Field, FieldKind, Procedure};
+use madoguchi_domain::procedure::{
+    ChoiceOption, ChoiceStyle, DateBound, Field, FieldKind, Procedure,
+};
 use madoguchi_domain::validate::{self, FieldError, FieldPath, Segment};
 
 /// What the layout needs on every page.
@@ -333,17 +335,7 @@ impl FieldBuilder<'_> {
                     .map(|rank| {
                         let mut part = self.part(path, &format!("rank{rank}"), "", false, "");
                         part.label = self.tr.t_with("rank-label", &[("n", rank.to_string())]);
-                        part.options = options
-                            .iter()
-                            .filter(|o| o.available(self.stored))
-                            .map(|o| OptionView {
-                                id: String::new(),
-                                value: o.value.clone(),
-                                label: o.label.get(lang).to_owned(),
-                                hint: None,
-                                checked: part.value == o.value,
-                            })
-                            .collect();
+                        part.options = self.offered(options, &part.id, |v| part.value == v);
                         part
                     })
                     .collect();
@@ -361,20 +353,7 @@ impl FieldBuilder<'_> {
                     (false, ChoiceStyle::Buttons) => "radios",
                 };
                 let chosen = self.values.all(&name);
-                // An option ruled out by earlier answers is not offered (the server would
-                // refuse it); a condition on this page's answers is the server's to check.
-                view.options = options
-                    .iter()
-                    .filter(|o| o.available(self.stored))
-                    .enumerate()
-                    .map(|(i, o)| OptionView {
-                        id: format!("{id}-{i}"),
-                        value: o.value.clone(),
-                        label: o.label.get(lang).to_owned(),
-                        hint: o.hint.as_ref().map(|h| h.get(lang).to_owned()),
-                        checked: chosen.contains(&o.value),
-                    })
-                    .collect();
+                view.options = self.offered(options, &id, |v| chosen.iter().any(|c| c == v));
             }
             FieldKind::YesNo => {
                 view.kind = "yes_no";
@@ -510,6 +489,30 @@ impl FieldBuilder<'_> {
             width,
             options: Vec::new(),
         }
+    }
+
+    /// The options a choice offers now, as controls `{id}-0`, `{id}-1` …. An option ruled out
+    /// by earlier answers is not offered (the server would refuse it); a condition on this
+    /// page's answers is the server's to check.
+    fn offered(
+        &self,
+        options: &[ChoiceOption],
+        id: &str,
+        checked: impl Fn(&str) -> bool,
+    ) -> Vec<OptionView> {
+        let lang = self.tr.lang.code();
+        options
+            .iter()
+            .filter(|o| o.available(self.stored))
+            .enumerate()
+            .map(|(i, o)| OptionView {
+                id: format!("{id}-{i}"),
+                value: o.value.clone(),
+                label: o.label.get(lang).to_owned(),
+                hint: o.hint.as_ref().map(|h| h.get(lang).to_owned()),
+                checked: checked(&o.value),
+            })
+            .collect()
     }
 
     /// 「令和8年12月8日から令和9年2月28日までの日を選べます」 for a date whose limits are counted

@@ -550,3 +550,31 @@ pub async fn act(staff: &TestApp, receipt: &str, pairs: &[(&str, &str)]) -> Repl
         .post_form(&format!("/staff/cases/{receipt}/actions"), &all)
         .await
 }
+
+/// 保育園 申込's first page: a guardian expecting a child, no postal code.
+pub const HOIKU_GUARDIAN: [(&str, &str); 5] = [
+    ("f.name", "大田 花子"),
+    ("f.address", "東京都大田区蒲田五丁目13番14号"),
+    ("f.phone", "09012345678"),
+    ("f.email", "hanako@example.jp"),
+    ("f.work_status", "pregnancy"),
+];
+
+/// 保育園 申込's children page: one child with the given ranked facilities (`rank1` …), and no
+/// other household member.
+pub fn hoiku_child(
+    preferences: &[(&'static str, &'static str)],
+) -> Vec<(&'static str, &'static str)> {
+    let mut pairs = vec![
+        ("f.children.items", "1"),
+        ("f.children.0.name", "大田 陽向"),
+        ("f.children.0.name_kana", "おおた ひなた"),
+        ("f.children.0.birth_date.year", "2025"),
+        ("f.children.0.birth_date.month", "4"),
+        ("f.children.0.birth_date.day", "1"),
+        ("f.children.0.allergy", "no"),
+    ];
+    pairs.extend_from_slice(preferences);
+    pairs.push(("f.household_others.items", "0"));
+    pairs
+}
