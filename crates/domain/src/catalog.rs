@@ -19,7 +19,6 @@ mod fees;
 mod rules;
 
 use crate::text::Localized;
-use rules::number_source;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
@@ -770,6 +769,7 @@ impl Checker<'_> {
                 "a pattern needs its own message for people: messages.pattern = \"…\"",
             );
         }
+        let same_as = self.question_ref(raw.same_as.as_deref(), &sub("same_as"));
         Some(Field {
             id: id?,
             label: raw.label.clone(),
@@ -782,7 +782,7 @@ impl Checker<'_> {
                 .iter()
                 .map(|(c, m)| (c.clone(), m.clone()))
                 .collect(),
-            same_as: raw.same_as.as_deref().and_then(FieldId::parse),
+            same_as,
         })
     }
 
@@ -818,8 +818,8 @@ impl Checker<'_> {
                     min,
                     max,
                     unit: raw.unit.clone(),
-                    min_from: raw.min_from.as_ref().and_then(number_source),
-                    max_from: raw.max_from.as_ref().and_then(number_source),
+                    min_from: self.number_source(raw.min_from.as_ref(), &sub("min_from")),
+                    max_from: self.number_source(raw.max_from.as_ref(), &sub("max_from")),
                 }
             }
             "date" => {
@@ -904,12 +904,18 @@ impl Checker<'_> {
             "yes_no" => FieldKind::YesNo,
             "email" => FieldKind::Email,
             "phone" => FieldKind::Phone,
-            "postal_code" => FieldKind::PostalCode {
-                address_field: None,
-                residence: raw.within_municipality.then(|| Residence {
-                    reason_field: raw.outside_reason_field.as_deref().and_then(FieldId::parse),
-                }),
-            },
+            "postal_code" => {
+                let reason_field = self.question_ref(
+                    raw.outside_reason_field.as_deref(),
+                    &sub("outside_reason_field"),
+                );
+                FieldKind::PostalCode {
+                    address_field: None,
+                    residence: raw
+                        .within_municipality
+                        .then_some(Residence { reason_field }),
+                }
+            }
             "corporate_number" => FieldKind::CorporateNumber,
             "name" => FieldKind::Name {
                 kana: raw.kana.unwrap_or(NameKana::Required),
@@ -991,6 +997,8 @@ impl Checker<'_> {
                 "max_items must be at least 1 and at least min_items",
             );
         }
+        let max_items_from =
+            self.question_ref(raw.max_items_from.as_deref(), &sub("max_items_from"));
         let unique_field = raw.unique_field.as_ref().and_then(|u| {
             let found = fields
                 .iter()
@@ -1013,7 +1021,7 @@ impl Checker<'_> {
                 en: Some("Item {n}".into()),
             }),
             unique_field,
-            max_items_from: raw.max_items_from.as_deref().and_then(FieldId::parse),
+            max_items_from,
         }))
     }
 
@@ -1653,6 +1661,18 @@ show_if = { field = "members", gte = 3 }
   required = true
 "#
     );
+
+    #[test]
+    fn a_rule_naming_something_that_cannot_be_a_question_is_reported() {
+        let e = first_error(&RULES.replace(
+            "max_from = { field = \"room\", attribute = \"capacity\" }",
+            "max_from = { field = \"Room\", attribute = \"capacity\" }",
+        ));
+        assert!(e.message.contains("\"Room\" is not a question"), "{e}");
+        assert_eq!(e.line, 50);
+        let e = first_error(&RULES.replace("  pattern = ", "  same_as = \"E-Mail\"\n  pattern = "));
+        assert!(e.message.contains("\"E-Mail\" is not a question"), "{e}");
+    }
 
     #[test]
     fn a_count_of_items_is_bounded_by_an_answer_and_conditions_read_the_count() {

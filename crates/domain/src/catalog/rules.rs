@@ -12,17 +12,6 @@ use crate::procedure::{
     Procedure, RelativeDate, Residence, Stop, StopLink, TextPattern,
 };
 
-pub(super) fn number_source(raw: &RawNumberSource) -> Option<NumberSource> {
-    let field = FieldId::parse(&raw.field)?;
-    Some(match &raw.attribute {
-        None => NumberSource::Answer(field),
-        Some(attribute) => NumberSource::OptionAttribute {
-            field,
-            attribute: attribute.clone(),
-        },
-    })
-}
-
 /// A question with the step it is on, as rules see it: the top-level question, or the group it
 /// belongs to for a question inside one.
 struct Place<'p> {
@@ -31,6 +20,36 @@ struct Place<'p> {
 }
 
 impl Checker<'_> {
+    /// The id a rule names another question by; one that cannot be a question id is reported
+    /// here (whether the question exists, and where, is for [`Self::references`]).
+    pub(super) fn question_ref(&mut self, raw: Option<&str>, path: &[Key<'_>]) -> Option<FieldId> {
+        let raw = raw?;
+        let id = FieldId::parse(raw);
+        if id.is_none() {
+            self.error(
+                path,
+                format!("\"{raw}\" is not a question of this procedure"),
+            );
+        }
+        id
+    }
+
+    pub(super) fn number_source(
+        &mut self,
+        raw: Option<&RawNumberSource>,
+        path: &[Key<'_>],
+    ) -> Option<NumberSource> {
+        let raw = raw?;
+        let field = self.question_ref(Some(&raw.field), &join(path, &[k("field")]))?;
+        Some(match &raw.attribute {
+            None => NumberSource::Answer(field),
+            Some(attribute) => NumberSource::OptionAttribute {
+                field,
+                attribute: attribute.clone(),
+            },
+        })
+    }
+
     pub(super) fn text_pattern(&mut self, raw: &RawField, path: &[Key<'_>]) -> Option<TextPattern> {
         match (&raw.pattern, raw.digits) {
             (None, None) => None,
