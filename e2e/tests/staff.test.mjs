@@ -127,3 +127,46 @@ test("staff accept, ask for a correction, the resident fixes it, staff approve",
   await admin.getByRole("link", { name: "受付一覧" }).click();
   assert.match(await admin.locator("main").innerText(), new RegExp(receipt));
 });
+
+test("staff decide a fee the department sets, and the resident reads it", async () => {
+  const res = await fetch(`${server.url}/api/v1/applications`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      procedure_id: "kobunsho-kaiji",
+      answers: {
+        subject: "令和7年度の区民施設の指定管理者との協定書",
+        method: "copy_mail",
+        name: { family: "伊藤", given: "健", family_kana: "イトウ", given_kana: "ケン" },
+        postal_code: "1448621",
+        address: "東京都大田区蒲田五丁目13番14号",
+        phone: "0357441111",
+      },
+    }),
+  });
+  assert.equal(res.status, 201);
+  const { receipt_number: receipt, access_code: code } = await res.json();
+  const admin = await newPage(browser, { javaScriptEnabled: true });
+  await admin.setViewportSize({ width: 1280, height: 900 });
+  await logIn(admin, "admin");
+  await admin.goto(`${server.url}/staff/cases/${receipt}`);
+  await expectAccessible(admin, "staff case with a fee to decide");
+  await admin.getByLabel("手数料の額").fill("四百");
+  await admin.getByRole("button", { name: "手数料を決定する" }).click();
+  await admin.getByText("円単位の数字で入力してください").first().waitFor();
+  await expectAccessible(admin, "staff case with a refused fee");
+  await admin.getByLabel("手数料の額").fill("460");
+  await admin.getByLabel("申請者へのお知らせ（内訳や支払方法。任意）").fill("写し32枚と郵送料です。");
+  await admin.getByRole("button", { name: "手数料を決定する" }).click();
+  await admin.getByText("手数料を決定しました。").waitFor();
+  assert.match(await admin.locator("main").innerText(), /460円（担当課が決定しました）/);
+
+  const resident = await newPage(browser, { javaScriptEnabled: false });
+  await resident.goto(`${server.url}/status`);
+  await resident.getByLabel("受付番号").fill(receipt);
+  await resident.getByLabel("アクセスコード").fill(code);
+  await resident.getByRole("button", { name: "確認する" }).click();
+  await resident.getByText("手数料が決まりました：写し32枚と郵送料です。").waitFor();
+  assert.match(await resident.locator("main").innerText(), /460円（担当課が決定しました）/);
+  await expectAccessible(resident, "status page with a decided fee");
+});

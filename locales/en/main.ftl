@@ -51,6 +51,7 @@ fee-per-unit = { $amount } yen per copy
 fee-item-sum = Depends on the items (the total is shown before you submit)
 fee-parts = Depends on your answers (the breakdown and total are shown before you submit)
 fee-decided-by-staff = The department will tell you the amount after review
+fee-decided = { $amount } yen (decided by the department)
 fee-unknown = Calculated from your answers
 fee-lines-title = Breakdown
 status-withdraw-closed = Withdrawal closed on { $date }. To withdraw, please contact { $department }.
@@ -301,6 +302,30 @@ mail-status-body-message =
     Questions: { $department }
     
     This address does not receive replies.
+mail-fee-subject = [{ $ward }] The fee for { $procedure } is decided (receipt { $receipt })
+mail-fee-body =
+    This is { $ward }.
+    The fee for application { $receipt } ({ $procedure }) is { $fee }.
+    
+    See the status page with your receipt number and access code.
+    { $status_url }
+    
+    Questions: { $department }
+    
+    This address does not receive replies.
+mail-fee-body-message =
+    This is { $ward }.
+    The fee for application { $receipt } ({ $procedure }) is { $fee }.
+    
+    Message from the department:
+    { $message }
+    
+    See the status page with your receipt number and access code.
+    { $status_url }
+    
+    Questions: { $department }
+    
+    This address does not receive replies.
 mail-submitted-fee = {"\u000A"}Fee: { $fee }
 mail-submitted-subject = [{ $ward }] Application received: { $procedure } (receipt { $receipt })
 mail-submitted-body =
@@ -385,6 +410,7 @@ case-action-request_correction = Request a correction
 case-action-reject = Reject
 case-action-assign = Change assignee
 case-action-note = Add a note
+case-action-decide_fee = Decide the fee
 case-done-accept = Accepted.
 case-done-approve = Approved.
 case-done-complete = Marked completed.
@@ -392,6 +418,11 @@ case-done-request_correction = Correction requested. The applicant will be told.
 case-done-reject = Rejected.
 case-done-assign = Assignee changed.
 case-done-note = Note added.
+case-done-decide_fee = Fee decided. The applicant will be told.
+case-fee-amount = Fee
+case-fee-amount-hint = In yen, digits only (e.g. 460). Deciding again tells the applicant the new amount.
+case-fee-yen = yen
+case-fee-message = Message to the applicant (breakdown, how to pay; optional)
 case-correction-choose = Answers to fix
 case-correction-message = Message to the applicant (what to fix and how)
 case-reject-reason = Reason for rejection (shown to the applicant)
@@ -408,6 +439,8 @@ case-ip = From
 case-error-message = Write the message to the applicant
 case-error-reason = Write the reason for rejection
 case-error-note = Write the note
+case-error-fee-amount = Enter the fee in yen, digits only (e.g. 460)
+case-error-fee-not-decided = This procedure's fee is computed from the answers and cannot be decided
 case-error-fields = Choose the answers to fix
 case-error-assignee = Choose a staff member of this department
 case-error-not-allowed = This action is not possible in the current status. Reload the page
@@ -415,6 +448,7 @@ case-error-conflict = This application was changed by another action. Check its 
 case-error-my-number = You are not allowed to see My Numbers
 event-assigned = Assigned
 event-note = Note
+event-fee_decided = Fee decided
 audit-case-read = Viewed
 audit-case-act = Action
 audit-attachment-read = Attachment downloaded

@@ -52,6 +52,7 @@ fee-per-unit = 1通あたり{ $amount }円
 fee-item-sum = 品目によって異なります（申請の最後に合計を表示します）
 fee-parts = 申請の内容によって異なります（申請の最後に内訳と合計を表示します）
 fee-decided-by-staff = 審査のうえ、担当課からお知らせします
+fee-decided = { $amount }円（担当課が決定しました）
 fee-unknown = 申請の内容から計算します
 fee-lines-title = 内訳
 status-withdraw-closed = 取下げの受付は{ $date }で終了しました。取り下げる場合は{ $department }にご連絡ください。
@@ -302,6 +303,30 @@ mail-status-body-message =
     お問い合わせ：{ $department }
     
     このメールは送信専用です。
+mail-fee-subject = 【{ $ward }】{ $procedure }の手数料が決まりました（受付番号 { $receipt }）
+mail-fee-body =
+    { $ward }です。
+    受付番号 { $receipt }（{ $procedure }）の手数料は { $fee } です。
+    
+    詳しくは、受付番号とアクセスコードで申請状況のページをご覧ください。
+    { $status_url }
+    
+    お問い合わせ：{ $department }
+    
+    このメールは送信専用です。
+mail-fee-body-message =
+    { $ward }です。
+    受付番号 { $receipt }（{ $procedure }）の手数料は { $fee } です。
+    
+    担当課からのお知らせ：
+    { $message }
+    
+    詳しくは、受付番号とアクセスコードで申請状況のページをご覧ください。
+    { $status_url }
+    
+    お問い合わせ：{ $department }
+    
+    このメールは送信専用です。
 mail-submitted-fee = {"\u000A"}手数料：{ $fee }
 mail-submitted-subject = 【{ $ward }】{ $procedure }の申請を受け付けました（受付番号 { $receipt }）
 mail-submitted-body =
@@ -386,6 +411,7 @@ case-action-request_correction = 補正を依頼する
 case-action-reject = 却下する
 case-action-assign = 担当者を変更する
 case-action-note = メモを残す
+case-action-decide_fee = 手数料を決定する
 case-done-accept = 受理しました。
 case-done-approve = 承認しました。
 case-done-complete = 完了にしました。
@@ -393,6 +419,11 @@ case-done-request_correction = 補正を依頼しました。申請者に通知�
 case-done-reject = 却下しました。
 case-done-assign = 担当者を変更しました。
 case-done-note = メモを残しました。
+case-done-decide_fee = 手数料を決定しました。申請者に通知します。
+case-fee-amount = 手数料の額
+case-fee-amount-hint = 円単位の数字で入力してください（例：460）。決定し直すと、新しい額を申請者に通知します。
+case-fee-yen = 円
+case-fee-message = 申請者へのお知らせ（内訳や支払方法。任意）
 case-correction-choose = 修正を求める項目
 case-correction-message = 申請者へのお願い（何をどう直すか）
 case-reject-reason = 却下の理由（申請者に表示されます）
@@ -409,6 +440,8 @@ case-ip = 接続元
 case-error-message = 申請者へのお願いを入力してください
 case-error-reason = 却下の理由を入力してください
 case-error-note = メモを入力してください
+case-error-fee-amount = 手数料の額を、円単位の数字で入力してください（例：460）
+case-error-fee-not-decided = この手続の手数料は申請内容から計算されるため、決定できません
 case-error-fields = 修正を求める項目を選んでください
 case-error-assignee = 担当者はこの課の職員から選んでください
 case-error-not-allowed = 今の状態ではこの処理はできません。画面を読み込み直してください
@@ -416,6 +449,7 @@ case-error-conflict = この申請は別の操作で更新されました。最�
 case-error-my-number = 個人番号を表示する権限がありません
 event-assigned = 担当者を割り当てました
 event-note = メモ
+event-fee_decided = 手数料が決まりました
 audit-case-read = 閲覧
 audit-case-act = 処理
 audit-attachment-read = 添付ファイルの取得

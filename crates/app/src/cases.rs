@@ -25,6 +25,15 @@ use serde_json::json;
 use std::sync::Arc;
 use uuid::Uuid;
 
+/// The amount staff decided for a fee the department sets: only such a fee can be decided,
+/// and only a whole number of yen.
+fn decided_fee(procedure: &Procedure, typed: &str) -> Result<u64, AppError> {
+    if !procedure.fee.is_decided_by_staff() {
+        return Err(AppError::BadRequest("case-error-fee-not-decided"));
+    }
+    madoguchi_domain::input::read_yen(typed).ok_or(AppError::BadRequest("case-error-fee-amount"))
+}
+
 /// One line of the inbox.
 #[derive(Debug, Clone)]
 pub struct Inbox {
@@ -68,6 +77,8 @@ pub struct ActionInput {
     /// The questions a correction request names.
     pub fields: Vec<String>,
     pub assignee: Option<Uuid>,
+    /// The decided fee as typed (`3,000`, `３０００円`), for 手数料の決定.
+    pub amount: String,
     /// The status shown on the page the action was taken on; another one now is a conflict.
     pub seen: Option<ApplicationStatus>,
 }
@@ -257,6 +268,10 @@ impl Portal {
             ),
             _ => None,
         };
+        let decided_fee = match action {
+            StaffAction::DecideFee => Some(decided_fee(&procedure, &input.amount)?),
+            _ => None,
+        };
         let correction_json = correction.as_ref().map(|c| json!(c));
         let assignee = match action {
             StaffAction::Assign => match input.assignee {
@@ -281,15 +296,19 @@ impl Portal {
             ),
             _ => (!text.is_empty()).then(|| text.to_owned()),
         };
-        let mut jobs = Vec::new();
-        if let Some(to) = action.target() {
-            jobs = self.status_jobs(&application, &procedure, to, note.as_deref());
-        }
+        let jobs = match (action.target(), decided_fee) {
+            (Some(to), _) => self.status_jobs(&application, &procedure, to, note.as_deref()),
+            (None, Some(amount)) => {
+                self.fee_jobs(&application, &procedure, amount, note.as_deref())
+            }
+            (None, None) => Vec::new(),
+        };
         let detail = json!({
             "action": action.as_str(),
             "from": application.status.as_str(),
             "fields": correction.as_ref().map(|c| &c.fields),
             "assignee": assignee.as_ref().map(|a| a.login.clone()),
+            "fee": decided_fee,
         });
         let change = CaseChange {
             allowed: action.allowed(),
@@ -304,6 +323,7 @@ impl Portal {
             },
             answers: None,
             assign: (action == StaffAction::Assign).then(|| assignee.as_ref().map(|a| a.id)),
+            decided_fee,
             department: actor.scope.as_deref(),
             expected: Some(application.status),
             jobs,
@@ -324,8 +344,6 @@ impl Portal {
         Ok(row)
     }
 
-    /// The outbox jobs a status change calls for: the resident's mail (where an address was
-    /// given) and one signed webhook per endpoint of the department.
     /// A stored attachment of a case, for download; the read is audited.
     pub async fn case_attachment(
         &self,

@@ -31,6 +31,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../../catalog/juminhyo-yuso.toml"),
     ),
     (
+        "kobunsho-kaiji.toml",
+        include_str!("../../../catalog/kobunsho-kaiji.toml"),
+    ),
+    (
         "kokuho-soshitsu.toml",
         include_str!("../../../catalog/kokuho-soshitsu.toml"),
     ),

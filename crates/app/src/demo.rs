@@ -132,6 +132,19 @@ async fn seed_applications(portal: &Portal) -> Result<(), AppError> {
             jido("田中", "美咲", ("タナカ", "ミサキ")),
             vec![StaffAction::Accept, StaffAction::Approve],
         ),
+        // A fee the department sets: decided once the documents were found.
+        (
+            "kobunsho-kaiji",
+            json!({
+                "subject": "令和7年度の区民施設の指定管理者との協定書",
+                "method": "copy_mail",
+                "name": { "family": "伊藤", "given": "健", "family_kana": "イトウ", "given_kana": "ケン" },
+                "postal_code": "1448621",
+                "address": "東京都大田区蒲田五丁目13番14号",
+                "phone": "0357441111"
+            }),
+            vec![StaffAction::Accept, StaffAction::DecideFee],
+        ),
     ];
     let system = crate::accounts::Actor {
         name: "demo".into(),
@@ -149,6 +162,9 @@ async fn seed_applications(portal: &Portal) -> Result<(), AppError> {
                     "住所の番地が住民票と違うようです。住民票のとおりに入力してください。",
                     vec!["address".to_owned()],
                 ),
+                StaffAction::DecideFee => {
+                    ("写し32枚（単色刷り）320円と郵送料140円です。", Vec::new())
+                }
                 _ => ("", Vec::new()),
             };
             portal
@@ -160,6 +176,11 @@ async fn seed_applications(portal: &Portal) -> Result<(), AppError> {
                         text: text.into(),
                         fields,
                         assignee: None,
+                        amount: if action == StaffAction::DecideFee {
+                            "460".into()
+                        } else {
+                            String::new()
+                        },
                         seen: None,
                     },
                     "127.0.0.1",

@@ -149,6 +149,7 @@ fn csv_export(
             submitted_at: &submitted,
             status: row.status,
             procedure_version: &row.procedure_version,
+            decided_fee: row.decided_fee,
         };
         table.push(export::row(procedure, &columns, &meta, answers, reveal));
     }

@@ -5,6 +5,7 @@ use crate::i18n::Tr;
 use madoguchi_domain::Answers;
 use madoguchi_domain::fee::FeeDue;
 use madoguchi_domain::procedure::Procedure;
+use serde_json::{Value, json};
 
 /// A fee as shown: the total (or why there is none yet) and one line per part.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,11 +28,35 @@ pub fn yen(amount: u64) -> String {
     out
 }
 
-/// The fee due for these answers, or `None` for a free procedure.
-pub fn fee_text(tr: Tr, procedure: &Procedure, answers: &Answers) -> Option<FeeText> {
+/// The fee as API clients read it: `amount` in yen (`null` while not known), why, and the
+/// lines of a composed fee.
+pub fn fee_json(procedure: &Procedure, answers: &Answers, decided: Option<u64>) -> Value {
+    match procedure.fee.due(procedure, answers, decided) {
+        FeeDue::Free => json!({ "status": "free", "amount": 0, "lines": [] }),
+        FeeDue::Amount { total, lines } => json!({
+            "status": "amount",
+            "amount": total,
+            "lines": lines.iter().map(|l| json!({ "label": l.label.ja, "amount": l.amount })).collect::<Vec<_>>(),
+        }),
+        FeeDue::DecidedByStaff => {
+            json!({ "status": "decided_by_staff", "amount": null, "lines": [] })
+        }
+        FeeDue::Decided { amount } => json!({ "status": "decided", "amount": amount, "lines": [] }),
+        FeeDue::Unknown => json!({ "status": "unknown", "amount": null, "lines": [] }),
+    }
+}
+
+/// The fee due for these answers (and the amount the department decided, where it sets it),
+/// or `None` for a free procedure.
+pub fn fee_text(
+    tr: Tr,
+    procedure: &Procedure,
+    answers: &Answers,
+    decided: Option<u64>,
+) -> Option<FeeText> {
     let lang = tr.lang.code();
     let amount = |n: u64| tr.t_with("fee-fixed", &[("amount", yen(n))]);
-    let (total, lines) = match procedure.fee.due(procedure, answers) {
+    let (total, lines) = match procedure.fee.due(procedure, answers, decided) {
         FeeDue::Free => return None,
         FeeDue::Amount { total, lines } => (
             amount(total),
@@ -41,6 +66,10 @@ pub fn fee_text(tr: Tr, procedure: &Procedure, answers: &Answers) -> Option<FeeT
                 .collect(),
         ),
         FeeDue::DecidedByStaff => (tr.t("fee-decided-by-staff"), Vec::new()),
+        FeeDue::Decided { amount } => (
+            tr.t_with("fee-decided", &[("amount", yen(amount))]),
+            Vec::new(),
+        ),
         FeeDue::Unknown => (tr.t("fee-unknown"), Vec::new()),
     };
     Some(FeeText {

@@ -170,7 +170,7 @@ impl Portal {
         actor: &Actor,
         row: &ApplicationRow,
     ) -> Result<Value, AppError> {
-        let (_, answers) = self.read_application(row).await?;
+        let (procedure, answers) = self.read_application(row).await?;
         let reveal = self.my_number_writer(actor);
         let attachments: Vec<Value> = answers
             .files()
@@ -198,6 +198,7 @@ impl Portal {
             "change_seq": row.change_seq,
             "correction": row.correction,
             "answers": answers.to_json_with(&reveal),
+            "fee": crate::fees::fee_json(&procedure, &answers, row.decided_fee),
             "attachments": attachments,
         }))
     }

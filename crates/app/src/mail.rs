@@ -7,7 +7,7 @@
 
 use crate::config::Config;
 use crate::i18n::{Tr, japanese_date};
-use crate::notify::{STATUS_MAIL, SUBMITTED_MAIL};
+use crate::notify::{FEE_MAIL, STATUS_MAIL, SUBMITTED_MAIL};
 use crate::portal::Portal;
 use crate::timefmt::JST;
 use lettre::message::Mailbox;
@@ -183,6 +183,21 @@ async fn run_job(portal: &Portal, job: &Job) -> Result<(), String> {
                 .send(to, &subject, &body, &portal.config.mail.from)
                 .await
         }
+        FEE_MAIL => {
+            let to = job.payload["to"]
+                .as_str()
+                .ok_or("payload without recipient")?;
+            let amount = job.payload["amount"]
+                .as_u64()
+                .ok_or("payload without amount")?;
+            let view = job_application(portal, job).await?;
+            let message = job.payload["message"].as_str().unwrap_or_default();
+            let (subject, body) = fee_mail(portal, &view, amount, message);
+            portal
+                .mailer
+                .send(to, &subject, &body, &portal.config.mail.from)
+                .await
+        }
         crate::webhook::KIND => {
             let url = job.payload["url"].as_str().ok_or("payload without url")?;
             let secret = portal
@@ -245,6 +260,42 @@ fn status_mail(
     )
 }
 
+/// The fee the department decided, with its words (the number of sheets, how to pay). The
+/// amount is the one of the decision this job was made for, even if a later one changed it:
+/// each decision is its own notice.
+fn fee_mail(
+    portal: &Portal,
+    view: &crate::apply::StatusView,
+    amount: u64,
+    message: &str,
+) -> (String, String) {
+    let tr = Tr::default();
+    let args = [
+        ("ward", portal.config.municipality.name.clone()),
+        ("procedure", view.procedure.title.ja.clone()),
+        ("receipt", view.application.receipt_number.clone()),
+        (
+            "fee",
+            tr.t_with("fee-fixed", &[("amount", crate::fees::yen(amount))]),
+        ),
+        ("message", message.to_owned()),
+        (
+            "status_url",
+            format!("{}/status", portal.config.public_url.trim_end_matches('/')),
+        ),
+        ("department", view.procedure.department.name.ja.clone()),
+    ];
+    let body_key = if message.is_empty() {
+        "mail-fee-body"
+    } else {
+        "mail-fee-body-message"
+    };
+    (
+        tr.t_with("mail-fee-subject", &args),
+        tr.t_with(body_key, &args),
+    )
+}
+
 /// The confirmation mail: what was received, its receipt number, where to check status. The
 /// access code is not included: mail can be read by others, the confirmation page cannot.
 fn submitted_mail(portal: &Portal, view: &crate::apply::StatusView) -> (String, String) {
@@ -263,9 +314,14 @@ fn submitted_mail(portal: &Portal, view: &crate::apply::StatusView) -> (String, 
         ("department", view.procedure.department.name.ja.clone()),
         (
             "fee",
-            crate::fees::fee_text(tr, &view.procedure, &view.answers)
-                .map(|f| tr.t_with("mail-submitted-fee", &[("fee", f.total)]))
-                .unwrap_or_default(),
+            crate::fees::fee_text(
+                tr,
+                &view.procedure,
+                &view.answers,
+                view.application.decided_fee,
+            )
+            .map(|f| tr.t_with("mail-submitted-fee", &[("fee", f.total)]))
+            .unwrap_or_default(),
         ),
         (
             "phone",

@@ -10,7 +10,7 @@ use madoguchi_domain::answers::{Answer, Answers};
 use madoguchi_domain::procedure::Procedure;
 use madoguchi_domain::validate;
 use madoguchi_storage::{ApplicationRow, NewJob};
-use serde_json::json;
+use serde_json::{Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -18,6 +18,8 @@ use uuid::Uuid;
 pub const SUBMITTED_MAIL: &str = "mail.submitted";
 /// A status change the resident should hear of (accepted, correction requested, …).
 pub const STATUS_MAIL: &str = "mail.status";
+/// The fee the department decided (手数料の決定).
+pub const FEE_MAIL: &str = "mail.fee";
 
 /// The address the procedure's confirmation mail goes to, if the resident gave one.
 fn resident_email(procedure: &Procedure, answers: &Answers) -> Option<String> {
@@ -53,17 +55,51 @@ impl Portal {
         to: ApplicationStatus,
         message: Option<&str>,
     ) -> Vec<NewJob> {
+        let mail = json!({ "status": to.as_str(), "message": message });
+        let event = json!({
+            "type": "application.status_changed",
+            "previous_status": application.status.as_str(),
+            "status": to.as_str(),
+        });
+        self.resident_jobs(application, procedure, STATUS_MAIL, mail, event)
+    }
+
+    /// The jobs a fee decision (手数料の決定) calls for: the resident's mail with the amount and
+    /// the department's words, and a webhook so that payment and business systems hear of it.
+    pub(crate) fn fee_jobs(
+        &self,
+        application: &ApplicationRow,
+        procedure: &Procedure,
+        amount: u64,
+        message: Option<&str>,
+    ) -> Vec<NewJob> {
+        let mail = json!({ "amount": amount, "message": message });
+        let event = json!({
+            "type": "application.fee_decided",
+            "status": application.status.as_str(),
+            "fee": amount,
+        });
+        self.resident_jobs(application, procedure, FEE_MAIL, mail, event)
+    }
+
+    /// A mail of `kind` to the resident (where an address was given) and one webhook event per
+    /// endpoint of the department, each completed with what identifies the application.
+    fn resident_jobs(
+        &self,
+        application: &ApplicationRow,
+        procedure: &Procedure,
+        kind: &str,
+        mut mail: Value,
+        event: Value,
+    ) -> Vec<NewJob> {
         let mut jobs = Vec::new();
         let answers = validate::read_stored(procedure, &application.answers).unwrap_or_default();
         if let Some(email) = resident_email(procedure, &answers) {
+            mail["application_id"] = json!(application.id);
+            mail["to"] = json!(email);
             jobs.push(NewJob {
-                kind: STATUS_MAIL.into(),
-                payload: json!({
-                    "application_id": application.id,
-                    "to": email,
-                    "status": to.as_str(),
-                    "message": message,
-                }),
+                kind: kind.into(),
+                payload: mail,
                 department_id: Some(application.department_id.clone()),
                 application_id: Some(application.id),
             });
@@ -75,23 +111,16 @@ impl Portal {
             .enumerate()
             .filter(|(_, h)| h.department == application.department_id)
         {
+            let mut event = event.clone();
+            event["id"] = json!(Uuid::now_v7());
+            event["application_id"] = json!(application.id);
+            event["receipt_number"] = json!(application.receipt_number);
+            event["procedure_id"] = json!(application.procedure_id);
+            event["department_id"] = json!(application.department_id);
+            event["occurred_at"] = json!(rfc3339(OffsetDateTime::now_utc()));
             jobs.push(NewJob {
                 kind: webhook::KIND.into(),
-                payload: json!({
-                    "endpoint": index,
-                    "url": hook.url,
-                    "event": {
-                        "type": "application.status_changed",
-                        "id": Uuid::now_v7(),
-                        "application_id": application.id,
-                        "receipt_number": application.receipt_number,
-                        "procedure_id": application.procedure_id,
-                        "department_id": application.department_id,
-                        "previous_status": application.status.as_str(),
-                        "status": to.as_str(),
-                        "occurred_at": rfc3339(OffsetDateTime::now_utc()),
-                    },
-                }),
+                payload: json!({ "endpoint": index, "url": hook.url, "event": event }),
                 department_id: Some(application.department_id.clone()),
                 application_id: Some(application.id),
             });

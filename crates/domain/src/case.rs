@@ -10,6 +10,9 @@
 //!    │  correction_requested ─resident resubmits→ resubmitted ─受理/承認/補正依頼…
 //!    └─ resident withdraws (submitted, correction_requested, resubmitted) → withdrawn
 //! ```
+//!
+//! Beside the states, staff may assign a case, write an internal note, and decide the fee of a
+//! procedure whose amount the department sets (手数料の決定) while the case is open.
 
 use crate::application::ApplicationStatus;
 use crate::ids::FieldId;
@@ -33,10 +36,12 @@ pub enum StaffAction {
     Assign,
     /// 内部メモ: seen by staff only.
     Note,
+    /// 手数料の決定: the amount of a fee the department sets (`decided_by_staff`).
+    DecideFee,
 }
 
 impl StaffAction {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Accept,
         Self::RequestCorrection,
         Self::Approve,
@@ -44,6 +49,7 @@ impl StaffAction {
         Self::Complete,
         Self::Assign,
         Self::Note,
+        Self::DecideFee,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +61,7 @@ impl StaffAction {
             Self::Complete => "complete",
             Self::Assign => "assign",
             Self::Note => "note",
+            Self::DecideFee => "decide_fee",
         }
     }
 
@@ -70,7 +77,7 @@ impl StaffAction {
             Self::Approve => Some(ApplicationStatus::Approved),
             Self::Reject => Some(ApplicationStatus::Rejected),
             Self::Complete => Some(ApplicationStatus::Completed),
-            Self::Assign | Self::Note => None,
+            Self::Assign | Self::Note | Self::DecideFee => None,
         }
     }
 
@@ -84,6 +91,7 @@ impl StaffAction {
             Self::Complete => "completed",
             Self::Assign => "assigned",
             Self::Note => "note",
+            Self::DecideFee => "fee_decided",
         }
     }
 
@@ -101,7 +109,7 @@ impl StaffAction {
                 )
             },
             Self::Complete => |s| s == S::Approved,
-            Self::Assign => |s| !s.is_closed(),
+            Self::Assign | Self::DecideFee => |s| !s.is_closed(),
             Self::Note => |_| true,
         }
     }
@@ -118,7 +126,7 @@ impl StaffAction {
     /// Whether the resident hears of it (the status page, a mail). Notes and assignments are
     /// the department's own business.
     pub fn is_visible_to_resident(self) -> bool {
-        self.target().is_some()
+        self.target().is_some() || self == Self::DecideFee
     }
 }
 
@@ -208,6 +216,10 @@ mod tests {
         assert!(!StaffAction::Reject.is_allowed_from(S::Approved));
         assert!(!StaffAction::Assign.is_allowed_from(S::Withdrawn));
         assert!(StaffAction::Note.is_allowed_from(S::Completed));
+        assert!(StaffAction::DecideFee.is_allowed_from(S::Approved));
+        assert!(!StaffAction::DecideFee.is_allowed_from(S::Completed));
+        assert!(StaffAction::DecideFee.is_visible_to_resident());
+        assert!(!is_internal_event(StaffAction::DecideFee.event()));
         for action in StaffAction::ALL {
             assert_eq!(StaffAction::parse(action.as_str()), Some(action));
             for closed in [S::Rejected, S::Completed, S::Withdrawn] {

@@ -15,6 +15,8 @@ pub struct Meta<'a> {
     pub submitted_at: &'a str,
     pub status: ApplicationStatus,
     pub procedure_version: &'a str,
+    /// The fee the department decided, where it sets the amount.
+    pub decided_fee: Option<u64>,
 }
 
 /// The procedure's columns, or a default: receipt number, submission time, status, then each
@@ -73,7 +75,7 @@ fn cell(
         "fee" => {
             return procedure
                 .fee
-                .amount_due(procedure, answers)
+                .amount_due(procedure, answers, meta.decided_fee)
                 .map(|n| n.to_string())
                 .unwrap_or_default();
         }
@@ -240,6 +242,7 @@ source = "no"
             submitted_at: "2026-04-01 09:00",
             status: ApplicationStatus::Accepted,
             procedure_version: "v",
+            decided_fee: None,
         };
         let cols = columns(&procedure);
         let masked = row(&procedure, &cols, &meta, &answers, &|n| n.masked());

@@ -95,8 +95,12 @@ pub enum FeeDue {
         total: u64,
         lines: Vec<FeeLine>,
     },
-    /// The department decides the amount (and says so on the notice).
+    /// The department decides the amount (and says so on the notice), and has not yet.
     DecidedByStaff,
+    /// The amount the department decided.
+    Decided {
+        amount: u64,
+    },
     /// The answers do not yet say (a quantity not given).
     Unknown,
 }
@@ -119,16 +123,30 @@ impl Fee {
         matches!(self.rule, FeeRule::Free)
     }
 
-    /// The amount due in yen for these answers; `None` when it is not a known amount.
-    pub fn amount_due(&self, procedure: &Procedure, answers: &Answers) -> Option<u64> {
-        match self.due(procedure, answers) {
+    /// Whether the department sets the amount case by case.
+    pub fn is_decided_by_staff(&self) -> bool {
+        matches!(self.rule, FeeRule::DecidedByStaff)
+    }
+
+    /// The amount due in yen; `None` when it is not a known amount.
+    pub fn amount_due(
+        &self,
+        procedure: &Procedure,
+        answers: &Answers,
+        decided: Option<u64>,
+    ) -> Option<u64> {
+        match self.due(procedure, answers, decided) {
             FeeDue::Free => Some(0),
             FeeDue::Amount { total, .. } => Some(total),
+            FeeDue::Decided { amount } => Some(amount),
             FeeDue::DecidedByStaff | FeeDue::Unknown => None,
         }
     }
 
-    pub fn due(&self, procedure: &Procedure, answers: &Answers) -> FeeDue {
+    /// What is due for these answers. `decided` is the amount the department recorded on the
+    /// application (手数料の決定); it counts only for a fee the department sets, so a stray
+    /// value can never override an amount the definition computes.
+    pub fn due(&self, procedure: &Procedure, answers: &Answers, decided: Option<u64>) -> FeeDue {
         let single = |amount: Option<u64>| {
             amount.map_or(FeeDue::Unknown, |total| FeeDue::Amount {
                 total,
@@ -137,7 +155,10 @@ impl Fee {
         };
         match &self.rule {
             FeeRule::Free => FeeDue::Free,
-            FeeRule::DecidedByStaff => FeeDue::DecidedByStaff,
+            FeeRule::DecidedByStaff => match decided {
+                Some(amount) => FeeDue::Decided { amount },
+                None => FeeDue::DecidedByStaff,
+            },
             FeeRule::Fixed { amount } => single(Some(u64::from(*amount))),
             FeeRule::PerUnit {
                 amount,
@@ -284,4 +305,61 @@ fn item_sum(
         };
         Some(sum + option_fee(options, chosen) * quantity)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn procedure_with(rule: FeeRule) -> Procedure {
+        let mut p = crate::catalog::parse_procedure(
+            "p.toml",
+            r#"
+id = "p"
+title = "P"
+summary = "S"
+category = "c"
+eligibility = "E"
+processing_time = "T"
+department = { id = "d", name = "D" }
+[[steps]]
+id = "s"
+title = "S"
+  [[steps.fields]]
+  id = "a"
+  type = "text"
+  label = "A"
+"#,
+        )
+        .unwrap();
+        p.fee.rule = rule;
+        p
+    }
+
+    #[test]
+    fn a_fee_the_department_sets_is_due_once_decided_and_only_then() {
+        let p = procedure_with(FeeRule::DecidedByStaff);
+        let none = Answers::default();
+        assert_eq!(p.fee.due(&p, &none, None), FeeDue::DecidedByStaff);
+        assert_eq!(p.fee.amount_due(&p, &none, None), None);
+        assert_eq!(
+            p.fee.due(&p, &none, Some(1_230)),
+            FeeDue::Decided { amount: 1_230 }
+        );
+        assert_eq!(p.fee.amount_due(&p, &none, Some(0)), Some(0));
+    }
+
+    #[test]
+    fn a_decided_amount_never_overrides_a_fee_the_definition_computes() {
+        let p = procedure_with(FeeRule::Fixed { amount: 300 });
+        assert_eq!(
+            p.fee.amount_due(&p, &Answers::default(), Some(5)),
+            Some(300)
+        );
+        let free = procedure_with(FeeRule::Free);
+        assert_eq!(
+            free.fee.due(&free, &Answers::default(), Some(5)),
+            FeeDue::Free
+        );
+    }
 }

@@ -166,6 +166,17 @@ pub fn read_digits(s: &str) -> String {
     }
 }
 
+/// An amount of yen as staff type it: `3000`, `3,000`, `３，０００円`. `None` for anything
+/// else, or for more than a fee can be (one billion yen).
+pub fn read_yen(s: &str) -> Option<u64> {
+    let folded = fold_width(s.trim());
+    let digits = folded.trim_end_matches('円').replace(',', "");
+    if digits.is_empty() || digits.len() > 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|n| *n <= 1_000_000_000)
+}
+
 /// A reading in full-width katakana, from katakana, ひらがな or 半角カナ; the characters that
 /// are none of these are named.
 pub fn read_kana(s: &str) -> Result<String, Problem> {
@@ -280,6 +291,23 @@ pub fn read_account_part(part: &str, raw: &str) -> Result<Option<String>, Proble
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yen_are_read_as_staff_type_them() {
+        for (typed, yen) in [
+            ("3000", Some(3000)),
+            ("3,000", Some(3000)),
+            ("３，０００円", Some(3000)),
+            (" 0 ", Some(0)),
+            ("", None),
+            ("-10", None),
+            ("3.5", None),
+            ("千円", None),
+            ("99999999999", None),
+        ] {
+            assert_eq!(read_yen(typed), yen, "{typed:?}");
+        }
+    }
 
     #[test]
     fn control_and_direction_characters_are_named_where_they_are() {

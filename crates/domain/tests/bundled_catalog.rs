@@ -751,7 +751,7 @@ mod facility_rules {
         let p = facility();
         let due = p
             .fee
-            .due(p, &answers(json!({ "equipment": ["projector"] })));
+            .due(p, &answers(json!({ "equipment": ["projector"] })), None);
         let FeeDue::Amount { total, lines } = due else {
             panic!("{due:?}")
         };
@@ -760,6 +760,7 @@ mod facility_rules {
         let outside = p.fee.amount_due(
             p,
             &answers(json!({ "user_type": "outside", "equipment": ["projector"] })),
+            None,
         );
         assert_eq!(outside, Some((1200 + 1800) * 3 / 2 + 1000));
     }

@@ -109,6 +109,8 @@ pub struct CaseChange<'a> {
     pub answers: Option<&'a Value>,
     /// `Some(None)` unassigns.
     pub assign: Option<Option<Uuid>>,
+    /// The fee the department decided, in yen.
+    pub decided_fee: Option<u64>,
     /// Limits the change to one department's applications (`None` for administrators and
     /// residents, who are checked otherwise).
     pub department: Option<&'a str>,
@@ -143,6 +145,7 @@ impl<'a> CaseChange<'a> {
             correction: CorrectionChange::Keep,
             answers: None,
             assign: None,
+            decided_fee: None,
             department: None,
             expected: None,
             jobs: Vec::new(),
@@ -274,6 +277,7 @@ impl Store {
                 assigned_to: None,
                 correction: None,
                 change_seq,
+                decided_fee: None,
             })
         });
         Ok(outcome)
@@ -365,7 +369,8 @@ impl Store {
             "UPDATE applications SET status = $1, updated_at = $2, change_seq = $3, \
              correction = CASE WHEN $4 THEN $5 ELSE correction END, \
              answers = COALESCE($6, answers), \
-             assigned_to = CASE WHEN $7 THEN $8 ELSE assigned_to END \
+             assigned_to = CASE WHEN $7 THEN $8 ELSE assigned_to END, \
+             decided_fee = COALESCE($12, decided_fee) \
              WHERE id = $9 AND municipality_code = $10 AND status = $11 \
              RETURNING {APPLICATION_COLUMNS}"
         );
@@ -409,6 +414,7 @@ impl Store {
                 .bind(id)
                 .bind(municipality)
                 .bind(current.as_str())
+                .bind(change.decided_fee.and_then(|n| i64::try_from(n).ok()))
                 .fetch_optional(&mut *tx)
                 .await?;
             // On PostgreSQL a concurrent change that committed first makes the status

@@ -31,6 +31,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_eligibility_stops.sql"),
         postgres: include_str!("../migrations/postgres/0004_eligibility_stops.sql"),
     },
+    Migration {
+        version: 5,
+        sqlite: include_str!("../migrations/sqlite/0005_decided_fee.sql"),
+        postgres: include_str!("../migrations/postgres/0005_decided_fee.sql"),
+    },
 ];
 
 /// Arbitrary constant naming madoguchi's migration lock.

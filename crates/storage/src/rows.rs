@@ -38,6 +38,8 @@ pub struct ApplicationRow {
     pub correction: Option<Value>,
     /// Position in the change feed (the pull API's cursor).
     pub change_seq: i64,
+    /// The fee the department decided, in yen (手数料の決定), where the procedure says so.
+    pub decided_fee: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -106,9 +108,12 @@ macro_rules! application_row {
                 .try_get::<Option<sqlx::types::Json<serde_json::Value>>, _>("correction")?
                 .map(|j| j.0),
             change_seq: r.try_get("change_seq")?,
+            decided_fee: r
+                .try_get::<Option<i64>, _>("decided_fee")?
+                .and_then(|n| u64::try_from(n).ok()),
         }
     }};
 }
 pub(crate) use application_row;
 
-pub(crate) const APPLICATION_COLUMNS: &str = "id, municipality_code, receipt_number, procedure_id, procedure_version, department_id, answers, status, channel, submitted_at, updated_at, applicant_name, assigned_to, correction, change_seq";
+pub(crate) const APPLICATION_COLUMNS: &str = "id, municipality_code, receipt_number, procedure_id, procedure_version, department_id, answers, status, channel, submitted_at, updated_at, applicant_name, assigned_to, correction, change_seq, decided_fee";

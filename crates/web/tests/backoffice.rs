@@ -10,8 +10,8 @@ use madoguchi_app::accounts::Actor;
 use madoguchi_app::export::{ExportEncoding, ExportFormat, ExportOutcome};
 use serde_json::{Value, json};
 use support::{
-    PASSWORD, PDF, TestApp, act, add_staff, apply, between, jido, juminhyo, resident_status,
-    staff_browser, upload,
+    PASSWORD, PDF, TestApp, act, add_staff, apply, between, jido, juminhyo, mail_body,
+    resident_status, staff_browser, upload,
 };
 
 #[tokio::test]
@@ -749,17 +749,6 @@ async fn the_audit_log_detects_a_changed_row() {
         ),
         "{report:?}"
     );
-}
-
-/// A mail's body as text (lettre writes non-ASCII bodies in base64).
-fn mail_body(mail: &str) -> String {
-    let body = mail.split_once("\r\n\r\n").map_or(mail, |(_, b)| b);
-    let joined: String = body.lines().map(str::trim).collect();
-    data_encoding::BASE64
-        .decode(joined.as_bytes())
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .unwrap_or_else(|| body.to_owned())
 }
 
 /// A rejection's reason reaches the resident; an assignment and a note do not.

@@ -360,3 +360,161 @@ async fn an_address_outside_the_ward_is_refused_or_explained_where_the_ward_allo
         StatusCode::SEE_OTHER
     );
 }
+
+/// 公文書の開示請求: the copy fee is known only once the documents are found, so the department
+/// decides it; until then every reader is told so, and afterwards every reader shows the amount.
+#[tokio::test]
+async fn a_fee_the_department_sets_is_decided_on_the_case_and_reaches_every_reader() {
+    let app = TestApp::new().await;
+    app.get("/procedures/kobunsho-kaiji")
+        .await
+        .assert_contains("審査のうえ、担当課からお知らせします");
+    let (receipt, code) = support::apply(&app, "kobunsho-kaiji", kobunsho("copy_mail")).await;
+    let api_fee = || async {
+        let reply = app
+            .get_with(
+                &format!("/api/v1/applications/{receipt}"),
+                &[("access-code", &code)],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply.json()["fee"].clone()
+    };
+    let fee = api_fee().await;
+    assert_eq!(fee["status"], "decided_by_staff", "{fee}");
+    assert!(fee["amount"].is_null(), "{fee}");
+
+    add_staff(&app, "somu", Some("somu"), false).await;
+    let staff = staff_browser(&app, "somu").await;
+    let case = staff.get(&format!("/staff/cases/{receipt}")).await;
+    case.assert_contains("手数料を決定する");
+    let bad = support::act(
+        &staff,
+        &receipt,
+        &[("action", "decide_fee"), ("amount", "四百六十")],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    bad.assert_contains("円単位の数字で入力してください");
+    let decided = support::act(
+        &staff,
+        &receipt,
+        &[
+            ("action", "decide_fee"),
+            ("amount", "４６０円"),
+            ("text", "写し32枚（単色刷り）320円と郵送料140円です。"),
+        ],
+    )
+    .await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    staff
+        .get(&format!("/staff/cases/{receipt}"))
+        .await
+        .assert_contains("460円（担当課が決定しました）");
+
+    let status = resident_status(&app, &receipt, &code).await;
+    status.assert_contains("460円（担当課が決定しました）");
+    status.assert_contains("手数料が決まりました：写し32枚");
+    let fee = api_fee().await;
+    assert_eq!(
+        (fee["status"].as_str(), fee["amount"].as_u64()),
+        (Some("decided"), Some(460)),
+        "{fee}"
+    );
+    let csv = staff
+        .get("/staff/export/file?procedure=kobunsho-kaiji&format=csv")
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let line = csv.body.lines().find(|l| l.contains(&receipt)).unwrap();
+    assert!(line.ends_with(",460"), "{line}");
+
+    // The resident is mailed the amount and the department's words.
+    madoguchi_app::mail::process_outbox(&app.portal)
+        .await
+        .unwrap();
+    let fee_mail = std::fs::read_dir(app.dir.path().join("mail"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .map(|m| support::mail_body(&m))
+        .find(|body| body.contains("手数料は 460円 です"))
+        .expect("a mail with the decided fee");
+    assert!(fee_mail.contains("郵送料140円"), "{fee_mail}");
+}
+
+#[tokio::test]
+async fn only_a_fee_the_department_sets_can_be_decided_and_two_decisions_at_once_stay_consistent() {
+    let app = TestApp::new().await;
+    add_staff(&app, "somu", Some("somu"), false).await;
+    add_staff(&app, "admin", None, false).await;
+    let (receipt, _) = support::apply(&app, "kobunsho-kaiji", kobunsho("copy_counter")).await;
+    let staff = staff_browser(&app, "somu").await;
+    let page = staff.get(&format!("/staff/cases/{receipt}")).await;
+    let csrf = page.csrf();
+    let decide = |amount: &'static str| {
+        staff.form_request(
+            &format!("/staff/cases/{receipt}/actions"),
+            &[
+                ("_csrf", &csrf),
+                ("action", "decide_fee"),
+                ("seen", "submitted"),
+                ("amount", amount),
+            ],
+        )
+    };
+    let replies = staff.send_all(vec![decide("100"), decide("200")]).await;
+    for reply in &replies {
+        assert!(
+            matches!(reply.status, StatusCode::SEE_OTHER | StatusCode::CONFLICT),
+            "{} {}",
+            reply.status,
+            reply.body
+        );
+    }
+    // The amount kept is the one of the last decision recorded in the history.
+    let kept: i64 = app.scalar("SELECT decided_fee FROM applications").await;
+    let decisions: i64 = app
+        .scalar("SELECT COUNT(*) FROM application_events WHERE kind = 'fee_decided'")
+        .await;
+    let done = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::SEE_OTHER)
+        .count();
+    assert_eq!(usize::try_from(decisions).unwrap(), done);
+    assert!(kept == 100 || kept == 200, "{kept}");
+    staff
+        .get(&format!("/staff/cases/{receipt}"))
+        .await
+        .assert_contains(&format!("{kept}円（担当課が決定しました）"));
+
+    // A fee the definition computes cannot be overridden, by staff or by a business system.
+    let pdf = support::upload(&app).await;
+    let (juminhyo, _) =
+        support::apply(&app, "juminhyo-yuso", support::juminhyo(&pdf, "山田")).await;
+    let admin = staff_browser(&app, "admin").await;
+    let refused = support::act(
+        &admin,
+        &juminhyo,
+        &[("action", "decide_fee"), ("amount", "0")],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    refused.assert_contains("申請内容から計算されるため、決定できません");
+    let stored: Option<i64> = app
+        .scalar(&format!(
+            "SELECT decided_fee FROM applications WHERE receipt_number = '{juminhyo}'"
+        ))
+        .await;
+    assert_eq!(stored, None);
+}
+
+fn kobunsho(method: &str) -> serde_json::Value {
+    json!({
+        "subject": "令和7年度の区民施設の指定管理者との協定書",
+        "method": method,
+        "name": { "family": "伊藤", "given": "健", "family_kana": "イトウ", "given_kana": "ケン" },
+        "postal_code": "1448621",
+        "address": "東京都大田区蒲田五丁目13番14号",
+        "phone": "0357441111",
+        "email": "ken@example.jp"
+    })
+}

@@ -11,12 +11,10 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use madoguchi_app::apply::{Receipt, StatusView};
+use madoguchi_app::fees::fee_json;
 use madoguchi_app::i18n::Tr;
 use madoguchi_app::limits::{Caller, Limit};
 use madoguchi_app::timefmt::rfc3339;
-use madoguchi_domain::Answers;
-use madoguchi_domain::fee::FeeDue;
-use madoguchi_domain::procedure::Procedure;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -97,23 +95,6 @@ fn access_code(headers: &HeaderMap) -> Result<&str, WebError> {
         })
 }
 
-/// The fee as API clients read it: `amount` in yen (`null` while not known), why, and the
-/// lines of a composed fee.
-fn fee_json(procedure: &Procedure, answers: &Answers) -> Value {
-    match procedure.fee.due(procedure, answers) {
-        FeeDue::Free => json!({ "status": "free", "amount": 0, "lines": [] }),
-        FeeDue::Amount { total, lines } => json!({
-            "status": "amount",
-            "amount": total,
-            "lines": lines.iter().map(|l| json!({ "label": l.label.ja, "amount": l.amount })).collect::<Vec<_>>(),
-        }),
-        FeeDue::DecidedByStaff => {
-            json!({ "status": "decided_by_staff", "amount": null, "lines": [] })
-        }
-        FeeDue::Unknown => json!({ "status": "unknown", "amount": null, "lines": [] }),
-    }
-}
-
 fn status_json(view: &StatusView) -> Value {
     json!({
         "id": view.application.id,
@@ -124,7 +105,7 @@ fn status_json(view: &StatusView) -> Value {
         "submitted_at": rfc3339(view.application.submitted_at),
         "updated_at": rfc3339(view.application.updated_at),
         "answers": view.answers.to_masked_json(),
-        "fee": fee_json(&view.procedure, &view.answers),
+        "fee": fee_json(&view.procedure, &view.answers, view.application.decided_fee),
         "history": view.events.iter().map(|e| json!({ "event": e.kind, "status": e.status, "at": rfc3339(e.created_at) })).collect::<Vec<_>>(),
     })
 }

@@ -159,6 +159,9 @@ struct StatusRequest {
     message: String,
     #[serde(default)]
     fields: Vec<String>,
+    /// Yen, for `decide_fee`.
+    #[serde(default)]
+    amount: Option<u64>,
 }
 
 /// `POST /api/v1/integration/applications/{receipt}/status`: the business system's processing
@@ -182,13 +185,14 @@ pub async fn write_status(
             WebError::Api(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_action",
-                "action is one of accept, request_correction, approve, reject, complete, note",
+                "action is one of accept, request_correction, approve, reject, complete, note, decide_fee",
             ))
         })?;
     let input = ActionInput {
         action,
         text: request.message,
         fields: request.fields,
+        amount: request.amount.map(|n| n.to_string()).unwrap_or_default(),
         assignee: None,
         seen: None,
     };

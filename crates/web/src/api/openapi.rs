@@ -223,12 +223,13 @@ pub fn spec(catalog: &Catalog) -> Value {
             "/api/v1/integration/applications/{receipt}/status": { "post": {
                 "summary": "Write a processing result back",
                 "operationId": "writeStatus",
-                "description": "Takes the same action staff would: accept, request_correction (with fields and message), approve, reject (with message), complete, or note. The resident sees the new status; webhooks fire.",
+                "description": "Takes the same action staff would: accept, request_correction (with fields and message), approve, reject (with message), complete, note, or decide_fee (with amount in yen, for a procedure whose fee the department sets; message optional, shown to the resident). The resident sees the new status or fee; webhooks fire.",
                 "security": [{ "bearer": [] }],
                 "parameters": [receipt],
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["action"], "additionalProperties": false, "properties": {
-                    "action": { "enum": ["accept", "request_correction", "approve", "reject", "complete", "note"] },
+                    "action": { "enum": ["accept", "request_correction", "approve", "reject", "complete", "note", "decide_fee"] },
                     "message": { "type": "string" },
+                    "amount": { "type": "integer", "minimum": 0, "maximum": 1000000000, "description": "Yen, for decide_fee" },
                     "fields": { "type": "array", "items": { "type": "string" } }
                 }}}}},
                 "responses": {
@@ -241,7 +242,7 @@ pub fn spec(catalog: &Catalog) -> Value {
                     "409": error_response("Not allowed in the current status (code not_allowed), or changed by another action at the same moment (code conflict)"),
                     "413": too_large,
                     "415": not_json,
-                    "422": error_response("An unknown action, a missing message or fields, or text the server refuses (codes invalid_action, bad_request, invalid_text)")
+                    "422": error_response("An unknown action, a missing message, fields or amount, a fee the department does not set, or text the server refuses (codes invalid_action, bad_request, invalid_text)")
                 }
             }}
         },
@@ -254,6 +255,18 @@ pub fn spec(catalog: &Catalog) -> Value {
                     "application_id": { "type": "string", "format": "uuid" }, "receipt_number": { "type": "string" },
                     "procedure_id": { "type": "string" }, "department_id": { "type": "string" },
                     "previous_status": { "$ref": "#/components/schemas/Status" }, "status": { "$ref": "#/components/schemas/Status" },
+                    "occurred_at": { "type": "string", "format": "date-time" }
+                }}}}},
+                "responses": { "2XX": { "description": "Acknowledged; anything else is retried" } }
+            }},
+            "applicationFeeDecided": { "post": {
+                "summary": "The department decided the fee of an application (手数料の決定)",
+                "description": "Sent like applicationStatusChanged, signed the same way, when staff or a business system record the amount of a fee the department sets.",
+                "requestBody": { "content": { "application/json": { "schema": { "type": "object", "properties": {
+                    "type": { "const": "application.fee_decided" }, "id": { "type": "string", "format": "uuid" },
+                    "application_id": { "type": "string", "format": "uuid" }, "receipt_number": { "type": "string" },
+                    "procedure_id": { "type": "string" }, "department_id": { "type": "string" },
+                    "status": { "$ref": "#/components/schemas/Status" }, "fee": { "type": "integer", "minimum": 0 },
                     "occurred_at": { "type": "string", "format": "date-time" }
                 }}}}},
                 "responses": { "2XX": { "description": "Acknowledged; anything else is retried" } }
@@ -288,6 +301,11 @@ pub fn spec(catalog: &Catalog) -> Value {
                 "status": { "$ref": "#/components/schemas/Status" }, "procedure_id": { "type": "string" }, "procedure_version": { "type": "string" },
                 "submitted_at": { "type": "string", "format": "date-time" }
             }},
+            "Fee": { "type": "object", "required": ["status", "amount", "lines"], "description": "手数料: amount in yen, null while the department has not set it (decided_by_staff) or the answers do not say (unknown); decided once the department has set it", "properties": {
+                    "status": { "enum": ["free", "amount", "decided_by_staff", "decided", "unknown"] },
+                    "amount": { "type": ["integer", "null"], "minimum": 0 },
+                    "lines": { "type": "array", "items": { "type": "object", "required": ["label", "amount"], "properties": { "label": { "type": "string" }, "amount": { "type": "integer", "minimum": 0 } } } }
+                }},
             "Status": { "type": "string", "enum": ["submitted", "accepted", "correction_requested", "resubmitted", "approved", "rejected", "completed", "withdrawn"] },
             "IntegrationApplication": { "type": "object", "properties": {
                 "id": { "type": "string", "format": "uuid" }, "receipt_number": { "type": "string" },
@@ -297,6 +315,7 @@ pub fn spec(catalog: &Catalog) -> Value {
                 "change_seq": { "type": "integer", "description": "Position in the change feed" },
                 "correction": { "description": "The open correction request, if any" },
                 "answers": { "type": "object", "description": "As in the procedure's answers_schema; 個人番号 whole" },
+                "fee": { "$ref": "#/components/schemas/Fee" },
                 "attachments": { "type": "array", "items": { "type": "object", "properties": {
                     "id": { "type": "string" }, "name": { "type": "string" }, "size": { "type": "integer" }, "content_type": { "type": "string" }, "href": { "type": "string" }
                 }}},
@@ -307,11 +326,7 @@ pub fn spec(catalog: &Catalog) -> Value {
                 "procedure_id": { "type": "string" }, "procedure_version": { "type": "string" },
                 "submitted_at": { "type": "string", "format": "date-time" }, "updated_at": { "type": "string", "format": "date-time" },
                 "answers": { "type": "object" },
-                "fee": { "type": "object", "required": ["status", "amount", "lines"], "description": "手数料: amount in yen, null while the department has not set it or the answers do not say", "properties": {
-                    "status": { "enum": ["free", "amount", "decided_by_staff", "unknown"] },
-                    "amount": { "type": ["integer", "null"], "minimum": 0 },
-                    "lines": { "type": "array", "items": { "type": "object", "required": ["label", "amount"], "properties": { "label": { "type": "string" }, "amount": { "type": "integer", "minimum": 0 } } } }
-                }},
+                "fee": { "$ref": "#/components/schemas/Fee" },
                 "history": { "type": "array", "items": { "type": "object", "properties": {
                     "event": { "type": "string" }, "status": { "$ref": "#/components/schemas/Status" }, "at": { "type": "string", "format": "date-time" }
                 }}}

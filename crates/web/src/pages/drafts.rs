@@ -270,7 +270,7 @@ pub async fn review(
         ),
         procedure_title: p.title.get(lang).to_owned(),
         sections: answer_sections(ctx.tr, p, &draft.answers, Some(&format!("/drafts/{token}"))),
-        fee: fee_text(ctx.tr, p, &draft.answers),
+        fee: fee_text(ctx.tr, p, &draft.answers, None),
         action: format!("/drafts/{token}/submit"),
         back_url: step_url(&token, &last, false),
     };
@@ -349,7 +349,7 @@ pub async fn done(
             "done-contact",
             &[("department", department), ("phone", phone)],
         ),
-        fee: fee_text(ctx.tr, p, &draft.answers),
+        fee: fee_text(ctx.tr, p, &draft.answers, None),
         mail_sent: p
             .notify_email_field
             .as_ref()

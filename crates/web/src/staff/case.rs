@@ -72,6 +72,7 @@ pub async fn act(
             .map(|(_, v)| v.clone())
             .collect(),
         assignee: Uuid::parse_str(form_value(&form, "assignee")).ok(),
+        amount: form_value(&form, "amount").to_owned(),
         seen: ApplicationStatus::parse(form_value(&form, "seen")),
     };
     let actor = staff.staff.actor();

@@ -98,6 +98,9 @@ pub(crate) struct CasePage {
     correctable: Vec<Choice>,
     can_reject: bool,
     can_assign: bool,
+    /// 手数料の決定: offered for a fee the department sets, prefilled with the amount decided.
+    can_decide_fee: bool,
+    decided_fee: String,
     colleagues: Vec<Choice>,
     events: Vec<EventView>,
     access: Vec<AccessView>,
@@ -181,7 +184,7 @@ pub(crate) fn case_page(
             })
             .collect(),
         sections,
-        fee: fee_text(tr, procedure, &file.answers),
+        fee: fee_text(tr, procedure, &file.answers, app.decided_fee),
         files: file
             .answers
             .files()
@@ -214,6 +217,9 @@ pub(crate) fn case_page(
             .collect(),
         can_reject: StaffAction::Reject.is_allowed_from(status),
         can_assign: StaffAction::Assign.is_allowed_from(status),
+        can_decide_fee: procedure.fee.is_decided_by_staff()
+            && StaffAction::DecideFee.is_allowed_from(status),
+        decided_fee: app.decided_fee.map(|n| n.to_string()).unwrap_or_default(),
         colleagues: file
             .colleagues
             .iter()

@@ -117,7 +117,7 @@ pub(crate) fn status_page(
                     .unwrap_or_default(),
                 what: match (e.kind.as_str(), &e.note) {
                     // The department's reason is the resident's to read.
-                    ("rejected" | "correction_requested", Some(note)) => {
+                    ("rejected" | "correction_requested" | "fee_decided", Some(note)) => {
                         format!("{}：{note}", ctx.tr.t(&format!("event-{}", e.kind)))
                     }
                     _ => ctx.tr.t(&format!("event-{}", e.kind)),
@@ -125,7 +125,12 @@ pub(crate) fn status_page(
             })
             .collect(),
         sections: answer_sections(ctx.tr, &view.procedure, &view.answers, None),
-        fee: fee_text(ctx.tr, &view.procedure, &view.answers),
+        fee: fee_text(
+            ctx.tr,
+            &view.procedure,
+            &view.answers,
+            view.application.decided_fee,
+        ),
         can_withdraw: status.can_withdraw() && withdraw_closed.is_none(),
         withdraw_closed,
         notice,

@@ -578,3 +578,14 @@ pub fn hoiku_child(
     pairs.push(("f.household_others.items", "0"));
     pairs
 }
+
+/// A mail's body as text (lettre writes non-ASCII bodies in base64).
+pub fn mail_body(mail: &str) -> String {
+    let body = mail.split_once("\r\n\r\n").map_or(mail, |(_, b)| b);
+    let joined: String = body.lines().map(str::trim).collect();
+    data_encoding::BASE64
+        .decode(joined.as_bytes())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_else(|| body.to_owned())
+}
