@@ -92,3 +92,15 @@ async function probeWith(page) {
   probe.on("close", () => context.close());
   return probe;
 }
+
+/** Posts a question page with its 「次へ」 button and waits for the next page. */
+export async function next(page) {
+  await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "次へ", exact: true }).click()]);
+}
+
+/** Types a date into the three boxes of a date question (西暦). */
+export async function fillDate(page, id, { year, month, day }) {
+  await page.locator(`#${id}-year`).fill(year);
+  await page.locator(`#${id}-month`).fill(month);
+  await page.locator(`#${id}-day`).fill(day);
+}

@@ -4,7 +4,7 @@
 // fee line by line before it submits. Every page is checked with axe-core.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { expectAccessible, launchBrowser, newPage, startServer } from "../support.mjs";
+import { expectAccessible, fillDate, launchBrowser, newPage, next, startServer } from "../support.mjs";
 
 let server;
 let browser;
@@ -19,10 +19,6 @@ after(async () => {
   server?.stop();
 });
 
-async function next(page) {
-  await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "次へ", exact: true }).click()]);
-}
-
 /** A day the facility takes: ten days ahead, moved past 12月29日〜1月3日 (Japan time). */
 function bookableDay() {
   const day = new Date(Date.now() + 9 * 3600 * 1000 + 10 * 86400 * 1000);
@@ -30,12 +26,6 @@ function bookableDay() {
     day.setUTCDate(day.getUTCDate() + 1);
   }
   return { year: String(day.getUTCFullYear()), month: String(day.getUTCMonth() + 1), day: String(day.getUTCDate()) };
-}
-
-async function fillDate(page, id, { year, month, day }) {
-  await page.locator(`#${id}-year`).fill(year);
-  await page.locator(`#${id}-month`).fill(month);
-  await page.locator(`#${id}-day`).fill(day);
 }
 
 for (const javaScriptEnabled of [true, false]) {

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { expectAccessible, launchBrowser, newPage, startServer } from "../support.mjs";
+import { expectAccessible, launchBrowser, newPage, next, startServer } from "../support.mjs";
 
 let server;
 let browser;
@@ -22,10 +22,6 @@ after(async () => {
   await browser?.close();
   server?.stop();
 });
-
-async function next(page) {
-  await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "次へ", exact: true }).click()]);
-}
 
 for (const javaScriptEnabled of [true, false]) {
   const mode = javaScriptEnabled ? "JavaScript on" : "JavaScript off";

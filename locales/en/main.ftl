@@ -108,6 +108,7 @@ my-number-hint = 12 digits (hyphens and spaces are fine). The number is stored e
 my-number-on-file = A My Number is on file ({ $masked }). Enter one only to change it.
 file-choose = Choose a file
 file-attached = Attached: { $name } ({ $size })
+file-kept = Attached: { $name }
 file-remove = Remove the attached file
 file-hint = { $types }, up to { $mb } MB
 group-add = Add { $label }

@@ -109,6 +109,7 @@ my-number-hint = 12桁の数字で入力してください（ハイフンや空�
 my-number-on-file = 入力済みの個人番号があります（{ $masked }）。変更するときだけ入力してください。
 file-choose = ファイルを選択
 file-attached = 添付済み：{ $name }（{ $size }）
+file-kept = 添付済み：{ $name }
 file-remove = 添付したファイルを削除する
 file-hint = { $types }、{ $mb }MBまで
 group-add = { $label }を追加

@@ -13,7 +13,7 @@ use madoguchi_domain::answers::{Answer, Answers, FileRef, clean_file_name};
 use madoguchi_domain::application::normalize_access_code;
 use madoguchi_domain::attachment::{self, FileProblem};
 use madoguchi_domain::case::{Correction, can_resubmit, is_internal_event};
-use madoguchi_domain::form::{self, FormValues, GroupChange};
+use madoguchi_domain::form::{self, FormValues, GroupChange, Over, StoredFiles};
 use madoguchi_domain::procedure::{FieldKind, FileType, Procedure, Step, Stop};
 use madoguchi_domain::validate::{self, FieldError, FieldPath, Problem, Segment};
 use madoguchi_domain::{ApplicationStatus, ReceiptNumber};
@@ -195,31 +195,93 @@ impl Portal {
         if draft.row.application_id.is_some() {
             return Err(AppError::NotAllowed(ApplicationStatus::Submitted));
         }
-        match action {
-            StepAction::Save => self.save_step(draft, step, values, uploads).await,
-            StepAction::LookupAddress(field) => {
-                Ok(match self.fill_address(procedure, &field, &mut values) {
-                    Ok(()) => StepResult::Again {
-                        values,
-                        errors: Vec::new(),
-                        notice: Some("postal-filled"),
-                    },
-                    Err(error) => StepResult::Again {
-                        values,
-                        errors: vec![error],
-                        notice: None,
-                    },
+        // Files chosen before a button that only changes the page (an address look-up, another
+        // item) are taken all the same: the resident never chooses a file twice.
+        let mut stored = draft.answers.clone();
+        let upload_errors = self
+            .take_uploads(step, &mut stored, &mut values, uploads)
+            .await?;
+        if !matches!(action, StepAction::Save) && stored != draft.answers {
+            self.save(draft, &stored, OffsetDateTime::now_utc()).await?;
+        }
+        let again =
+            |values: FormValues, mut errors: Vec<FieldError>, notice: Option<&'static str>| {
+                errors.extend(upload_errors.iter().cloned());
+                Ok(StepResult::Again {
+                    values,
+                    errors,
+                    notice,
                 })
+            };
+        match action {
+            StepAction::Save => {
+                self.save_step(draft, step, values, stored, upload_errors)
+                    .await
+            }
+            StepAction::LookupAddress(field) => {
+                match self.fill_address(procedure, &field, &mut values) {
+                    Ok(()) => again(values, Vec::new(), Some("postal-filled")),
+                    Err(error) => again(values, vec![error], None),
+                }
             }
             StepAction::Group(change) => {
                 change.apply(procedure, &mut values);
-                Ok(StepResult::Again {
-                    values,
-                    errors: Vec::new(),
-                    notice: None,
-                })
+                again(values, Vec::new(), None)
             }
         }
+    }
+
+    /// Checks and stores the files posted with a page. A step's own file question adds the
+    /// file to the stored answers; a question of a group item keeps it on the page (a `kept`
+    /// control), where it moves with the item. Returns the files refused, where they were sent.
+    async fn take_uploads(
+        &self,
+        step: &Step,
+        stored: &mut Answers,
+        values: &mut FormValues,
+        uploads: Vec<Upload>,
+    ) -> Result<Vec<FieldError>, AppError> {
+        let mut refused = Vec::new();
+        for upload in uploads {
+            let path = FieldPath::from_control(&upload.field);
+            let Some(kind @ FieldKind::File { max_files, .. }) = step_file_question(step, &path)
+            else {
+                refused.push(FieldError::new(path, Problem::UnknownField));
+                continue;
+            };
+            // A question that takes one file takes the new one in place of the old.
+            let replace = *max_files == 1;
+            match self.accept_upload(kind, &upload).await? {
+                Ok(file) if path.item_index().is_some() => {
+                    let kept = format!("{}.kept", path.form_name());
+                    if replace {
+                        values.set(kept, vec![form::kept_value(&file)]);
+                    } else {
+                        values.push(kept, form::kept_value(&file));
+                    }
+                }
+                Ok(file) => add_file(stored, &upload.field, file, replace),
+                Err(problem) => refused.push(FieldError::new(path, problem)),
+            }
+        }
+        Ok(refused)
+    }
+
+    /// The files the page's items keep, as the store recorded them; a file it does not hold is
+    /// left out (and its question is unanswered).
+    async fn kept_files(&self, values: &FormValues) -> Result<StoredFiles, AppError> {
+        let mut files = StoredFiles::default();
+        for sha256 in values.kept_files() {
+            if let Some(row) = self.store.attachment(self.municipality(), &sha256).await? {
+                files.insert(FileRef {
+                    sha256,
+                    name: String::new(),
+                    size: row.size,
+                    content_type: FileType::from_mime(&row.content_type).unwrap_or(FileType::Pdf),
+                });
+            }
+        }
+        Ok(files)
     }
 
     async fn save_step(
@@ -227,21 +289,17 @@ impl Portal {
         draft: &Draft,
         step: &Step,
         values: FormValues,
-        uploads: Vec<Upload>,
+        stored: Answers,
+        upload_errors: Vec<FieldError>,
     ) -> Result<StepResult, AppError> {
         let procedure = &draft.procedure;
-        let mut stored = draft.answers.clone();
-        let mut upload_errors = Vec::new();
-        for upload in uploads {
-            match self.accept_upload(step, &upload).await? {
-                Ok(file) => add_file(&mut stored, &upload.field, file),
-                Err(problem) => {
-                    upload_errors.push(FieldError::new(FieldPath::field(&upload.field), problem))
-                }
-            }
-        }
         let now = OffsetDateTime::now_utc();
-        let outcome = form::apply_step(procedure, step, &values, &stored, today_jst());
+        let kept = self.kept_files(&values).await?;
+        let over = Over {
+            answers: &stored,
+            files: &kept,
+        };
+        let outcome = form::apply_step(procedure, step, &values, over, today_jst());
         // A rejected upload already explains its question; do not add "required" on top.
         let upload_paths: Vec<FieldPath> = upload_errors.iter().map(|e| e.path.clone()).collect();
         let mut errors = upload_errors;
@@ -340,19 +398,15 @@ impl Portal {
         }
     }
 
-    /// Checks a file by its content and size, and stores it.
+    /// Checks a file by its content and size against its question, and stores it.
     async fn accept_upload(
         &self,
-        step: &Step,
+        question: &FieldKind,
         upload: &Upload,
     ) -> Result<Result<FileRef, Problem>, AppError> {
-        let Some(FieldKind::File {
+        let FieldKind::File {
             accept, max_bytes, ..
-        }) = step
-            .fields
-            .iter()
-            .find(|f| f.id.as_str() == upload.field)
-            .map(|f| &f.kind)
+        } = question
         else {
             return Ok(Err(Problem::UnknownField));
         };
@@ -518,7 +572,7 @@ impl Portal {
     }
 
     /// Replaces the size and type an API client claimed for each file with what was stored,
-    /// and refuses files that were never uploaded.
+    /// and refuses files that were never uploaded; files of group items too.
     async fn resolve_attachments(
         &self,
         procedure: &Procedure,
@@ -527,33 +581,33 @@ impl Portal {
         let mut errors = Vec::new();
         let ids: Vec<String> = answers.iter().map(|(k, _)| k.clone()).collect();
         for id in ids {
-            let Some(Answer::Files(files)) = answers.get(&id).cloned() else {
-                continue;
-            };
-            let mut resolved = Vec::with_capacity(files.len());
-            for file in files {
-                match self
-                    .store
-                    .attachment(self.municipality(), &file.sha256)
-                    .await?
-                {
-                    Some(row) => {
-                        let content_type =
-                            FileType::from_mime(&row.content_type).unwrap_or(FileType::Pdf);
-                        resolved.push(FileRef {
-                            size: row.size,
-                            name: clean_file_name(&file.name, content_type),
-                            content_type,
-                            sha256: file.sha256,
-                        })
-                    }
-                    None => errors.push(FieldError::new(
-                        FieldPath::field(&id),
-                        Problem::UnknownAttachment,
-                    )),
+            let path = FieldPath::field(&id);
+            let resolved = match answers.get(&id).cloned() {
+                Some(Answer::Files(files)) => {
+                    Answer::Files(self.resolve_files(files, &path, &mut errors).await?)
                 }
-            }
-            answers.insert(id, Answer::Files(resolved));
+                Some(Answer::Group(mut items)) => {
+                    for (index, item) in items.iter_mut().enumerate() {
+                        let inner: Vec<(String, Vec<FileRef>)> = item
+                            .iter()
+                            .filter_map(|(k, a)| match a {
+                                Answer::Files(f) => Some((k.clone(), f.clone())),
+                                _ => None,
+                            })
+                            .collect();
+                        for (key, files) in inner {
+                            let at = path
+                                .child(Segment::Item(index))
+                                .child(Segment::Field(key.clone()));
+                            let files = self.resolve_files(files, &at, &mut errors).await?;
+                            item.insert(key, Answer::Files(files));
+                        }
+                    }
+                    Answer::Group(items)
+                }
+                _ => continue,
+            };
+            answers.insert(id, resolved);
         }
         if errors.is_empty() {
             errors = validate::check(procedure, answers, None, today_jst());
@@ -563,6 +617,36 @@ impl Portal {
         } else {
             Err(AppError::Invalid(errors))
         }
+    }
+
+    /// The files as the store recorded them; one it does not hold is refused at `path`.
+    async fn resolve_files(
+        &self,
+        files: Vec<FileRef>,
+        path: &FieldPath,
+        errors: &mut Vec<FieldError>,
+    ) -> Result<Vec<FileRef>, AppError> {
+        let mut resolved = Vec::with_capacity(files.len());
+        for file in files {
+            match self
+                .store
+                .attachment(self.municipality(), &file.sha256)
+                .await?
+            {
+                Some(row) => {
+                    let content_type =
+                        FileType::from_mime(&row.content_type).unwrap_or(FileType::Pdf);
+                    resolved.push(FileRef {
+                        size: row.size,
+                        name: clean_file_name(&file.name, content_type),
+                        content_type,
+                        sha256: file.sha256,
+                    })
+                }
+                None => errors.push(FieldError::new(path.clone(), Problem::UnknownAttachment)),
+            }
+        }
+        Ok(resolved)
     }
 
     #[expect(
@@ -678,8 +762,14 @@ impl Portal {
             .fields()
             .map(|(_, f)| f)
             .filter(|f| correction.asks_for(f.id.as_str()));
-        let outcome =
-            form::apply_correction(&view.procedure, fields, &values, &view.answers, today_jst());
+        // The status page posts no files: an item's question can keep or drop only the files
+        // that were submitted.
+        let submitted: StoredFiles = view.answers.files().into_iter().cloned().collect();
+        let stored = Over {
+            answers: &view.answers,
+            files: &submitted,
+        };
+        let outcome = form::apply_correction(&view.procedure, fields, &values, stored, today_jst());
         let asked = |e: &FieldError| match e.path.0.first() {
             Some(Segment::Field(id)) => correction.asks_for(id),
             _ => true,
@@ -807,14 +897,34 @@ pub fn step_of<'p>(procedure: &'p Procedure, error: &FieldError) -> Option<&'p S
         .find(|s| s.fields.iter().any(|f| f.id.as_str() == first))
 }
 
+/// The file question of this step a posted file was sent to: a question of the step, or of an
+/// item of one of its groups (`children.1.certificate`, within the group's items).
+fn step_file_question<'s>(step: &'s Step, path: &FieldPath) -> Option<&'s FieldKind> {
+    let (top, rest) = path.0.split_first()?;
+    let Segment::Field(id) = top else {
+        return None;
+    };
+    let field = step.fields.iter().find(|f| f.id.as_str() == id)?;
+    let kind = match (rest, &field.kind) {
+        ([], kind) => kind,
+        ([Segment::Item(i), Segment::Field(inner)], FieldKind::Group(group))
+            if *i < group.max_items =>
+        {
+            &group.field(inner)?.kind
+        }
+        _ => return None,
+    };
+    matches!(kind, FieldKind::File { .. }).then_some(kind)
+}
+
 /// The stored files the answers refer to, for the record of which files are in use.
 fn file_ids(answers: &Answers) -> Vec<String> {
     answers.files().iter().map(|f| f.sha256.clone()).collect()
 }
 
-fn add_file(answers: &mut Answers, field: &str, file: FileRef) {
+fn add_file(answers: &mut Answers, field: &str, file: FileRef, replace: bool) {
     let mut files = match answers.get(field) {
-        Some(Answer::Files(existing)) => existing.clone(),
+        Some(Answer::Files(existing)) if !replace => existing.clone(),
         _ => Vec::new(),
     };
     if !files.iter().any(|f| f.sha256 == file.sha256) {

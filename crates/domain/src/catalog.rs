@@ -923,9 +923,6 @@ impl Checker<'_> {
             "bank_account" => FieldKind::BankAccount,
             "my_number" => FieldKind::MyNumber,
             "file" => {
-                if !top_level {
-                    self.error(&sub("type"), "file questions cannot be inside a repeating group; ask for the files on a step of their own");
-                }
                 let accept = raw.accept.clone().unwrap_or_else(|| FileType::ALL.to_vec());
                 if accept.is_empty() {
                     self.error(&sub("accept"), "accept lists no file type");

@@ -6,8 +6,8 @@
 //! controls so that pages work without JavaScript (`f.children.1.name`, `f.birth.year`).
 
 use crate::answers::{
-    Answer, Answers, BANK_ACCOUNT_PARTS, PersonName, account_type_from_key, account_type_key,
-    date_from_parts,
+    Answer, Answers, BANK_ACCOUNT_PARTS, FileRef, PersonName, account_type_from_key,
+    account_type_key, clean_file_name, date_from_parts,
 };
 use crate::input;
 use crate::procedure::{Field, FieldKind, Procedure, Step};
@@ -15,6 +15,49 @@ use crate::text::fold_width;
 use crate::validate::{self, FieldError, FieldPath, Problem, Segment};
 use madoguchi_jp::wareki::{self, Era};
 use std::collections::BTreeMap;
+
+/// Files a page keeps for the questions of group items, as the store recorded them (size and
+/// type by content), by SHA-256. A file question of an item carries its files as hidden
+/// `….kept` controls (`<sha256>:<name>`), so that adding, removing and renumbering items moves
+/// the files with the other answers; only files the store holds are kept, with the size and
+/// type it recorded, whatever the page claims.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoredFiles(BTreeMap<String, FileRef>);
+
+impl FromIterator<FileRef> for StoredFiles {
+    fn from_iter<I: IntoIterator<Item = FileRef>>(files: I) -> Self {
+        let mut all = Self::default();
+        files.into_iter().for_each(|f| all.insert(f));
+        all
+    }
+}
+
+impl StoredFiles {
+    pub fn insert(&mut self, file: FileRef) {
+        self.0.insert(file.sha256.clone(), file);
+    }
+
+    /// The file a `kept` control names, under the name it gives.
+    fn kept(&self, value: &str) -> Option<FileRef> {
+        let (sha256, name) = parse_kept(value)?;
+        let stored = self.0.get(sha256)?;
+        Some(FileRef {
+            name: clean_file_name(name, stored.content_type),
+            ..stored.clone()
+        })
+    }
+}
+
+/// The value of a `kept` control for a file.
+pub fn kept_value(file: &FileRef) -> String {
+    format!("{}:{}", file.sha256, file.name)
+}
+
+/// `(sha256, name)` of a `kept` control's value.
+pub fn parse_kept(value: &str) -> Option<(&str, &str)> {
+    let (sha256, name) = value.split_once(':')?;
+    (sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit())).then_some((sha256, name))
+}
 
 /// The `f.`-prefixed controls of a submitted (or to-be-rendered) question page.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -43,6 +86,21 @@ impl FormValues {
 
     pub fn set(&mut self, name: impl Into<String>, values: Vec<String>) {
         self.0.insert(name.into(), values);
+    }
+
+    /// Appends one value to a control (a file kept for an item's question).
+    pub fn push(&mut self, name: impl Into<String>, value: String) {
+        self.0.entry(name.into()).or_default().push(value);
+    }
+
+    /// The SHA-256 of every file the page's items keep, for looking them up in the store.
+    pub fn kept_files(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(name, _)| name.ends_with(".kept"))
+            .flat_map(|(_, values)| values.iter())
+            .filter_map(|v| parse_kept(v).map(|(sha, _)| sha.to_owned()))
+            .collect()
     }
 
     /// How many items a repeating group shows (`f.children.items`).
@@ -102,6 +160,14 @@ impl FormValues {
         match (answer, &field.kind) {
             (None, FieldKind::Group(g)) => {
                 self.set(format!("{name}.items"), vec![g.min_items.to_string()])
+            }
+            // A question of an item carries its files on the page; a step's own file questions
+            // show the stored files.
+            (Some(Answer::Files(files)), _) if path.item_index().is_some() => {
+                self.set(
+                    format!("{name}.kept"),
+                    files.iter().map(kept_value).collect(),
+                );
             }
             (None, _) | (Some(Answer::Files(_)), _) => {}
             (Some(Answer::Text(s) | Answer::Choice(s)), _) => self.set(name, vec![s.clone()]),
@@ -248,13 +314,20 @@ pub struct StepOutcome {
     pub errors: Vec<FieldError>,
 }
 
-/// Reads one page's controls over the stored answers (which already hold any files uploaded
-/// with this post) and checks the page.
+/// What a page is read over: the stored answers (which already hold any files uploaded with
+/// this post for the step's own file questions) and the files the page's items keep.
+#[derive(Debug, Clone, Copy)]
+pub struct Over<'a> {
+    pub answers: &'a Answers,
+    pub files: &'a StoredFiles,
+}
+
+/// Reads one page's controls over what is stored and checks the page.
 pub fn apply_step(
     procedure: &Procedure,
     step: &Step,
     values: &FormValues,
-    stored: &Answers,
+    stored: Over<'_>,
     today: time::Date,
 ) -> StepOutcome {
     apply(
@@ -273,7 +346,7 @@ pub fn apply_correction<'p>(
     procedure: &'p Procedure,
     fields: impl Iterator<Item = &'p Field>,
     values: &FormValues,
-    stored: &Answers,
+    stored: Over<'_>,
     today: time::Date,
 ) -> StepOutcome {
     apply(procedure, fields, None, values, stored, today)
@@ -284,17 +357,18 @@ fn apply<'p>(
     fields: impl Iterator<Item = &'p Field>,
     only_step: Option<&Step>,
     values: &FormValues,
-    stored: &Answers,
+    stored: Over<'_>,
     today: time::Date,
 ) -> StepOutcome {
-    let mut answers = stored.clone();
+    let mut answers = stored.answers.clone();
     let mut errors = Vec::new();
     for field in fields {
         let path = FieldPath::field(field.id.as_str());
         match read_field(
             field,
             values,
-            stored.get(field.id.as_str()),
+            stored.files,
+            stored.answers.get(field.id.as_str()),
             &path,
             &mut errors,
         ) {
@@ -315,6 +389,7 @@ fn apply<'p>(
 fn read_field(
     field: &Field,
     values: &FormValues,
+    files: &StoredFiles,
     stored: Option<&Answer>,
     path: &FieldPath,
     errors: &mut Vec<FieldError>,
@@ -376,8 +451,21 @@ fn read_field(
             _ => fail(Problem::InvalidOption),
         },
         FieldKind::File { .. } => {
-            let remove = values.get(&format!("{name}.remove")) == "1";
-            if remove { None } else { stored.cloned() }
+            if values.get(&format!("{name}.remove")) == "1" {
+                return None;
+            }
+            match stored {
+                Some(answer) => Some(answer.clone()),
+                // A question of an item: the files the page keeps for it.
+                None => {
+                    let kept: Vec<FileRef> = values
+                        .all(&format!("{name}.kept"))
+                        .iter()
+                        .filter_map(|v| files.kept(v))
+                        .collect();
+                    (!kept.is_empty()).then_some(Answer::Files(kept))
+                }
+            }
         }
         FieldKind::Group(group) => {
             let count = values
@@ -396,7 +484,7 @@ fn read_field(
                         .iter()
                         .filter_map(|f| {
                             let p = item_path.child(Segment::Field(f.id.as_str().to_owned()));
-                            read_field(f, values, None, &p, errors)
+                            read_field(f, values, files, None, &p, errors)
                                 .map(|a| (f.id.as_str().to_owned(), a))
                         })
                         .collect()
@@ -634,9 +722,114 @@ title = "Who"
             &procedure,
             &procedure.steps[0],
             &values,
-            stored,
+            Over {
+                answers: stored,
+                files: &StoredFiles::default(),
+            },
             time::macros::date!(2026 - 12 - 01),
         )
+    }
+
+    const DOGS: &str = r#"
+id = "p"
+title = "P"
+summary = "S"
+category = "c"
+eligibility = "E"
+processing_time = "T"
+department = { id = "d", name = "D" }
+[[steps]]
+id = "s"
+title = "S"
+  [[steps.fields]]
+  id = "dogs"
+  type = "group"
+  label = "犬"
+  min_items = 1
+  max_items = 3
+    [[steps.fields.fields]]
+    id = "name"
+    type = "text"
+    label = "名前"
+    required = true
+    [[steps.fields.fields]]
+    id = "certificate"
+    type = "file"
+    label = "注射済証"
+    required = true
+    accept = ["pdf"]
+"#;
+
+    fn stored_pdf(n: u8) -> FileRef {
+        FileRef {
+            sha256: format!("{n:02x}").repeat(32),
+            name: format!("{n}.pdf"),
+            size: 1000 + u64::from(n),
+            content_type: crate::procedure::FileType::Pdf,
+        }
+    }
+
+    #[test]
+    fn an_items_files_are_kept_by_the_page_and_only_as_the_store_recorded_them() {
+        let procedure = crate::catalog::parse_procedure("p.toml", DOGS).unwrap();
+        let mut files = StoredFiles::default();
+        files.insert(stored_pdf(1));
+        files.insert(stored_pdf(2));
+        let claimed = format!("{}:証明書.pdf", stored_pdf(2).sha256);
+        let unknown = format!("{}:x.pdf", "ab".repeat(32));
+        let values = FormValues::from_pairs(
+            [
+                ("f.dogs.items", "3".to_owned()),
+                ("f.dogs.0.name", "ポチ".to_owned()),
+                ("f.dogs.0.certificate.kept", kept_value(&stored_pdf(1))),
+                ("f.dogs.1.name", "タロ".to_owned()),
+                ("f.dogs.1.certificate.kept", claimed),
+                ("f.dogs.2.name", "ハナ".to_owned()),
+                ("f.dogs.2.certificate.kept", unknown),
+            ]
+            .map(|(k, v)| (k.to_owned(), v)),
+        );
+        let outcome = apply_step(
+            &procedure,
+            &procedure.steps[0],
+            &values,
+            Over {
+                answers: &Answers::default(),
+                files: &files,
+            },
+            time::macros::date!(2026 - 12 - 01),
+        );
+        let Some(Answer::Group(items)) = outcome.answers.get("dogs") else {
+            panic!("{:?}", outcome.answers);
+        };
+        assert_eq!(
+            items[0].get("certificate"),
+            Some(&Answer::Files(vec![stored_pdf(1)]))
+        );
+        // The name the page gives, the size and type the store recorded.
+        let Some(Answer::Files(second)) = items[1].get("certificate") else {
+            panic!("{items:?}");
+        };
+        assert_eq!(
+            (second[0].name.as_str(), second[0].size),
+            ("証明書.pdf", 1002)
+        );
+        // A file the store does not hold is not an answer: the question is still unanswered.
+        assert_eq!(
+            error_at(&outcome, "dogs[2].certificate"),
+            Some(&Problem::Required)
+        );
+
+        // Stored answers give the page its kept controls, and removing an item moves the
+        // later items' files up with their other answers.
+        let mut shown = FormValues::from_answers(&procedure.steps[0], &outcome.answers);
+        assert_eq!(
+            shown.all("f.dogs.1.certificate.kept"),
+            [format!("{}:証明書.pdf", stored_pdf(2).sha256)]
+        );
+        shown.remove_item(&FieldPath::field("dogs"), 0, 2);
+        assert_eq!(shown.get("f.dogs.0.name"), "タロ");
+        assert_eq!(shown.kept_files(), [stored_pdf(2).sha256]);
     }
 
     fn error_at<'o>(outcome: &'o StepOutcome, path: &str) -> Option<&'o Problem> {

@@ -220,6 +220,18 @@ impl FieldPath {
         Self(segments)
     }
 
+    /// The path a form control names, without its `f.` prefix: `children.1.certificate`.
+    pub fn from_control(name: &str) -> Self {
+        Self(
+            name.split('.')
+                .map(|s| match s.parse() {
+                    Ok(i) => Segment::Item(i),
+                    Err(_) => Segment::Field(s.to_owned()),
+                })
+                .collect(),
+        )
+    }
+
     /// The question this path names, looked up through groups.
     pub fn resolve<'p>(&self, procedure: &'p Procedure) -> Option<&'p Field> {
         let mut fields: Vec<&Field> = procedure.fields().map(|(_, f)| f).collect();

@@ -664,7 +664,10 @@ fn the_web_and_the_api_read_every_question_type_the_same_way() {
                     &procedure,
                     &procedure.steps[0],
                     &values,
-                    &Default::default(),
+                    madoguchi_domain::form::Over {
+                        answers: &Default::default(),
+                        files: &Default::default(),
+                    },
                     today(),
                 );
                 let web = outcome(if web.errors.is_empty() {

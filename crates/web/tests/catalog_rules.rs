@@ -264,8 +264,162 @@ async fn a_question_of_one_item_applies_by_that_items_own_answers() {
     );
     let mut apart_with_address = apart;
     apart_with_address["address"] = json!("東京都八王子市元本郷町三丁目24番1号");
+    // The child who lives apart needs a 別居監護申立書 of their own: a file of that item, which
+    // must have been uploaded.
+    let no_file = send(json!([home.clone(), apart_with_address.clone()])).await;
+    assert_eq!(no_file.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = no_file.json()["errors"].clone();
+    assert_eq!(
+        (errors[0]["field"].as_str(), errors[0]["code"].as_str()),
+        (
+            Some("children[1].separate_care_statement"),
+            Some("required")
+        ),
+        "{errors}"
+    );
+    apart_with_address["separate_care_statement"] =
+        json!([{ "attachment": "ab".repeat(32), "name": "moshitate.pdf" }]);
+    let never_uploaded = send(json!([home.clone(), apart_with_address.clone()])).await;
+    assert_eq!(never_uploaded.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = never_uploaded.json()["errors"].clone();
+    assert_eq!(
+        errors[0]["field"], "children[1].separate_care_statement",
+        "{errors}"
+    );
+    let pdf = support::upload(&app).await;
+    apart_with_address["separate_care_statement"] =
+        json!([{ "attachment": pdf, "name": "moshitate.pdf", "size": 1 }]);
     let fine = send(json!([home, apart_with_address])).await;
     assert_eq!(fine.status, StatusCode::CREATED, "{}", fine.body);
+    // The department finds the child's file on the case and downloads it.
+    let receipt = fine.json()["receipt_number"].as_str().unwrap().to_owned();
+    add_staff(&app, "kosodate", Some("kosodate-shien"), false).await;
+    let staff = staff_browser(&app, "kosodate").await;
+    let case = staff.get(&format!("/staff/cases/{receipt}")).await;
+    let href = format!("/staff/cases/{receipt}/files/{pdf}");
+    case.assert_contains(&format!("href=\"{href}\""));
+    let (status, _, bytes) = staff.get_bytes(&href).await;
+    assert_eq!((status, bytes.as_slice()), (StatusCode::OK, support::PDF));
+    // The size is the one the store recorded, not the one claimed.
+    let stored = app
+        .scalar::<String>("SELECT CAST(answers AS TEXT) FROM applications")
+        .await;
+    assert!(
+        stored.contains(&format!("\"size\":{}", support::PDF.len()))
+            || stored.contains(&format!("\"size\": {}", support::PDF.len())),
+        "{stored}"
+    );
+}
+
+/// 別居監護申立書 for each child living apart, on the page with JavaScript off: the file chosen
+/// for an item is kept while the page is fixed, moves with its item when another is removed,
+/// and is saved with the draft.
+#[tokio::test]
+async fn a_file_of_one_group_item_stays_with_that_item_until_submission() {
+    let app = TestApp::new().await;
+    let (token, first) = app.start("jido-teate-nintei").await;
+    app.answer(&first, &[("f.civil_servant", "no")]).await;
+    let children = format!("/drafts/{token}/steps/children");
+    let page = app.get(&children).await;
+    let csrf = page.csrf();
+    let home = [
+        ("f.children.0.name", "高橋 陽向"),
+        ("f.children.0.birth_date.year", "2020"),
+        ("f.children.0.birth_date.month", "1"),
+        ("f.children.0.birth_date.day", "15"),
+        ("f.children.0.relationship", "child"),
+        ("f.children.0.lives_together", "yes"),
+    ];
+    let apart = [
+        // The second child's name is missing: the page comes back.
+        ("f.children.1.birth_date.year", "2012"),
+        ("f.children.1.birth_date.month", "5"),
+        ("f.children.1.birth_date.day", "1"),
+        ("f.children.1.relationship", "child"),
+        ("f.children.1.lives_together", "no"),
+        (
+            "f.children.1.address",
+            "東京都八王子市元本郷町三丁目24番1号",
+        ),
+    ];
+    let mut pairs = vec![("_csrf", csrf.as_str()), ("f.children.items", "2")];
+    pairs.extend(home);
+    pairs.extend(apart);
+    let reply = app
+        .post_multipart(
+            &children,
+            &pairs,
+            &[(
+                "f.children.1.separate_care_statement",
+                "別居監護申立書.pdf",
+                support::PDF,
+            )],
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    reply.assert_contains("添付済み：別居監護申立書.pdf");
+    let kept = support::between(
+        &reply.body,
+        "name=\"f.children.1.separate_care_statement.kept\" value=\"",
+        "\"",
+    )
+    .expect("the file is kept on the page");
+
+    // Removing the first child moves the second, file and all, to the first place.
+    let csrf = reply.csrf();
+    let mut pairs = vec![
+        ("_csrf", csrf.as_str()),
+        ("f.children.items", "2"),
+        ("f.children.1.separate_care_statement.kept", kept.as_str()),
+        ("action", "remove:children:0"),
+    ];
+    pairs.extend(home);
+    pairs.extend(apart);
+    pairs.push(("f.children.1.name", "高橋 蒼"));
+    let moved = app.post_multipart(&children, &pairs, &[]).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    moved.assert_contains("name=\"f.children.0.separate_care_statement.kept\"");
+    moved.assert_contains("value=\"高橋 蒼\"");
+
+    // Saved with the file; a forged kept control (a file the store does not hold) is no file.
+    let csrf = moved.csrf();
+    let forged = format!("{}:x.pdf", "cd".repeat(32));
+    let only = [
+        ("_csrf", csrf.as_str()),
+        ("f.children.items", "1"),
+        ("f.children.0.name", "高橋 蒼"),
+        ("f.children.0.birth_date.year", "2012"),
+        ("f.children.0.birth_date.month", "5"),
+        ("f.children.0.birth_date.day", "1"),
+        ("f.children.0.relationship", "child"),
+        ("f.children.0.lives_together", "no"),
+        (
+            "f.children.0.address",
+            "東京都八王子市元本郷町三丁目24番1号",
+        ),
+    ];
+    let mut with_forged = only.to_vec();
+    with_forged.push(("f.children.0.separate_care_statement.kept", forged.as_str()));
+    let refused = app.post_multipart(&children, &with_forged, &[]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    refused.assert_contains("別居監護申立書を添付してください");
+    let csrf = refused.csrf();
+    let mut with_kept = only.to_vec();
+    with_kept[0] = ("_csrf", csrf.as_str());
+    with_kept.push(("f.children.0.separate_care_statement.kept", kept.as_str()));
+    let saved = app.post_multipart(&children, &with_kept, &[]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    // Shown again from the draft, the item still has its file.
+    app.get(&children)
+        .await
+        .assert_contains("添付済み：別居監護申立書.pdf");
+    let stored = app.stored_answers().await;
+    assert!(stored.contains("別居監護申立書.pdf"), "{stored}");
 }
 
 #[tokio::test]

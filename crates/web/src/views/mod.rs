@@ -11,7 +11,7 @@ use madoguchi_domain::answers::{
 };
 use madoguchi_domain::calendar::selectable_range;
 use madoguchi_domain::fee::FeeRule;
-use madoguchi_domain::form::{ERAS, FormValues};
+use madoguchi_domain::form::{self, ERAS, FormValues};
 use madoguchi_domain::procedure::{
     ChoiceOption, ChoiceStyle, DateBound, Field, FieldKind, Procedure,
 };
@@ -98,6 +98,8 @@ pub struct FieldView {
     pub max_length: usize,
     pub options: Vec<OptionView>,
     pub files: Vec<String>,
+    /// A file question of a group item: its files, carried by the page (`….kept`).
+    pub kept: Vec<String>,
     pub accept: String,
     pub multiple: bool,
     pub items: Vec<ItemView>,
@@ -401,7 +403,15 @@ impl FieldBuilder<'_> {
                     .chain(view.error.as_ref().map(|_| format!("{id}-error")))
                     .collect::<Vec<_>>()
                     .join(" ");
-                if let Some(Answer::Files(files)) = self.stored.get(field.id.as_str()) {
+                if path.item_index().is_some() {
+                    view.kept = self.values.all(&format!("{name}.kept")).to_vec();
+                    view.files = view
+                        .kept
+                        .iter()
+                        .filter_map(|v| form::parse_kept(v))
+                        .map(|(_, file)| self.tr.t_with("file-kept", &[("name", file.to_owned())]))
+                        .collect();
+                } else if let Some(Answer::Files(files)) = self.stored.get(field.id.as_str()) {
                     view.files = files
                         .iter()
                         .map(|f| {
