@@ -14,7 +14,7 @@ use madoguchi_domain::application::normalize_access_code;
 use madoguchi_domain::attachment::{self, FileProblem};
 use madoguchi_domain::case::{Correction, can_resubmit, is_internal_event};
 use madoguchi_domain::form::{self, FormValues, GroupChange, Over, StoredFiles};
-use madoguchi_domain::procedure::{FieldKind, FileType, Procedure, Step, Stop};
+use madoguchi_domain::procedure::{Field, FieldKind, FileType, Procedure, Step, Stop};
 use madoguchi_domain::validate::{self, FieldError, FieldPath, Problem, Segment};
 use madoguchi_domain::{ApplicationStatus, ReceiptNumber};
 use madoguchi_storage::files::sha256_hex;
@@ -198,8 +198,9 @@ impl Portal {
         // Files chosen before a button that only changes the page (an address look-up, another
         // item) are taken all the same: the resident never chooses a file twice.
         let mut stored = draft.answers.clone();
+        let questions: Vec<&Field> = step.fields.iter().collect();
         let upload_errors = self
-            .take_uploads(step, &mut stored, &mut values, uploads)
+            .take_uploads(&questions, Some(&mut stored), &mut values, uploads)
             .await?;
         if !matches!(action, StepAction::Save) && stored != draft.answers {
             self.save(draft, &stored, OffsetDateTime::now_utc()).await?;
@@ -232,27 +233,43 @@ impl Portal {
     }
 
     /// Checks and stores the files posted with a page. A step's own file question adds the
-    /// file to the stored answers; a question of a group item keeps it on the page (a `kept`
-    /// control), where it moves with the item. Returns the files refused, where they were sent.
+    /// file to the stored answers (`Some`); a question of a group item, or any question of a
+    /// page that carries its files (`None`: the correction form), keeps it on the page as a
+    /// `kept` control, where it moves with its item. Returns the files refused, where sent.
     async fn take_uploads(
         &self,
-        step: &Step,
-        stored: &mut Answers,
+        questions: &[&Field],
+        mut stored: Option<&mut Answers>,
         values: &mut FormValues,
         uploads: Vec<Upload>,
     ) -> Result<Vec<FieldError>, AppError> {
         let mut refused = Vec::new();
         for upload in uploads {
             let path = FieldPath::from_control(&upload.field);
-            let Some(kind @ FieldKind::File { max_files, .. }) = step_file_question(step, &path)
+            let Some(kind @ FieldKind::File { max_files, .. }) = file_question(questions, &path)
             else {
                 refused.push(FieldError::new(path, Problem::UnknownField));
                 continue;
             };
-            // A question that takes one file takes the new one in place of the old.
-            let replace = *max_files == 1;
-            match self.accept_upload(kind, &upload).await? {
-                Ok(file) if path.item_index().is_some() => {
+            // A question that takes one file takes the new one in place of the old, as does
+            // one whose files the resident asked to remove while choosing new ones.
+            let remove = format!("{}.remove", path.form_name());
+            let replace = *max_files == 1 || values.get(&remove) == "1";
+            if replace {
+                values.set(remove, Vec::new());
+            }
+            let file = match self.accept_upload(kind, &upload).await? {
+                Ok(file) => file,
+                Err(problem) => {
+                    refused.push(FieldError::new(path, problem));
+                    continue;
+                }
+            };
+            match stored.as_deref_mut() {
+                Some(answers) if path.item_index().is_none() => {
+                    add_file(answers, &upload.field, file, replace);
+                }
+                _ => {
                     let kept = format!("{}.kept", path.form_name());
                     if replace {
                         values.set(kept, vec![form::kept_value(&file)]);
@@ -260,8 +277,6 @@ impl Portal {
                         values.push(kept, form::kept_value(&file));
                     }
                 }
-                Ok(file) => add_file(stored, &upload.field, file, replace),
-                Err(problem) => refused.push(FieldError::new(path, problem)),
             }
         }
         Ok(refused)
@@ -748,7 +763,8 @@ impl Portal {
         &self,
         receipt: &str,
         access_code: &str,
-        values: FormValues,
+        mut values: FormValues,
+        uploads: Vec<Upload>,
     ) -> Result<Resubmission, AppError> {
         let view = self.status(receipt, access_code).await?;
         if !can_resubmit(view.application.status) {
@@ -757,37 +773,59 @@ impl Portal {
         let Some(correction) = view.correction.clone() else {
             return Err(AppError::NotAllowed(view.application.status));
         };
-        let fields = view
+        let fields: Vec<&Field> = view
             .procedure
             .fields()
             .map(|(_, f)| f)
-            .filter(|f| correction.asks_for(f.id.as_str()));
-        // The status page posts no files: an item's question can keep or drop only the files
-        // that were submitted.
-        let submitted: StoredFiles = view.answers.files().into_iter().cloned().collect();
+            .filter(|f| correction.asks_for(f.id.as_str()))
+            .collect();
+        // A document asked for again (本人確認書類の再提出) comes with the page, which carries
+        // the files of every question asked about: nothing is stored until the resubmission.
+        let mut answers = view.answers.clone();
+        for field in &fields {
+            if matches!(field.kind, FieldKind::File { .. }) {
+                answers.remove(field.id.as_str());
+            }
+        }
+        let upload_errors = self
+            .take_uploads(&fields, None, &mut values, uploads)
+            .await?;
+        let kept = self.kept_files(&values).await?;
         let stored = Over {
-            answers: &view.answers,
-            files: &submitted,
+            answers: &answers,
+            files: &kept,
         };
-        let outcome = form::apply_correction(&view.procedure, fields, &values, stored, today_jst());
+        let outcome = form::apply_correction(
+            &view.procedure,
+            fields.into_iter(),
+            &values,
+            stored,
+            today_jst(),
+        );
         let asked = |e: &FieldError| match e.path.0.first() {
             Some(Segment::Field(id)) => correction.asks_for(id),
             _ => true,
         };
-        let mut errors: Vec<FieldError> = outcome
-            .errors
-            .into_iter()
-            // An answer not asked about was accepted when submitted: a rule counted from today
-            // (a deadline since passed) must not block the fix of another one. What a changed
-            // answer makes newly needed, or no longer applicable, still counts.
-            .filter(|e| {
-                asked(e)
-                    || matches!(
-                        e.problem,
-                        Problem::Required | Problem::NotApplicable | Problem::TooFewItems { .. }
-                    )
-            })
-            .collect();
+        let upload_paths: Vec<FieldPath> = upload_errors.iter().map(|e| e.path.clone()).collect();
+        let mut errors: Vec<FieldError> = upload_errors;
+        errors.extend(
+            outcome
+                .errors
+                .into_iter()
+                .filter(|e| !upload_paths.contains(&e.path))
+                // An answer not asked about was accepted when submitted: a rule counted from today
+                // (a deadline since passed) must not block the fix of another one. What a changed
+                // answer makes newly needed, or no longer applicable, still counts.
+                .filter(|e| {
+                    asked(e)
+                        || matches!(
+                            e.problem,
+                            Problem::Required
+                                | Problem::NotApplicable
+                                | Problem::TooFewItems { .. }
+                        )
+                }),
+        );
         if errors.is_empty() {
             errors = self
                 .residence_problems(&view.procedure, &outcome.answers, None)
@@ -803,10 +841,12 @@ impl Portal {
             });
         }
         let answers_json = self.storable(&outcome.answers);
+        let files = file_ids(&outcome.answers);
         let to = ApplicationStatus::Resubmitted;
         let jobs = self.status_jobs(&view.application, &view.procedure, to, None);
         let change = CaseChange {
             answers: Some(&answers_json),
+            files: Some(&files),
             correction: CorrectionChange::Clear,
             jobs,
             ..CaseChange::status(can_resubmit, to, "resubmitted", "resident")
@@ -897,14 +937,14 @@ pub fn step_of<'p>(procedure: &'p Procedure, error: &FieldError) -> Option<&'p S
         .find(|s| s.fields.iter().any(|f| f.id.as_str() == first))
 }
 
-/// The file question of this step a posted file was sent to: a question of the step, or of an
-/// item of one of its groups (`children.1.certificate`, within the group's items).
-fn step_file_question<'s>(step: &'s Step, path: &FieldPath) -> Option<&'s FieldKind> {
+/// The file question a posted file was sent to, among the page's questions: one of them, or a
+/// question of an item of one of their groups (`children.1.certificate`, within its items).
+fn file_question<'f>(questions: &[&'f Field], path: &FieldPath) -> Option<&'f FieldKind> {
     let (top, rest) = path.0.split_first()?;
     let Segment::Field(id) = top else {
         return None;
     };
-    let field = step.fields.iter().find(|f| f.id.as_str() == id)?;
+    let field = questions.iter().find(|f| f.id.as_str() == id)?;
     let kind = match (rest, &field.kind) {
         ([], kind) => kind,
         ([Segment::Item(i), Segment::Field(inner)], FieldKind::Group(group))

@@ -259,9 +259,9 @@ impl Portal {
             StaffAction::RequestCorrection => Some(
                 Correction::new(&procedure, &input.fields, text).map_err(|e| {
                     AppError::BadRequest(match e {
-                        CorrectionError::NoFields
-                        | CorrectionError::UnknownField(_)
-                        | CorrectionError::NotCorrectable(_) => "case-error-fields",
+                        CorrectionError::NoFields | CorrectionError::UnknownField(_) => {
+                            "case-error-fields"
+                        }
                         CorrectionError::NoMessage => "case-error-message",
                     })
                 })?,
@@ -322,6 +322,7 @@ impl Portal {
                 (None, None) => CorrectionChange::Keep,
             },
             answers: None,
+            files: None,
             assign: (action == StaffAction::Assign).then(|| assignee.as_ref().map(|a| a.id)),
             decided_fee,
             department: actor.scope.as_deref(),

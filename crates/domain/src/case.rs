@@ -152,8 +152,6 @@ pub struct Correction {
 pub enum CorrectionError {
     NoFields,
     UnknownField(String),
-    /// A file question: the status page posts no files, so a new document is a new application.
-    NotCorrectable(String),
     NoMessage,
 }
 
@@ -165,14 +163,8 @@ impl Correction {
         fields: &[String],
         message: &str,
     ) -> Result<Self, CorrectionError> {
-        for id in fields {
-            match procedure.field(id).map(|f| &f.kind) {
-                None => return Err(CorrectionError::UnknownField(id.clone())),
-                Some(crate::procedure::FieldKind::File { .. }) => {
-                    return Err(CorrectionError::NotCorrectable(id.clone()));
-                }
-                Some(_) => {}
-            }
+        if let Some(unknown) = fields.iter().find(|id| procedure.field(id).is_none()) {
+            return Err(CorrectionError::UnknownField(unknown.clone()));
         }
         let chosen: Vec<FieldId> = procedure
             .fields()

@@ -155,6 +155,21 @@ impl FormValues {
         values
     }
 
+    /// The values a page that carries every file question's files shows for stored answers
+    /// (the correction form, where nothing is stored until the resubmission).
+    pub fn carrying_files(step: &Step, answers: &Answers) -> Self {
+        let mut values = Self::from_answers(step, answers);
+        for field in &step.fields {
+            if let Some(Answer::Files(files)) = answers.get(field.id.as_str()) {
+                values.set(
+                    format!("{}.kept", FieldPath::field(field.id.as_str()).form_name()),
+                    files.iter().map(kept_value).collect(),
+                );
+            }
+        }
+        values
+    }
+
     fn put_answer(&mut self, field: &Field, answer: Option<&Answer>, path: &FieldPath) {
         let name = path.form_name();
         match (answer, &field.kind) {

@@ -107,6 +107,8 @@ pub struct CaseChange<'a> {
     pub correction: CorrectionChange<'a>,
     /// New answers (a resubmission after a correction request).
     pub answers: Option<&'a Value>,
+    /// The stored files the new answers refer to, recorded as in use in place of the old.
+    pub files: Option<&'a [String]>,
     /// `Some(None)` unassigns.
     pub assign: Option<Option<Uuid>>,
     /// The fee the department decided, in yen.
@@ -144,6 +146,7 @@ impl<'a> CaseChange<'a> {
             note: None,
             correction: CorrectionChange::Keep,
             answers: None,
+            files: None,
             assign: None,
             decided_fee: None,
             department: None,
@@ -432,6 +435,9 @@ impl Store {
                 change.note,
                 now
             );
+            if let Some(files) = change.files {
+                write_uses!(&mut *tx, municipality, id, files);
+            }
             for job in &change.jobs {
                 insert_job!(&mut *tx, municipality, job, now);
             }

@@ -81,7 +81,11 @@ pub fn router(state: AppState) -> Router {
             get(pages::status::lookup_form).post(pages::status::lookup),
         )
         .route("/status/withdraw", post(pages::status::withdraw))
-        .route("/status/resubmit", post(pages::status::resubmit))
+        .route(
+            "/status/resubmit",
+            post(pages::status::resubmit)
+                .layer(DefaultBodyLimit::max(max_body * body::DRAIN_FACTOR)),
+        )
         .route("/lang", get(lang::switch))
         .route(
             "/staff/login",

@@ -815,3 +815,115 @@ async fn a_rejection_is_explained_to_the_resident_and_assignment_stays_internal(
         "a closed case cannot be withdrawn"
     );
 }
+
+/// 本人確認書類の再提出: a correction may ask for a file question, and the resident sends the
+/// new file from the status page (multipart), which carries it until the resubmission goes
+/// through. The new file is recorded as in use, so the clean-up keeps it.
+#[tokio::test]
+async fn a_correction_asks_for_a_document_again_and_the_resident_sends_it() {
+    let app = TestApp::new().await;
+    add_staff(&app, "koseki", Some("kosekijumin"), false).await;
+    let pdf = upload(&app).await;
+    let (receipt, code) = apply(&app, "juminhyo-yuso", juminhyo(&pdf, "山田")).await;
+    let staff = staff_browser(&app, "koseki").await;
+    let requested = act(
+        &staff,
+        &receipt,
+        &[
+            ("action", "request_correction"),
+            ("fields", "identity_document"),
+            ("fields", "persons"),
+            (
+                "text",
+                "本人確認書類が読み取れません。撮影し直して添付してください。",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(
+        requested.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        requested.body
+    );
+
+    let resident = app.new_browser();
+    let lookup = resident.get("/status").await;
+    let page = resident
+        .post_form(
+            "/status",
+            &[
+                ("_csrf", &lookup.csrf()),
+                ("receipt", &receipt),
+                ("access_code", &code),
+            ],
+        )
+        .await;
+    page.assert_contains("enctype=\"multipart/form-data\"");
+    page.assert_contains("name=\"f.identity_document\"");
+    page.assert_contains("添付済み：menkyo.pdf");
+    let csrf = page.csrf();
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("receipt", receipt.as_str()),
+        ("access_code", code.as_str()),
+        ("f.persons.items", "1"),
+        ("f.persons.0.birth_date.year", "1980"),
+        ("f.persons.0.birth_date.month", "4"),
+        ("f.persons.0.birth_date.day", "1"),
+    ];
+    let old_kept = support::between(
+        &page.body,
+        "name=\"f.identity_document.kept\" value=\"",
+        "\"",
+    )
+    .expect("the page carries the document on file");
+    // A wrong answer elsewhere: the new file is shown attached all the same.
+    let new_pdf = support::numbered_pdf(7);
+    let files = [("f.identity_document", "menkyo-2.pdf", new_pdf.as_slice())];
+    let mut unnamed = fields.to_vec();
+    unnamed.push(("f.persons.0.name", ""));
+    // The old document goes, the new one comes.
+    unnamed.push(("f.identity_document.kept", &old_kept));
+    unnamed.push(("f.identity_document.remove", "1"));
+    let again = resident
+        .post_multipart("/status/resubmit", &unnamed, &files)
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.body
+    );
+    again.assert_contains("添付済み：menkyo-2.pdf");
+    assert!(
+        !again.body.contains("添付済み：menkyo.pdf"),
+        "the old one is gone"
+    );
+    // Nothing was stored yet: the page carries the new file to the next post.
+    let new_kept = support::between(
+        &again.body,
+        "name=\"f.identity_document.kept\" value=\"",
+        "\"",
+    )
+    .unwrap();
+    let mut named = fields.to_vec();
+    named.push(("f.persons.0.name", "山田 太郎"));
+    named.push(("f.identity_document.kept", &new_kept));
+    let fixed = resident
+        .post_multipart("/status/resubmit", &named, &[])
+        .await;
+    assert_eq!(fixed.status, StatusCode::OK, "{}", fixed.body);
+    fixed.assert_contains("修正した内容を再提出しました");
+    let case = staff.get(&format!("/staff/cases/{receipt}")).await;
+    let link = format!("/staff/cases/{receipt}/files/");
+    assert_eq!(case.body.matches(&link).count(), 1, "one document");
+    let new_sha = support::between(&case.body, &link, "\"").unwrap();
+    assert_ne!(new_sha, pdf, "the new document replaced the old one");
+    let in_use: i64 = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM attachment_uses WHERE sha256 = '{new_sha}'"
+        ))
+        .await;
+    assert_eq!(in_use, 1, "the new file is recorded as in use");
+}

@@ -4,12 +4,12 @@
 use super::drafts::no_store;
 use super::{Ctx, form_value};
 use crate::AppState;
-use crate::body::PageForm;
+use crate::body::{PageForm, read_question_page};
 use crate::error::{WebError, render};
 use crate::views::Base;
 use crate::views::status::{CorrectionShown, status_page};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use madoguchi_app::AppError;
@@ -143,15 +143,28 @@ pub async fn withdraw(
     )
 }
 
-/// `POST /status/resubmit`: the resident's fixed answers to a correction request.
+/// `POST /status/resubmit`: the resident's fixed answers to a correction request (multipart
+/// when a question asked about takes files).
 pub async fn resubmit(
     State(state): State<AppState>,
     ctx: Ctx,
-    PageForm(form): PageForm,
+    request: Request,
 ) -> Result<Response, WebError> {
-    let (receipt, access_code) = read_codes(&state, &ctx, &form).await?;
-    let values = FormValues::from_pairs(form.iter().cloned());
-    let outcome = match state.portal.resubmit(&receipt, &access_code, values).await {
+    let max_request = state.portal.config.limits.max_request_bytes();
+    let posted = read_question_page(&state, request, max_request).await;
+    if let Some(problem) = posted.problem {
+        return Err(WebError::Page(problem.page_error(), ctx.tr));
+    }
+    let (receipt, access_code) = read_codes(&state, &ctx, &posted.pairs).await?;
+    if !posted.uploads.is_empty() {
+        ctx.admit(&state, Limit::Upload).await?;
+    }
+    let values = FormValues::from_pairs(posted.pairs);
+    let outcome = match state
+        .portal
+        .resubmit(&receipt, &access_code, values, posted.uploads)
+        .await
+    {
         Ok(outcome) => outcome,
         // The department changed the application meanwhile: the page as it is now.
         Err(e @ (AppError::Conflict | AppError::NotAllowed(_))) => {

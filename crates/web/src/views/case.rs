@@ -207,7 +207,6 @@ pub(crate) fn case_page(
         correctable: procedure
             .fields()
             .map(|(_, f)| f)
-            .filter(|f| !matches!(f.kind, FieldKind::File { .. }))
             .filter(|f| file.answers.contains(f.id.as_str()) || f.required)
             .map(|f| Choice {
                 value: f.id.to_string(),

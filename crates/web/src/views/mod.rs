@@ -164,6 +164,9 @@ pub struct FieldBuilder<'a> {
     pub stored: &'a Answers,
     pub errors: &'a [FieldError],
     pub procedure: &'a Procedure,
+    /// The page carries every file question's files (`….kept`), as the correction form does;
+    /// otherwise only the questions of group items do, and a step's own show the stored files.
+    pub files_on_page: bool,
 }
 
 impl FieldBuilder<'_> {
@@ -403,7 +406,7 @@ impl FieldBuilder<'_> {
                     .chain(view.error.as_ref().map(|_| format!("{id}-error")))
                     .collect::<Vec<_>>()
                     .join(" ");
-                if path.item_index().is_some() {
+                if self.files_on_page || path.item_index().is_some() {
                     view.kept = self.values.all(&format!("{name}.kept")).to_vec();
                     view.files = view
                         .kept

@@ -41,6 +41,8 @@ pub(crate) struct StatusPage {
     /// The department's correction request and the questions it names, ready to fix.
     correction_message: Option<String>,
     fields: Vec<FieldView>,
+    /// The correction form sends files (a question of an item asked about takes them).
+    multipart: bool,
     summary: Vec<SummaryItem>,
 }
 
@@ -79,6 +81,7 @@ pub(crate) fn status_page(
                 tr: ctx.tr,
                 values: shown.values,
                 stored: &view.answers,
+                files_on_page: true,
                 errors: shown.errors,
                 procedure: &view.procedure,
             };
@@ -97,7 +100,14 @@ pub(crate) fn status_page(
         }
         _ => Vec::new(),
     };
+    let multipart = fields.iter().any(|f| {
+        f.kind == "file"
+            || f.items
+                .iter()
+                .any(|i| i.fields.iter().any(|q| q.kind == "file"))
+    });
     StatusPage {
+        multipart,
         base,
         procedure_title: view.procedure.title.get(lang).to_owned(),
         receipt: view.application.receipt_number.clone(),
@@ -188,5 +198,5 @@ fn correction_values(view: &StatusView) -> FormValues {
             .filter(|f| correction.asks_for(f.id.as_str()))
             .collect(),
     };
-    FormValues::from_answers(&step, &view.answers)
+    FormValues::carrying_files(&step, &view.answers)
 }

@@ -66,6 +66,7 @@ pub(crate) fn render_step(
         stored: &draft.answers,
         errors,
         procedure,
+        files_on_page: false,
     };
     let fields = step
         .fields
