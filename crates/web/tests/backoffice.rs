@@ -927,3 +927,95 @@ async fn a_correction_asks_for_a_document_again_and_the_resident_sends_it() {
         .await;
     assert_eq!(in_use, 1, "the new file is recorded as in use");
 }
+
+/// A correction is judged on what it changes: an answer not asked about that a rule counted
+/// from today now refuses (a 相談 day since passed) does not block the fix of another, while the
+/// answer asked about is checked by every rule.
+#[tokio::test]
+async fn a_correction_is_not_blocked_by_an_answer_that_has_aged_since_submission() {
+    let app = TestApp::new().await;
+    add_staff(&app, "kocho", Some("kocho"), false).await;
+    let day = (madoguchi_app::timefmt::today_jst() + time::Duration::days(1)).to_string();
+    let mut answers = json!({
+        "topic": "tax",
+        "preferred_date": day,
+        "time_of_day": "morning",
+        "method": "phone",
+        "name": "大田 太郎",
+        "phone": "0357441111",
+        "summary": "相続税の申告について"
+    });
+    // The next working day: the rule takes weekdays only, outside holidays.
+    let (receipt, code) = loop {
+        let reply = app
+            .post_json(
+                "/api/v1/applications",
+                &json!({ "procedure_id": "sodan-moshikomi", "answers": answers }),
+                &[],
+            )
+            .await;
+        if reply.status == StatusCode::CREATED {
+            let body = reply.json();
+            break (
+                body["receipt_number"].as_str().unwrap().to_owned(),
+                body["access_code"].as_str().unwrap().to_owned(),
+            );
+        }
+        let next = time::Date::parse(
+            answers["preferred_date"].as_str().unwrap(),
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .unwrap()
+        .next_day()
+        .unwrap();
+        answers["preferred_date"] = json!(next.to_string());
+    };
+    // Time passes: the chosen day is now in the past (2020年1月6日, a Monday).
+    let chosen = answers["preferred_date"].as_str().unwrap().to_owned();
+    let aged = if app.is_postgres() {
+        format!(
+            "UPDATE applications SET answers = CAST(REPLACE(CAST(answers AS TEXT), '{chosen}', '2020-01-06') AS JSONB)"
+        )
+    } else {
+        format!("UPDATE applications SET answers = REPLACE(answers, '{chosen}', '2020-01-06')")
+    };
+    app.execute(&aged).await;
+
+    let staff = staff_browser(&app, "kocho").await;
+    let requested = act(
+        &staff,
+        &receipt,
+        &[
+            ("action", "request_correction"),
+            ("fields", "phone"),
+            ("text", "電話番号がつながりません。"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        requested.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        requested.body
+    );
+    let resident = app.new_browser();
+    let lookup = resident.get("/status").await;
+    let csrf = lookup.csrf();
+    let resubmit = |phone: &'static str| {
+        resident.form_request(
+            "/status/resubmit",
+            &[
+                ("_csrf", &csrf),
+                ("receipt", &receipt),
+                ("access_code", &code),
+                ("f.phone", phone),
+            ],
+        )
+    };
+    let wrong = resident.send(resubmit("03-5744")).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    wrong.assert_contains("固定電話の番号は10桁です");
+    let fixed = resident.send(resubmit("03-5744-1112")).await;
+    assert_eq!(fixed.status, StatusCode::OK, "{}", fixed.body);
+    fixed.assert_contains("修正した内容を再提出しました");
+}

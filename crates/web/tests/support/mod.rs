@@ -325,10 +325,16 @@ impl TestApp {
         .await
     }
 
+    /// Whether the test runs on PostgreSQL (else SQLite), for statements spelt differently.
+    pub fn is_postgres(&self) -> bool {
+        self.portal.config.database_url().starts_with("postgres")
+    }
+
     /// A statement run straight on the database, as someone with database access would.
-    pub async fn execute(&self, statement: &'static str) {
+    pub async fn execute(&self, statement: &str) {
         let url = self.portal.config.database_url();
-        if url.starts_with("postgres") {
+        let statement = sqlx::AssertSqlSafe(statement.to_owned());
+        if self.is_postgres() {
             let pool = sqlx::PgPool::connect(&url).await.unwrap();
             sqlx::query(statement).execute(&pool).await.unwrap();
             pool.close().await;
