@@ -11,6 +11,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../../catalog/catalog.toml"),
     ),
     (
+        "hikkoshi.event.toml",
+        include_str!("../../../catalog/hikkoshi.event.toml"),
+    ),
+    (
         "hoiku-moshikomi.toml",
         include_str!("../../../catalog/hoiku-moshikomi.toml"),
     ),
@@ -31,12 +35,36 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../../catalog/juminhyo-yuso.toml"),
     ),
     (
+        "kaigo-soshitsu.toml",
+        include_str!("../../../catalog/kaigo-soshitsu.toml"),
+    ),
+    (
         "kobunsho-kaiji.toml",
         include_str!("../../../catalog/kobunsho-kaiji.toml"),
     ),
     (
+        "kodomo-iryo.toml",
+        include_str!("../../../catalog/kodomo-iryo.toml"),
+    ),
+    (
+        "kokuho-kanyu.toml",
+        include_str!("../../../catalog/kokuho-kanyu.toml"),
+    ),
+    (
         "kokuho-soshitsu.toml",
         include_str!("../../../catalog/kokuho-soshitsu.toml"),
+    ),
+    (
+        "okuyami.event.toml",
+        include_str!("../../../catalog/okuyami.event.toml"),
+    ),
+    (
+        "setainushi-henko.toml",
+        include_str!("../../../catalog/setainushi-henko.toml"),
+    ),
+    (
+        "shibo-todoke.toml",
+        include_str!("../../../catalog/shibo-todoke.toml"),
     ),
     (
         "shisetsu-shiyo.toml",
@@ -47,12 +75,28 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../../catalog/shussei-todoke.toml"),
     ),
     (
+        "shussei.event.toml",
+        include_str!("../../../catalog/shussei.event.toml"),
+    ),
+    (
         "sodai-gomi.toml",
         include_str!("../../../catalog/sodai-gomi.toml"),
     ),
     (
         "sodan-moshikomi.toml",
         include_str!("../../../catalog/sodan-moshikomi.toml"),
+    ),
+    (
+        "sosaihi.toml",
+        include_str!("../../../catalog/sosaihi.toml"),
+    ),
+    (
+        "tenkyo-todoke.toml",
+        include_str!("../../../catalog/tenkyo-todoke.toml"),
+    ),
+    (
+        "tennyu-todoke.toml",
+        include_str!("../../../catalog/tennyu-todoke.toml"),
     ),
     (
         "tenshutsu.toml",

@@ -220,9 +220,10 @@ fn check_catalog(dir: &std::path::Path) -> ExitCode {
     match madoguchi_app::catalog_source::from_dir(dir) {
         Ok(catalog) => {
             println!(
-                "{}: {} procedures, no problems",
+                "{}: {} procedures, {} life events, no problems",
                 dir.display(),
-                catalog.procedures.len()
+                catalog.procedures.len(),
+                catalog.events.len()
             );
             ExitCode::SUCCESS
         }

@@ -21,7 +21,7 @@ fn the_bundled_catalog_passes() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
     let (code, out, err) = check(&dir);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("12 procedures"), "{out}");
+    assert!(out.contains("20 procedures, 3 life events"), "{out}");
 }
 
 #[test]

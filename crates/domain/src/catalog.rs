@@ -9,6 +9,7 @@
 use crate::answers::{BANK_ACCOUNT_PARTS, PersonName};
 use crate::condition::{CmpOp, Condition, Literal, Test};
 use crate::ids::{FieldId, ProcedureId, StepId, is_valid_slug};
+use crate::life_event::LifeEvent;
 use crate::procedure::{
     Availability, ChangeCutoff, ChoiceOption, ChoiceStyle, DayOfWeek, Deadline, Department,
     ExportColumn, Field, FieldKind, FileType, Group, IdentityLevel, NameKana, Obstacle, Procedure,
@@ -16,7 +17,10 @@ use crate::procedure::{
 };
 
 mod fees;
+mod life_events;
 mod rules;
+
+pub use life_events::EVENT_SUFFIX;
 
 use crate::text::Localized;
 use serde::Deserialize;
@@ -65,6 +69,8 @@ pub struct Catalog {
     pub categories: Vec<Topic>,
     pub life_events: Vec<Topic>,
     pub procedures: Vec<Procedure>,
+    /// The life events with an interview (`*.event.toml`), in file-name order.
+    pub events: Vec<LifeEvent>,
 }
 
 impl Catalog {
@@ -78,6 +84,11 @@ impl Catalog {
 
     pub fn life_event(&self, id: &str) -> Option<&Topic> {
         self.life_events.iter().find(|t| t.id == id)
+    }
+
+    /// A life event with its interview.
+    pub fn event(&self, id: &str) -> Option<&LifeEvent> {
+        self.events.iter().find(|e| e.id == id)
     }
 }
 
@@ -107,9 +118,14 @@ pub fn load(files: &[(String, String)]) -> Result<Catalog, Vec<CatalogError>> {
     let mut procedures: Vec<Procedure> = Vec::new();
     let mut sorted: Vec<&(String, String)> = files
         .iter()
-        .filter(|(name, _)| name != INDEX_FILE)
+        .filter(|(name, _)| name != INDEX_FILE && !name.ends_with(EVENT_SUFFIX))
         .collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut event_files: Vec<&(String, String)> = files
+        .iter()
+        .filter(|(name, _)| name.ends_with(EVENT_SUFFIX))
+        .collect();
+    event_files.sort_by(|a, b| a.0.cmp(&b.0));
     for (name, src) in sorted {
         match parse_procedure(name, src) {
             Ok(procedure) => {
@@ -142,11 +158,25 @@ pub fn load(files: &[(String, String)]) -> Result<Catalog, Vec<CatalogError>> {
             Err(mut e) => errors.append(&mut e),
         }
     }
+    let mut events: Vec<LifeEvent> = Vec::new();
+    for (name, src) in event_files {
+        match life_events::parse_life_event(name, src, &index.life_events, &procedures) {
+            Ok(event) if events.iter().any(|e| e.id == event.id) => {
+                errors.push(Locator::new(name, src).at(
+                    &[k("id")],
+                    format!("life event \"{}\" is defined by another file", event.id),
+                ));
+            }
+            Ok(event) => events.push(event),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
     if errors.is_empty() {
         Ok(Catalog {
             categories: index.categories,
             life_events: index.life_events,
             procedures,
+            events,
         })
     } else {
         Err(errors)
@@ -159,6 +189,7 @@ pub fn parse_procedure(file: &str, src: &str) -> Result<Procedure, Vec<CatalogEr
     let mut checker = Checker {
         locate: Locator::new(file, src),
         errors: Vec::new(),
+        steps_key: "steps",
     };
     let procedure = checker.procedure(raw);
     match procedure {
@@ -481,6 +512,8 @@ struct RawOption {
     #[serde(default)]
     attributes: BTreeMap<String, i64>,
     only_if: Option<RawCondition>,
+    #[serde(default)]
+    unknown: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -543,6 +576,9 @@ const MESSAGE_CODES: &[&str] = &[
 struct Checker<'s> {
     locate: Locator<'s>,
     errors: Vec<CatalogError>,
+    /// The key the questions being checked are under: `steps` in a procedure file,
+    /// `interview` or `facts` in a life event's.
+    steps_key: &'static str,
 }
 
 /// What a condition may refer to: the top-level questions asked before a given step.
@@ -631,10 +667,10 @@ impl Checker<'_> {
         let mut steps: Vec<Step> = Vec::new();
         let mut field_ids = HashSet::new();
         for (si, raw_step) in raw.iter().enumerate() {
-            let at = [k("steps"), n(si)];
+            let at = [k(self.steps_key), n(si)];
             let Some(id) = StepId::parse(&raw_step.id) else {
                 self.error(
-                    &[k("steps"), n(si), k("id")],
+                    &[k(self.steps_key), n(si), k("id")],
                     format!(
                         "step id \"{}\" must be lower-case letters, digits, - and _",
                         raw_step.id
@@ -644,7 +680,7 @@ impl Checker<'_> {
             };
             if steps.iter().any(|s| s.id == id) {
                 self.error(
-                    &[k("steps"), n(si), k("id")],
+                    &[k(self.steps_key), n(si), k("id")],
                     format!("step id \"{id}\" is used twice"),
                 );
             }
@@ -657,14 +693,14 @@ impl Checker<'_> {
             let show_if = raw_step
                 .show_if
                 .as_ref()
-                .and_then(|c| self.condition(c, &scope, &[k("steps"), n(si), k("show_if")]));
+                .and_then(|c| self.condition(c, &scope, &[k(self.steps_key), n(si), k("show_if")]));
             let mut fields = Vec::new();
             for (fi, raw_field) in raw_step.fields.iter().enumerate() {
-                let path = [k("steps"), n(si), k("fields"), n(fi)];
+                let path = [k(self.steps_key), n(si), k("fields"), n(fi)];
                 if let Some(field) = self.field(raw_field, &scope, &path, true) {
                     if !field_ids.insert(field.id.clone()) {
                         self.error(
-                            &[k("steps"), n(si), k("fields"), n(fi), k("id")],
+                            &[k(self.steps_key), n(si), k("fields"), n(fi), k("id")],
                             format!(
                                 "question id \"{}\" is used twice in this procedure",
                                 field.id
@@ -702,7 +738,13 @@ impl Checker<'_> {
                 .map(|f| f.id.clone());
             if found.is_none() {
                 self.error(
-                    &[k("steps"), n(si), k("fields"), n(fi), k("address_field")],
+                    &[
+                        k(self.steps_key),
+                        n(si),
+                        k("fields"),
+                        n(fi),
+                        k("address_field"),
+                    ],
                     format!("address_field \"{target}\" is not a text question on the same step"),
                 );
             }
@@ -865,6 +907,7 @@ impl Checker<'_> {
                         fee: o.fee,
                         attributes: o.attributes.clone(),
                         only_if,
+                        unknown: o.unknown,
                     });
                 }
                 let style = raw.style.unwrap_or(if options.len() > 8 {

@@ -18,6 +18,7 @@ pub mod form;
 pub mod gaiji;
 pub mod ids;
 pub mod input;
+pub mod life_event;
 pub mod procedure;
 pub mod schema;
 pub mod text;

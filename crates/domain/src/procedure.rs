@@ -502,6 +502,10 @@ pub struct ChoiceOption {
     /// The option may be chosen only when this holds (夜間 only at some facilities).
     #[serde(default)]
     pub only_if: Option<Condition>,
+    /// 「わからない」: the resident does not know. A life event's rule that reads it says
+    /// "may apply" rather than yes or no.
+    #[serde(default)]
+    pub unknown: bool,
 }
 
 /// When a name question asks for フリガナ.

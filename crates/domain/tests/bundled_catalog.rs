@@ -321,8 +321,10 @@ fn value_for(kind: &FieldKind) -> BoxedStrategy<Value> {
             let fixed = |b: &Option<madoguchi_domain::procedure::DateBound>, default: i32| {
                 b.as_ref().and_then(|b| b.resolve(today(), |_| None)).map_or(default, |d| d.to_julian_day())
             };
-            let mut lo = fixed(min, 2_415_021); // 1900-01-01
             let hi = fixed(max, 2_462_503); // 2030-01-01
+            // A lower limit taken from another answer (葬儀 after 死亡) is met by recent days.
+            let from_answer = min.as_ref().is_some_and(|b| b.resolve(today(), |_| None).is_none());
+            let mut lo = if from_answer { hi - 30 } else { fixed(min, 2_415_021) }; // 1900-01-01
             let iso = |jd: i32| json!(madoguchi_domain::answers::format_date(time::Date::from_julian_day(jd).unwrap()));
             // Mostly days the question takes: past the deadline's first open day, on an
             // allowed day (the generator moves forward to the next one).

@@ -173,7 +173,7 @@ impl Checker<'_> {
     pub(super) fn references(&mut self, raw_steps: &[RawStep], procedure: &Procedure) {
         for (si, raw_step) in raw_steps.iter().enumerate() {
             for (fi, raw_field) in raw_step.fields.iter().enumerate() {
-                let path = [k("steps"), n(si), k("fields"), n(fi)];
+                let path = [k(self.steps_key), n(si), k("fields"), n(fi)];
                 let Some(field) = procedure
                     .steps
                     .get(si)
