@@ -25,6 +25,7 @@ pub mod export;
 pub mod fees;
 pub mod i18n;
 pub mod integration;
+pub mod life_events;
 pub mod limits;
 pub mod mail;
 mod notify;

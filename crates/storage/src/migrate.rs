@@ -36,6 +36,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_decided_fee.sql"),
         postgres: include_str!("../migrations/postgres/0005_decided_fee.sql"),
     },
+    Migration {
+        version: 6,
+        sqlite: include_str!("../migrations/sqlite/0006_life_event_plans.sql"),
+        postgres: include_str!("../migrations/postgres/0006_life_event_plans.sql"),
+    },
 ];
 
 /// Arbitrary constant naming madoguchi's migration lock.

@@ -62,6 +62,13 @@ pub fn router(state: AppState) -> Router {
             "/procedures/{id}/ineligible/{stop}",
             get(pages::procedures::stopped),
         )
+        .route("/life-events/{id}", get(pages::life_events::show))
+        .route("/life-events/{id}/start", post(pages::life_events::start))
+        .route("/plans/{token}", get(pages::life_events::list))
+        .route(
+            "/plans/{token}/steps/{step}",
+            get(pages::life_events::show_step).post(pages::life_events::answer_step),
+        )
         .route("/drafts/{token}", get(pages::drafts::resume))
         .route("/drafts/{token}/review", get(pages::drafts::review))
         .route("/drafts/{token}/submit", post(pages::drafts::submit))

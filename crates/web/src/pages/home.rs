@@ -48,7 +48,17 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
         base: ctx.base(&state, title.clone()),
         title,
         categories: topic_links(&ctx, &catalog.categories, "category"),
-        life_events: topic_links(&ctx, &catalog.life_events, "life_event"),
+        life_events: topic_links(&ctx, &catalog.life_events, "life_event")
+            .into_iter()
+            .zip(&catalog.life_events)
+            // An event with an interview leads to it; the others list their procedures.
+            .map(|(mut link, topic)| {
+                if catalog.event(&topic.id).is_some() {
+                    link.url = format!("/life-events/{}", topic.id);
+                }
+                link
+            })
+            .collect(),
     };
     render(&page, ctx.tr)
 }

@@ -3,6 +3,7 @@
 
 pub mod drafts;
 pub mod home;
+pub mod life_events;
 pub mod procedures;
 pub mod status;
 

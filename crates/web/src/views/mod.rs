@@ -2,6 +2,7 @@
 //! these structs; every string in them is already translated and every value formatted.
 
 pub mod case;
+pub mod life_events;
 pub mod status;
 pub mod step;
 

@@ -10,8 +10,9 @@ use axum::response::Html;
 use madoguchi_app::apply::{Draft, previous_step};
 use madoguchi_app::i18n::japanese_date;
 use madoguchi_app::timefmt::JST;
+use madoguchi_domain::Answers;
 use madoguchi_domain::form::FormValues;
-use madoguchi_domain::procedure::Procedure;
+use madoguchi_domain::procedure::{Procedure, Step};
 use madoguchi_domain::validate::{self, FieldError, FieldPath};
 
 #[derive(Template)]
@@ -42,6 +43,18 @@ pub(crate) struct Shown<'a> {
     pub notice: Option<String>,
 }
 
+/// A page of questions of any question set (a draft's procedure, a life event's interview):
+/// where it sits, where its back link and form go, and its private link.
+pub(crate) struct Questions<'a> {
+    pub procedure: &'a Procedure,
+    pub stored: &'a Answers,
+    pub step: &'a Step,
+    pub back_url: String,
+    pub action: String,
+    pub resume_url: String,
+    pub expires: time::Date,
+}
+
 pub(crate) fn render_step(
     state: &AppState,
     ctx: &Ctx,
@@ -50,20 +63,56 @@ pub(crate) fn render_step(
     to_review: bool,
     shown: Shown<'_>,
 ) -> Result<Html<String>, WebError> {
+    let procedure = &draft.procedure;
+    let step = procedure
+        .step(step_id)
+        .ok_or_else(|| ctx.page_error(PageError::NotFound))?;
+    let back_url = if to_review {
+        format!("/drafts/{}/review", draft.token)
+    } else {
+        previous_step(procedure, &draft.answers, step_id).map_or_else(
+            || format!("/procedures/{}", procedure.id),
+            |s| step_url(&draft.token, s.id.as_str(), false),
+        )
+    };
+    let questions = Questions {
+        procedure,
+        stored: &draft.answers,
+        step,
+        back_url,
+        action: step_url(&draft.token, step_id, to_review),
+        resume_url: format!(
+            "{}/drafts/{}",
+            state.portal.config.public_url.trim_end_matches('/'),
+            draft.token
+        ),
+        expires: draft.row.expires_at.to_offset(JST).date(),
+    };
+    render_questions(state, ctx, questions, shown)
+}
+
+pub(crate) fn render_questions(
+    state: &AppState,
+    ctx: &Ctx,
+    questions: Questions<'_>,
+    shown: Shown<'_>,
+) -> Result<Html<String>, WebError> {
     let Shown {
         values,
         errors,
         notice,
     } = shown;
-    let procedure = &draft.procedure;
-    let step = procedure
-        .step(step_id)
-        .ok_or_else(|| ctx.page_error(PageError::NotFound))?;
+    let Questions {
+        procedure,
+        stored,
+        step,
+        ..
+    } = questions;
     let lang = ctx.tr.lang.code();
     let builder = FieldBuilder {
         tr: ctx.tr,
         values,
-        stored: &draft.answers,
+        stored,
         errors,
         procedure,
         files_on_page: false,
@@ -73,24 +122,15 @@ pub(crate) fn render_step(
         .iter()
         .map(|f| builder.build(f, &FieldPath::field(f.id.as_str())))
         .collect();
-    let applicable = validate::applicable_steps(procedure, &draft.answers);
+    let applicable = validate::applicable_steps(procedure, stored);
     let position = applicable
         .iter()
         .position(|s| s.id == step.id)
         .map_or(1, |i| i + 1);
-    let back_url = if to_review {
-        format!("/drafts/{}/review", draft.token)
-    } else {
-        previous_step(procedure, &draft.answers, step_id).map_or_else(
-            || format!("/procedures/{}", procedure.id),
-            |s| step_url(&draft.token, s.id.as_str(), false),
-        )
-    };
     let step_title = step.title.get(lang).to_owned();
     let procedure_title = procedure.title.get(lang).to_owned();
     let mut base = ctx.base(state, format!("{step_title} - {procedure_title}"));
     base.has_errors = !errors.is_empty();
-    let expires = draft.row.expires_at.to_offset(JST).date();
     let page = StepPage {
         base,
         procedure_title,
@@ -103,8 +143,8 @@ pub(crate) fn render_step(
                 ("total", applicable.len().max(position).to_string()),
             ],
         ),
-        back_url,
-        action: step_url(&draft.token, step_id, to_review),
+        back_url: questions.back_url,
+        action: questions.action,
         multipart: Procedure::step_has_files(step),
         fields,
         summary: errors
@@ -117,13 +157,9 @@ pub(crate) fn render_step(
         resume_title: ctx.tr.t("resume-title"),
         resume_body: ctx
             .tr
-            .t_with("resume-body", &[("date", japanese_date(expires))]),
+            .t_with("resume-body", &[("date", japanese_date(questions.expires))]),
         notice,
-        resume_url: format!(
-            "{}/drafts/{}",
-            state.portal.config.public_url.trim_end_matches('/'),
-            draft.token
-        ),
+        resume_url: questions.resume_url,
     };
     render(&page, ctx.tr)
 }

@@ -1,0 +1,199 @@
+//! Life events for the resident (ワンスオンリー): start a plan at a private link, answer the
+//! interview one page at a time, and read the personal list of what applies — grouped by 担当課,
+//! online or at the counter (with why, what to bring, where and when), with deadlines computed
+//! from the interview's dates, and what may apply. The list is derived each time it is read,
+//! so a changed answer changes it, as a changed catalog does.
+
+use crate::apply::{StepAction, next_step, step_of};
+use crate::error::AppError;
+use crate::portal::{Portal, stored_answers};
+use crate::timefmt::today_jst;
+use crate::tokens::{TOKEN_LEN, new_token, token_hash};
+use madoguchi_domain::Answers;
+use madoguchi_domain::form::{self, FormValues, Over, StoredFiles};
+use madoguchi_domain::life_event::{Applies, LifeEvent};
+use madoguchi_domain::procedure::{Department, Procedure, Step};
+use madoguchi_domain::text::Localized;
+use madoguchi_domain::validate::{self, FieldError};
+use madoguchi_storage::PlanRow;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// A resident's life event at its private link.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub token: String,
+    pub row: PlanRow,
+    pub interview: Answers,
+}
+
+/// What happens after an interview page is posted.
+#[derive(Debug)]
+pub enum InterviewResult {
+    /// Saved; go to `next`, or to the list when `None`.
+    Saved { next: Option<String> },
+    /// Show the page again: with problems, or changed by a button (an item added).
+    Again {
+        values: FormValues,
+        errors: Vec<FieldError>,
+    },
+}
+
+/// One procedure of the list.
+#[derive(Debug, Clone)]
+pub struct Listed<'c> {
+    pub procedure: &'c Procedure,
+    pub applies: Applies,
+    pub deadline: Option<time::Date>,
+    pub deadline_text: Option<&'c Localized>,
+}
+
+/// The procedures of one 担当課.
+#[derive(Debug, Clone)]
+pub struct DepartmentList<'c> {
+    pub department: &'c Department,
+    pub procedures: Vec<Listed<'c>>,
+}
+
+impl Portal {
+    /// A life event of the catalog that has an interview.
+    pub fn life_event(&self, id: &str) -> Result<&LifeEvent, AppError> {
+        self.catalog.event(id).ok_or(AppError::NotFound)
+    }
+
+    /// A new plan for `event_id`: its private link's token and the interview's first page.
+    pub async fn start_plan(&self, event_id: &str) -> Result<(String, String), AppError> {
+        let event = self.life_event(event_id)?;
+        let first = event
+            .interview
+            .steps
+            .first()
+            .map(|s| s.id.to_string())
+            .ok_or(AppError::NotFound)?;
+        let token = new_token();
+        let now = OffsetDateTime::now_utc();
+        self.store
+            .create_plan(
+                self.municipality(),
+                Uuid::now_v7(),
+                &token_hash(&token),
+                &event.id,
+                now,
+                self.plan_expiry(now),
+            )
+            .await?;
+        Ok((token, first))
+    }
+
+    /// The plan behind a private link; an expired or unknown link is not found.
+    pub async fn plan(&self, token: &str) -> Result<Plan, AppError> {
+        if token.len() != TOKEN_LEN {
+            return Err(AppError::NotFound);
+        }
+        let row = self
+            .store
+            .plan_by_token_hash(
+                self.municipality(),
+                &token_hash(token),
+                OffsetDateTime::now_utc(),
+            )
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let event = self.life_event(&row.event_id)?;
+        // Read as the event is defined now: an answer the interview no longer asks is dropped.
+        let interview = validate::prune(
+            &event.interview,
+            &stored_answers(&event.interview, &row.interview).unwrap_or_default(),
+        );
+        Ok(Plan {
+            token: token.to_owned(),
+            row,
+            interview,
+        })
+    }
+
+    /// Reads one interview page (the same readers and checks as a procedure's), and saves it
+    /// when it is right; what a changed answer no longer asks is pruned.
+    pub async fn answer_interview(
+        &self,
+        plan: &Plan,
+        step_id: &str,
+        action: StepAction,
+        mut values: FormValues,
+    ) -> Result<InterviewResult, AppError> {
+        let event = self.life_event(&plan.row.event_id)?;
+        let step = event.interview.step(step_id).ok_or(AppError::NotFound)?;
+        if let StepAction::Group(change) = action {
+            change.apply(&event.interview, &mut values);
+            return Ok(InterviewResult::Again {
+                values,
+                errors: Vec::new(),
+            });
+        }
+        let over = Over {
+            answers: &plan.interview,
+            files: &StoredFiles::default(),
+        };
+        let outcome = form::apply_step(&event.interview, step, &values, over, today_jst());
+        if !outcome.errors.is_empty() {
+            return Ok(InterviewResult::Again {
+                values,
+                errors: outcome.errors,
+            });
+        }
+        let now = OffsetDateTime::now_utc();
+        self.store
+            .save_plan(
+                self.municipality(),
+                plan.row.id,
+                &outcome.answers.to_json(),
+                &plan.row.facts,
+                now,
+                self.plan_expiry(now),
+            )
+            .await?;
+        let next = next_step(&event.interview, &outcome.answers, step_id).map(|s| s.id.to_string());
+        Ok(InterviewResult::Saved { next })
+    }
+
+    /// The interview page that still needs an answer, or `None` when the list can be shown.
+    pub fn unanswered<'e>(&self, event: &'e LifeEvent, interview: &Answers) -> Option<&'e Step> {
+        let errors = validate::check(&event.interview, interview, None, today_jst());
+        errors.first().and_then(|e| step_of(&event.interview, e))
+    }
+
+    /// The personal list: what applies or may apply, by 担当課 in the event's order.
+    pub fn plan_list<'c>(
+        &'c self,
+        event: &'c LifeEvent,
+        interview: &Answers,
+    ) -> Vec<DepartmentList<'c>> {
+        let mut groups: Vec<DepartmentList<'c>> = Vec::new();
+        for derived in event.derive(interview) {
+            let Some(procedure) = self.catalog.procedure(derived.implied.procedure.as_str()) else {
+                continue;
+            };
+            let listed = Listed {
+                procedure,
+                applies: derived.applies,
+                deadline: derived.deadline,
+                deadline_text: derived.implied.deadline.as_ref().map(|d| &d.text),
+            };
+            match groups
+                .iter_mut()
+                .find(|g| g.department.id == procedure.department.id)
+            {
+                Some(group) => group.procedures.push(listed),
+                None => groups.push(DepartmentList {
+                    department: &procedure.department,
+                    procedures: vec![listed],
+                }),
+            }
+        }
+        groups
+    }
+
+    fn plan_expiry(&self, now: OffsetDateTime) -> OffsetDateTime {
+        now + time::Duration::days(self.config.limits.draft_days)
+    }
+}

@@ -1,0 +1,15 @@
+-- A resident's life event (引越し, 出生, おくやみ): the interview's answers and the shared facts,
+-- found by the hash of the private link, like a draft. The list of procedures is derived from
+-- the answers each time it is shown, so it follows the catalog.
+CREATE TABLE life_event_plans (
+    id BLOB PRIMARY KEY,
+    municipality_code TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    event_id TEXT NOT NULL,
+    interview TEXT NOT NULL,
+    facts TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX life_event_plans_expiry ON life_event_plans (expires_at);

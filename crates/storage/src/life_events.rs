@@ -1,0 +1,111 @@
+//! Life event plans: a resident's interview answers and shared facts, found by the hash of the
+//! private link, kept until the link expires.
+
+use crate::{StorageError, Store, on_pool};
+use serde_json::Value;
+use sqlx::Row;
+use sqlx::types::Json;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct PlanRow {
+    pub id: Uuid,
+    pub event_id: String,
+    pub interview: Value,
+    pub facts: Value,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+impl Store {
+    pub async fn create_plan(
+        &self,
+        municipality: &str,
+        id: Uuid,
+        token_hash: &str,
+        event_id: &str,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StorageError> {
+        on_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO life_event_plans (id, municipality_code, token_hash, event_id, interview, facts, created_at, updated_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $5, $6, $6, $7)",
+            )
+            .bind(id)
+            .bind(municipality)
+            .bind(token_hash)
+            .bind(event_id)
+            .bind(Json(serde_json::json!({})))
+            .bind(now)
+            .bind(expires_at)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// The plan behind a private link, unless it has expired.
+    pub async fn plan_by_token_hash(
+        &self,
+        municipality: &str,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<PlanRow>, StorageError> {
+        on_pool!(self, |pool| {
+            let row = sqlx::query(
+                "SELECT id, event_id, interview, facts, created_at, updated_at, expires_at FROM life_event_plans \
+                 WHERE municipality_code = $1 AND token_hash = $2 AND expires_at >= $3",
+            )
+            .bind(municipality)
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?;
+            Ok(match row {
+                Some(r) => Some(PlanRow {
+                    id: r.try_get("id")?,
+                    event_id: r.try_get("event_id")?,
+                    interview: r.try_get::<Json<Value>, _>("interview")?.0,
+                    facts: r.try_get::<Json<Value>, _>("facts")?.0,
+                    created_at: r.try_get("created_at")?,
+                    updated_at: r.try_get("updated_at")?,
+                    expires_at: r.try_get("expires_at")?,
+                }),
+                None => None,
+            })
+        })
+    }
+
+    /// Replaces the interview's answers and the facts, and keeps the link alive until
+    /// `expires_at`.
+    pub async fn save_plan(
+        &self,
+        municipality: &str,
+        id: Uuid,
+        interview: &Value,
+        facts: &Value,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StorageError> {
+        on_pool!(self, |pool| {
+            sqlx::query(
+                "UPDATE life_event_plans SET interview = $1, facts = $2, updated_at = $3, expires_at = $4 \
+                 WHERE id = $5 AND municipality_code = $6",
+            )
+            .bind(Json(interview))
+            .bind(Json(facts))
+            .bind(now)
+            .bind(expires_at)
+            .bind(id)
+            .bind(municipality)
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+}

@@ -1,0 +1,147 @@
+//! A life event's page (what it covers) and the resident's personal list: by 担当課, each
+//! procedure online or at the counter (with why, what to bring, where and when), its deadline
+//! in both calendars, and what may apply.
+
+use crate::AppState;
+use crate::pages::Ctx;
+use crate::pages::life_events::plan_link;
+use crate::views::Base;
+use askama::Template;
+use madoguchi_app::life_events::{Listed, Plan};
+use madoguchi_app::timefmt::JST;
+use madoguchi_domain::life_event::{Applies, LifeEvent};
+use madoguchi_domain::procedure::Availability;
+
+#[derive(Template)]
+#[template(path = "life_event.html")]
+pub(crate) struct EventPage {
+    base: Base,
+    id: String,
+    title: String,
+    description: String,
+    /// Every procedure the event can include, by title.
+    covers: Vec<String>,
+}
+
+pub(crate) fn event_page(state: &AppState, ctx: &Ctx, event: &LifeEvent) -> EventPage {
+    let lang = ctx.tr.lang.code();
+    let title = event.title.get(lang).to_owned();
+    EventPage {
+        base: ctx.base(state, title.clone()),
+        id: event.id.clone(),
+        title,
+        description: event.description.get(lang).to_owned(),
+        covers: event
+            .procedures
+            .iter()
+            .filter_map(|i| state.portal.catalog.procedure(i.procedure.as_str()))
+            .map(|p| p.title.get(lang).to_owned())
+            .collect(),
+    }
+}
+
+#[derive(Debug, Clone)]
+struct ProcedureLine {
+    title: String,
+    url: String,
+    online: bool,
+    maybe: bool,
+    counter_reason: String,
+    deadline: String,
+    deadline_rule: String,
+    bring: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct DepartmentBlock {
+    name: String,
+    place: String,
+    hours: String,
+    phone: String,
+    procedures: Vec<ProcedureLine>,
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+pub(crate) struct PlanPage {
+    base: Base,
+    title: String,
+    change_url: String,
+    link: String,
+    keep_until: String,
+    count: String,
+    departments: Vec<DepartmentBlock>,
+}
+
+pub(crate) fn plan_page(state: &AppState, ctx: &Ctx, event: &LifeEvent, plan: &Plan) -> PlanPage {
+    let tr = ctx.tr;
+    let lang = tr.lang.code();
+    let title = tr.t_with("plan-title", &[("event", event.title.get(lang).to_owned())]);
+    let groups = state.portal.plan_list(event, &plan.interview);
+    let total: usize = groups.iter().map(|g| g.procedures.len()).sum();
+    let line = |l: &Listed<'_>| {
+        let p = l.procedure;
+        ProcedureLine {
+            title: p.title.get(lang).to_owned(),
+            url: format!("/procedures/{}", p.id),
+            online: p.is_online(),
+            maybe: l.applies == Applies::Maybe,
+            counter_reason: match &p.availability {
+                Availability::CounterOnly { reason } => reason.get(lang).to_owned(),
+                Availability::Online => String::new(),
+            },
+            deadline: l
+                .deadline
+                .map(|d| tr.t_with("plan-deadline", &[("date", tr.date_both(d))]))
+                .unwrap_or_default(),
+            deadline_rule: l
+                .deadline_text
+                .map(|t| t.get(lang).to_owned())
+                .unwrap_or_default(),
+            bring: p
+                .attachments
+                .iter()
+                .map(|a| a.title.get(lang).to_owned())
+                .collect(),
+        }
+    };
+    PlanPage {
+        base: ctx.base(state, title.clone()),
+        title,
+        change_url: event
+            .interview
+            .steps
+            .first()
+            .map(|s| format!("/plans/{}/steps/{}", plan.token, s.id))
+            .unwrap_or_default(),
+        link: plan_link(state, &plan.token),
+        keep_until: tr.t_with(
+            "plan-link-body",
+            &[(
+                "date",
+                madoguchi_app::i18n::japanese_date(plan.row.expires_at.to_offset(JST).date()),
+            )],
+        ),
+        count: tr.t_with("plan-count", &[("count", total.to_string())]),
+        departments: groups
+            .iter()
+            .map(|g| DepartmentBlock {
+                name: g.department.name.get(lang).to_owned(),
+                place: g
+                    .department
+                    .place
+                    .as_ref()
+                    .map(|p| p.get(lang).to_owned())
+                    .unwrap_or_default(),
+                hours: g
+                    .department
+                    .hours
+                    .as_ref()
+                    .map(|h| h.get(lang).to_owned())
+                    .unwrap_or_default(),
+                phone: g.department.phone.clone().unwrap_or_default(),
+                procedures: g.procedures.iter().map(line).collect(),
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,77 @@
+// A family member has died, and a household moves in: the resident chooses the life event,
+// answers its interview one page at a time (「わからない」 where they do not know) and reads the
+// personal list by department, with JavaScript on and off. Every page is checked with axe-core.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { expectAccessible, fillDate, launchBrowser, newPage, next, startServer } from "../support.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+/** Yesterday in Japan time, as the date boxes take it. */
+function yesterday() {
+  const day = new Date(Date.now() + 9 * 3600 * 1000 - 86400 * 1000);
+  return { year: String(day.getUTCFullYear()), month: String(day.getUTCMonth() + 1), day: String(day.getUTCDate()) };
+}
+
+for (const javaScriptEnabled of [true, false]) {
+  const mode = javaScriptEnabled ? "JavaScript on" : "JavaScript off";
+
+  test(`おくやみ: an interview, then the list by department (${mode})`, async () => {
+    const page = await newPage(browser, { javaScriptEnabled });
+    await page.goto(server.url);
+    await page.getByRole("link", { name: /おくやみ/ }).first().click();
+    await expectAccessible(page, "life event page");
+    await page.getByRole("button", { name: "質問に答える" }).click();
+    await expectAccessible(page, "interview, first page");
+
+    await page.locator("#f-was_householder-2").check();
+    await next(page);
+    await assert.doesNotReject(page.getByText("亡くなった日を入力してください").first().waitFor());
+    await expectAccessible(page, "interview with a missing answer");
+    await fillDate(page, "f-death_date", yesterday());
+    await next(page);
+
+    await page.locator("#f-had_kokuho-0").check();
+    await page.locator("#f-over_65-1").check();
+    await next(page);
+    await assert.doesNotReject(page.getByRole("heading", { name: "おくやみ（ご家族が亡くなったとき）の手続一覧" }).waitFor());
+    await expectAccessible(page, "personal list");
+    const text = await page.locator("main").innerText();
+    assert.match(text, /死亡届/);
+    assert.match(text, /死亡の事実を知った日から7日以内/);
+    assert.match(text, /該当するかもしれません/, "the 世帯主 answer was 「わからない」");
+    assert.doesNotMatch(text, /介護保険 資格喪失届/);
+    await page.context().close();
+  });
+
+  test(`引越し: a move into the ward (${mode})`, async () => {
+    const page = await newPage(browser, { javaScriptEnabled });
+    await page.goto(`${server.url}/life-events/hikkoshi`);
+    await page.getByRole("button", { name: "質問に答える" }).click();
+    await page.locator("#f-move_kind-0").check();
+    await fillDate(page, "f-move_date", yesterday());
+    await next(page);
+    await expectAccessible(page, "interview, household page");
+    await page.locator("#f-has_kokuho-0").check();
+    await page.locator("#f-has_children-0").check();
+    await page.locator("#f-needs_seal-0").check();
+    await next(page);
+    await expectAccessible(page, "moving-in list");
+    const text = await page.locator("main").innerText();
+    for (const procedure of ["転入届", "国民健康保険 加入届", "児童手当", "印鑑登録"]) {
+      assert.match(text, new RegExp(procedure));
+    }
+    await page.context().close();
+  });
+}
