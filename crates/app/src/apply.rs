@@ -286,17 +286,27 @@ impl Portal {
     /// left out (and its question is unanswered).
     async fn kept_files(&self, values: &FormValues) -> Result<StoredFiles, AppError> {
         let mut files = StoredFiles::default();
-        for sha256 in values.kept_files() {
-            if let Some(row) = self.store.attachment(self.municipality(), &sha256).await? {
-                files.insert(FileRef {
-                    sha256,
-                    name: String::new(),
-                    size: row.size,
-                    content_type: FileType::from_mime(&row.content_type).unwrap_or(FileType::Pdf),
-                });
+        let shas: std::collections::BTreeSet<String> = values.kept_files().into_iter().collect();
+        for sha256 in shas {
+            if let Some(file) = self.stored_file(sha256, "").await? {
+                files.insert(file);
             }
         }
         Ok(files)
+    }
+
+    /// A file as the store recorded it (size, type by content), under the name given.
+    async fn stored_file(&self, sha256: String, name: &str) -> Result<Option<FileRef>, AppError> {
+        let Some(row) = self.store.attachment(self.municipality(), &sha256).await? else {
+            return Ok(None);
+        };
+        let content_type = FileType::from_mime(&row.content_type).unwrap_or(FileType::Pdf);
+        Ok(Some(FileRef {
+            name: clean_file_name(name, content_type),
+            size: row.size,
+            content_type,
+            sha256,
+        }))
     }
 
     async fn save_step(
@@ -594,35 +604,22 @@ impl Portal {
         answers: &mut Answers,
     ) -> Result<(), AppError> {
         let mut errors = Vec::new();
-        let ids: Vec<String> = answers.iter().map(|(k, _)| k.clone()).collect();
-        for id in ids {
-            let path = FieldPath::field(&id);
-            let resolved = match answers.get(&id).cloned() {
-                Some(Answer::Files(files)) => {
-                    Answer::Files(self.resolve_files(files, &path, &mut errors).await?)
-                }
-                Some(Answer::Group(mut items)) => {
-                    for (index, item) in items.iter_mut().enumerate() {
-                        let inner: Vec<(String, Vec<FileRef>)> = item
-                            .iter()
-                            .filter_map(|(k, a)| match a {
-                                Answer::Files(f) => Some((k.clone(), f.clone())),
-                                _ => None,
-                            })
-                            .collect();
-                        for (key, files) in inner {
-                            let at = path
-                                .child(Segment::Item(index))
-                                .child(Segment::Field(key.clone()));
-                            let files = self.resolve_files(files, &at, &mut errors).await?;
-                            item.insert(key, Answer::Files(files));
-                        }
-                    }
-                    Answer::Group(items)
-                }
-                _ => continue,
+        let root = FieldPath::default();
+        self.resolve_in(answers, &root, &mut errors).await?;
+        let groups: Vec<String> = answers
+            .iter()
+            .filter(|(_, a)| matches!(a, Answer::Group(_)))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for id in groups {
+            let Some(Answer::Group(mut items)) = answers.get(&id).cloned() else {
+                continue;
             };
-            answers.insert(id, resolved);
+            for (index, item) in items.iter_mut().enumerate() {
+                let at = FieldPath::field(&id).child(Segment::Item(index));
+                self.resolve_in(item, &at, &mut errors).await?;
+            }
+            answers.insert(id, Answer::Group(items));
         }
         if errors.is_empty() {
             errors = validate::check(procedure, answers, None, today_jst());
@@ -634,6 +631,28 @@ impl Portal {
         }
     }
 
+    /// Resolves the file answers of `answers` (the application's, or one group item's at `at`).
+    async fn resolve_in(
+        &self,
+        answers: &mut Answers,
+        at: &FieldPath,
+        errors: &mut Vec<FieldError>,
+    ) -> Result<(), AppError> {
+        let files: Vec<(String, Vec<FileRef>)> = answers
+            .iter()
+            .filter_map(|(k, a)| match a {
+                Answer::Files(f) => Some((k.clone(), f.clone())),
+                _ => None,
+            })
+            .collect();
+        for (key, files) in files {
+            let path = at.child(Segment::Field(key.clone()));
+            let resolved = self.resolve_files(files, &path, errors).await?;
+            answers.insert(key, Answer::Files(resolved));
+        }
+        Ok(())
+    }
+
     /// The files as the store recorded them; one it does not hold is refused at `path`.
     async fn resolve_files(
         &self,
@@ -643,21 +662,8 @@ impl Portal {
     ) -> Result<Vec<FileRef>, AppError> {
         let mut resolved = Vec::with_capacity(files.len());
         for file in files {
-            match self
-                .store
-                .attachment(self.municipality(), &file.sha256)
-                .await?
-            {
-                Some(row) => {
-                    let content_type =
-                        FileType::from_mime(&row.content_type).unwrap_or(FileType::Pdf);
-                    resolved.push(FileRef {
-                        size: row.size,
-                        name: clean_file_name(&file.name, content_type),
-                        content_type,
-                        sha256: file.sha256,
-                    })
-                }
+            match self.stored_file(file.sha256, &file.name).await? {
+                Some(stored) => resolved.push(stored),
                 None => errors.push(FieldError::new(path.clone(), Problem::UnknownAttachment)),
             }
         }

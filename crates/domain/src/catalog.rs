@@ -29,6 +29,16 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 pub const INDEX_FILE: &str = "catalog.toml";
+
+/// The keys every procedure needs, for the tests of other modules that need a procedure.
+#[cfg(test)]
+pub(crate) const TEST_HEADER: &str = "id = \"p\"\ntitle = \"P\"\nsummary = \"S\"\ncategory = \"c\"\neligibility = \"E\"\nprocessing_time = \"T\"\ndepartment = { id = \"d\", name = \"D\" }\n";
+
+/// A procedure with these steps, for tests.
+#[cfg(test)]
+pub(crate) fn test_procedure(steps: &str) -> Procedure {
+    parse_procedure("p.toml", &format!("{TEST_HEADER}{steps}")).unwrap_or_else(|e| panic!("{e:?}"))
+}
 const DEFAULT_MAX_LENGTH: usize = 200;
 const DEFAULT_LONG_MAX_LENGTH: usize = 2000;
 const DEFAULT_KANA_MAX_LENGTH: usize = 60;

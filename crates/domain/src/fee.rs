@@ -312,16 +312,8 @@ mod tests {
     use super::*;
 
     fn procedure_with(rule: FeeRule) -> Procedure {
-        let mut p = crate::catalog::parse_procedure(
-            "p.toml",
+        let mut p = crate::catalog::test_procedure(
             r#"
-id = "p"
-title = "P"
-summary = "S"
-category = "c"
-eligibility = "E"
-processing_time = "T"
-department = { id = "d", name = "D" }
 [[steps]]
 id = "s"
 title = "S"
@@ -330,8 +322,7 @@ title = "S"
   type = "text"
   label = "A"
 "#,
-        )
-        .unwrap();
+        );
         p.fee.rule = rule;
         p
     }

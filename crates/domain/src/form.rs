@@ -746,13 +746,6 @@ title = "Who"
     }
 
     const DOGS: &str = r#"
-id = "p"
-title = "P"
-summary = "S"
-category = "c"
-eligibility = "E"
-processing_time = "T"
-department = { id = "d", name = "D" }
 [[steps]]
 id = "s"
 title = "S"
@@ -786,7 +779,7 @@ title = "S"
 
     #[test]
     fn an_items_files_are_kept_by_the_page_and_only_as_the_store_recorded_them() {
-        let procedure = crate::catalog::parse_procedure("p.toml", DOGS).unwrap();
+        let procedure = crate::catalog::test_procedure(DOGS);
         let mut files = StoredFiles::default();
         files.insert(stored_pdf(1));
         files.insert(stored_pdf(2));

@@ -847,18 +847,7 @@ async fn a_correction_asks_for_a_document_again_and_the_resident_sends_it() {
         requested.body
     );
 
-    let resident = app.new_browser();
-    let lookup = resident.get("/status").await;
-    let page = resident
-        .post_form(
-            "/status",
-            &[
-                ("_csrf", &lookup.csrf()),
-                ("receipt", &receipt),
-                ("access_code", &code),
-            ],
-        )
-        .await;
+    let (resident, page) = support::resident_at_status(&app, &receipt, &code).await;
     page.assert_contains("enctype=\"multipart/form-data\"");
     page.assert_contains("name=\"f.identity_document\"");
     page.assert_contains("添付済み：menkyo.pdf");

@@ -363,18 +363,12 @@ fn compatible(from: &Field, to: &Field) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::catalog::{CatalogError, INDEX_FILE, load};
+    use crate::catalog::{CatalogError, INDEX_FILE, TEST_HEADER, load};
 
     const INDEX: &str = "[[categories]]\nid = \"c\"\ntitle = \"C\"\n\n[[life_events]]\nid = \"ev\"\ntitle = \"出来事\"\n";
 
-    const PROCEDURE: &str = r#"
-id = "p"
-title = "P"
-summary = "S"
-category = "c"
-eligibility = "E"
-processing_time = "T"
-department = { id = "d", name = "D" }
+    /// Steps of the procedure `p` the event implies (after [`TEST_HEADER`]).
+    const STEPS: &str = r#"
 [[steps]]
 id = "s"
 title = "S"
@@ -427,7 +421,7 @@ title = "F"
     fn errors(procedures: &str) -> Vec<CatalogError> {
         load(&[
             (INDEX_FILE.into(), INDEX.into()),
-            ("p.toml".into(), PROCEDURE.into()),
+            ("p.toml".into(), format!("{TEST_HEADER}{STEPS}")),
             ("ev.event.toml".into(), event(procedures)),
         ])
         .err()
@@ -438,7 +432,7 @@ title = "F"
     fn a_sound_event_loads_with_its_mappings() {
         let catalog = load(&[
             (INDEX_FILE.into(), INDEX.into()),
-            ("p.toml".into(), PROCEDURE.into()),
+            ("p.toml".into(), format!("{TEST_HEADER}{STEPS}")),
             (
                 "ev.event.toml".into(),
                 event(
@@ -502,7 +496,7 @@ prefill = [ { to = "name", from = "who" }, { to = "people", from = "family", ite
     fn an_event_not_listed_in_catalog_toml_is_reported() {
         let errors = load(&[
             (INDEX_FILE.into(), INDEX.into()),
-            ("p.toml".into(), PROCEDURE.into()),
+            ("p.toml".into(), format!("{TEST_HEADER}{STEPS}")),
             (
                 "x.event.toml".into(),
                 event("[[procedures]]\nid = \"p\"\n").replace("id = \"ev\"", "id = \"other\""),

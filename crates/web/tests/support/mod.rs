@@ -532,9 +532,14 @@ pub async fn apply(app: &TestApp, procedure: &str, answers: Value) -> (String, S
 
 /// The resident's status page, as a fresh browser sees it.
 pub async fn resident_status(app: &TestApp, receipt: &str, code: &str) -> Reply {
+    resident_at_status(app, receipt, code).await.1
+}
+
+/// A fresh browser that has opened the status page, for what the resident does there next.
+pub async fn resident_at_status(app: &TestApp, receipt: &str, code: &str) -> (TestApp, Reply) {
     let resident = app.new_browser();
     let form = resident.get("/status").await;
-    resident
+    let page = resident
         .post_form(
             "/status",
             &[
@@ -543,7 +548,8 @@ pub async fn resident_status(app: &TestApp, receipt: &str, code: &str) -> Reply 
                 ("access_code", code),
             ],
         )
-        .await
+        .await;
+    (resident, page)
 }
 
 pub async fn act(staff: &TestApp, receipt: &str, pairs: &[(&str, &str)]) -> Reply {
