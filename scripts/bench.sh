@@ -51,3 +51,4 @@ echo "|---|---|---|---|"
 echo "| question page (保育施設 children step, $bytes bytes) | $ours_rps req/s, p50 $ours_p50, p99 $ours_p99 | minimal axum handler, same size: $base_rps req/s, p50 $base_p50, p99 $base_p99 | $share % |"
 "$bin/madoguchi-bench" submissions "$SECONDS_EACH" 8
 "$bin/madoguchi-bench" jp
+"$bin/madoguchi-bench" life-events

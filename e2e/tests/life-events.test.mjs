@@ -66,6 +66,7 @@ for (const javaScriptEnabled of [true, false]) {
     await page.locator("#f-has_kokuho-0").check();
     await page.locator("#f-has_children-0").check();
     await page.locator("#f-needs_seal-0").check();
+    await page.locator("#f-bulky_waste-1").check();
     await next(page);
     await expectAccessible(page, "moving-in list");
     const text = await page.locator("main").innerText();

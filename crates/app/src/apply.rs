@@ -5,7 +5,7 @@
 use crate::error::AppError;
 use crate::limits::Caller;
 use crate::notify::confirmation_mail;
-use crate::portal::{Portal, open_correction, stored_answers};
+use crate::portal::{Member, Portal, open_correction, stored_answers};
 use crate::timefmt::today_jst;
 use crate::tokens::{TOKEN_LEN, new_token, token_hash};
 use data_encoding::HEXLOWER;
@@ -110,6 +110,9 @@ pub struct StatusView {
     pub events: Vec<EventRow>,
     /// What the department asked to fix, while a correction is open.
     pub correction: Option<Correction>,
+    /// The applications submitted with it from a life event (itself included); empty when
+    /// it was submitted alone.
+    pub bundle: Vec<Member>,
 }
 
 /// The outcome of a resident's corrected answers.
@@ -142,6 +145,7 @@ impl Portal {
                 token_hash: &token_hash(&token),
                 procedure_id: procedure.id.as_str(),
                 procedure_version: &procedure.version,
+                plan_id: None,
                 now,
                 expires_at: now + time::Duration::days(self.config.limits.draft_days),
             })
@@ -187,11 +191,24 @@ impl Portal {
         draft: &Draft,
         step_id: &str,
         action: StepAction,
+        values: FormValues,
+        uploads: Vec<Upload>,
+    ) -> Result<StepResult, AppError> {
+        let step = draft.procedure.step(step_id).ok_or(AppError::NotFound)?;
+        self.post_page(draft, step, action, values, uploads).await
+    }
+
+    /// Handles a posted page showing `step`'s questions (all of them, or those a bundle still
+    /// asks).
+    pub(crate) async fn post_page(
+        &self,
+        draft: &Draft,
+        step: &Step,
+        action: StepAction,
         mut values: FormValues,
         uploads: Vec<Upload>,
     ) -> Result<StepResult, AppError> {
         let procedure = &draft.procedure;
-        let step = procedure.step(step_id).ok_or(AppError::NotFound)?;
         if draft.row.application_id.is_some() {
             return Err(AppError::NotAllowed(ApplicationStatus::Submitted));
         }
@@ -503,7 +520,7 @@ impl Portal {
             .await?
             .ok_or(AppError::NotFound)?;
         Ok(Some(Receipt {
-            access_code: self.access_code(application.id),
+            access_code: self.access_code_of(&application),
             application,
             created: false,
         }))
@@ -567,23 +584,8 @@ impl Portal {
             return Err(AppError::Invalid(outside));
         }
         self.resolve_attachments(procedure, &mut parsed).await?;
-        // Keyed, because the body may hold a 個人番号 and a plain hash of 12 digits is guessable.
-        let request_hash = idempotency_key.map(|_| {
-            HEXLOWER.encode(&self.secret.mac(&[
-                b"idempotency",
-                procedure_id.as_bytes(),
-                answers.to_string().as_bytes(),
-            ]))
-        });
-        // A key names an application only for the caller that sent it, and is kept as a keyed
-        // hash: another client reusing a key (and body) gets nothing of the first's.
-        let scoped_key = idempotency_key.map(|key| {
-            HEXLOWER.encode(&self.secret.mac(&[
-                b"idempotency-key",
-                caller.scope().as_bytes(),
-                key.as_bytes(),
-            ]))
-        });
+        let (scoped_key, request_hash) =
+            self.idempotency(idempotency_key, procedure_id, answers, caller);
         self.submit(
             procedure,
             &parsed,
@@ -596,9 +598,38 @@ impl Portal {
         .await
     }
 
+    /// An API request's idempotency key, scoped to its caller, and the digest of its body (what
+    /// it asks for, `what`, and the JSON sent); both keyed hashes.
+    pub(crate) fn idempotency(
+        &self,
+        key: Option<&str>,
+        what: &str,
+        body: &Value,
+        caller: &Caller,
+    ) -> (Option<String>, Option<String>) {
+        // Keyed, because the body may hold a 個人番号 and a plain hash of 12 digits is guessable.
+        let request_hash = key.map(|_| {
+            HEXLOWER.encode(&self.secret.mac(&[
+                b"idempotency",
+                what.as_bytes(),
+                body.to_string().as_bytes(),
+            ]))
+        });
+        // A key names an application only for the caller that sent it, and is kept as a keyed
+        // hash: another client reusing a key (and body) gets nothing of the first's.
+        let scoped_key = key.map(|key| {
+            HEXLOWER.encode(&self.secret.mac(&[
+                b"idempotency-key",
+                caller.scope().as_bytes(),
+                key.as_bytes(),
+            ]))
+        });
+        (scoped_key, request_hash)
+    }
+
     /// Replaces the size and type an API client claimed for each file with what was stored,
     /// and refuses files that were never uploaded; files of group items too.
-    async fn resolve_attachments(
+    pub(crate) async fn resolve_attachments(
         &self,
         procedure: &Procedure,
         answers: &mut Answers,
@@ -684,28 +715,13 @@ impl Portal {
         idempotency_key: Option<&str>,
         request_hash: Option<&str>,
     ) -> Result<Receipt, AppError> {
-        let jobs = confirmation_mail(procedure, answers, application_id)
-            .into_iter()
-            .collect();
-        let answers_json = self.storable(answers);
-        let applicant_name = answers.applicant_name(procedure);
+        let prepared = self.prepare(procedure, answers, application_id, draft_id);
         let submitted = self
             .store
             .submit(&NewApplication {
-                id: application_id,
-                municipality: self.municipality(),
-                procedure_id: procedure.id.as_str(),
-                procedure_version: &procedure.version,
-                department_id: &procedure.department.id,
-                answers: &answers_json,
-                channel,
-                draft_id,
                 idempotency_key,
                 request_hash,
-                applicant_name: &applicant_name,
-                files: file_ids(answers),
-                jobs,
-                now: OffsetDateTime::now_utc(),
+                ..prepared.new_application(self.municipality(), channel, OffsetDateTime::now_utc())
             })
             .await
             .map_err(AppError::from_storage)?;
@@ -715,10 +731,32 @@ impl Portal {
             tracing::info!(procedure = %procedure.id, receipt = %application.receipt_number, channel, "application submitted");
         }
         Ok(Receipt {
-            access_code: self.access_code(application.id),
+            access_code: self.access_code_of(&application),
             application,
             created,
         })
+    }
+
+    /// An application ready to be written: its answers as storage holds them (every 個人番号
+    /// sealed), the applicant's name, the files it uses and its confirmation mail.
+    pub(crate) fn prepare<'p>(
+        &self,
+        procedure: &'p Procedure,
+        answers: &Answers,
+        id: Uuid,
+        draft_id: Option<Uuid>,
+    ) -> Prepared<'p> {
+        Prepared {
+            procedure,
+            id,
+            draft_id,
+            answers: self.storable(answers),
+            applicant_name: answers.applicant_name(procedure),
+            files: file_ids(answers),
+            jobs: confirmation_mail(procedure, answers, id)
+                .into_iter()
+                .collect(),
+        }
     }
 
     // ---- after submission ----
@@ -732,7 +770,7 @@ impl Portal {
             .application_by_receipt(self.municipality(), &receipt)
             .await?
             .ok_or(AppError::NotFound)?;
-        let expected = normalize_access_code(&self.access_code(application.id));
+        let expected = normalize_access_code(&self.access_code_of(&application));
         let given = normalize_access_code(access_code);
         if !bool::from(subtle::ConstantTimeEq::ct_eq(
             expected.as_bytes(),
@@ -753,12 +791,14 @@ impl Portal {
             .filter(|e| !is_internal_event(&e.kind))
             .collect();
         let correction = open_correction(&application);
+        let bundle = self.bundle_members(&application).await?;
         Ok(StatusView {
             application,
             procedure,
             answers,
             events,
             correction,
+            bundle,
         })
     }
 
@@ -883,6 +923,46 @@ impl Portal {
         let application = self.change_case(view.application.id, &change).await?;
         tracing::info!(receipt = %application.receipt_number, "application withdrawn");
         self.status_view(application).await
+    }
+}
+
+/// An application prepared for storage (see `Portal::prepare`).
+#[derive(Debug, Clone)]
+pub(crate) struct Prepared<'p> {
+    pub procedure: &'p Procedure,
+    pub id: Uuid,
+    pub draft_id: Option<Uuid>,
+    pub answers: Value,
+    pub applicant_name: String,
+    pub files: Vec<String>,
+    pub jobs: Vec<madoguchi_storage::NewJob>,
+}
+
+impl Prepared<'_> {
+    pub(crate) fn new_application<'a>(
+        &'a self,
+        municipality: &'a str,
+        channel: &'a str,
+        now: OffsetDateTime,
+    ) -> NewApplication<'a> {
+        NewApplication {
+            id: self.id,
+            municipality,
+            procedure_id: self.procedure.id.as_str(),
+            procedure_version: &self.procedure.version,
+            department_id: &self.procedure.department.id,
+            answers: &self.answers,
+            channel,
+            draft_id: self.draft_id,
+            idempotency_key: None,
+            request_hash: None,
+            applicant_name: &self.applicant_name,
+            files: self.files.clone(),
+            jobs: self.jobs.clone(),
+            bundle_id: None,
+            life_event_id: None,
+            now,
+        }
     }
 }
 

@@ -52,6 +52,8 @@ pub struct InboxQuery {
     pub to: Option<time::Date>,
     /// A receipt number or part of the applicant's name.
     pub search: Option<String>,
+    /// Only applications submitted together from this life event.
+    pub life_event: Option<String>,
 }
 
 /// Everything the case page shows.
@@ -66,6 +68,9 @@ pub struct CaseFile {
     pub assignee: Option<StaffRow>,
     pub colleagues: Vec<StaffRow>,
     pub access: Vec<AuditRow>,
+    /// The other applications of its bundle, by procedure (and so 担当課) only: their contents
+    /// stay with their departments.
+    pub bundle: Vec<Arc<Procedure>>,
 }
 
 /// What a staff member asks for on the case page.
@@ -105,7 +110,12 @@ impl Portal {
             .procedure
             .as_deref()
             .filter(|p| self.catalog.procedure(p).is_some());
+        let life_event = query
+            .life_event
+            .as_deref()
+            .filter(|e| self.catalog.event(e).is_some());
         let filter = InboxFilter {
+            life_event,
             department: actor.scope.as_deref(),
             procedure,
             status: query.status,
@@ -128,6 +138,7 @@ impl Portal {
             None,
             json!({
                 "procedure": procedure,
+                "life_event": life_event,
                 "status": query.status.map(ApplicationStatus::as_str),
                 "from": query.from.map(|d| d.to_string()),
                 "to": query.to.map(|d| d.to_string()),
@@ -168,7 +179,15 @@ impl Portal {
             .store
             .audit_for_application(self.municipality(), application.id)
             .await?;
+        let bundle = self
+            .bundle_members(&application)
+            .await?
+            .into_iter()
+            .filter(|m| m.application.id != application.id)
+            .map(|m| m.procedure)
+            .collect();
         Ok(CaseFile {
+            bundle,
             flags: gaiji::flags(&answers),
             application,
             procedure,

@@ -13,6 +13,9 @@ pub enum AppError {
     NotOnline,
     #[error("the draft has expired")]
     DraftExpired,
+    /// A life event plan's private link past its date.
+    #[error("the plan has expired")]
+    PlanExpired,
     #[error("invalid answers")]
     Invalid(Vec<FieldError>),
     #[error("the idempotency key was used with a different request")]
@@ -55,6 +58,7 @@ impl AppError {
     pub(crate) fn from_storage(e: StorageError) -> Self {
         match e {
             StorageError::IdempotencyMismatch => Self::IdempotencyMismatch,
+            StorageError::Conflict => Self::Conflict,
             other => Self::Storage(other),
         }
     }

@@ -107,6 +107,8 @@ impl Portal {
                             "procedure_version": row.procedure_version,
                             "status": row.status.as_str(),
                             "submitted_at": rfc3339(row.submitted_at),
+                            "bundle_id": row.bundle_id,
+                            "life_event_id": row.life_event_id,
                             "answers": answers.to_json_with(&reveal),
                         })
                     })
@@ -144,12 +146,14 @@ fn csv_export(
     let mut table: Vec<Vec<String>> = vec![columns.iter().map(|c| c.column.clone()).collect()];
     for (row, procedure, answers) in records {
         let submitted = jst_minutes(row.submitted_at);
+        let bundle = row.bundle_id.map(|id| id.to_string());
         let meta = export::Meta {
             receipt_number: &row.receipt_number,
             submitted_at: &submitted,
             status: row.status,
             procedure_version: &row.procedure_version,
             decided_fee: row.decided_fee,
+            bundle_id: bundle.as_deref(),
         };
         table.push(export::row(procedure, &columns, &meta, answers, reveal));
     }

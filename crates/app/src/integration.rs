@@ -196,6 +196,8 @@ impl Portal {
             "submitted_at": rfc3339(row.submitted_at),
             "updated_at": rfc3339(row.updated_at),
             "change_seq": row.change_seq,
+            "bundle_id": row.bundle_id,
+            "life_event_id": row.life_event_id,
             "correction": row.correction,
             "answers": answers.to_json_with(&reveal),
             "fee": crate::fees::fee_json(&procedure, &answers, row.decided_fee),

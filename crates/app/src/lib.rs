@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod apply;
 pub mod audit;
 pub mod browse;
+pub mod bundles;
 pub mod cases;
 pub mod catalog_source;
 pub mod clients;

@@ -25,6 +25,31 @@ pub struct Plan {
     pub token: String,
     pub row: PlanRow,
     pub interview: Answers,
+    /// The shared facts, asked once for the procedures started together.
+    pub facts: Answers,
+}
+
+/// The two question sets of a plan: the interview (what applies) and the shared facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanPart {
+    Interview,
+    Facts,
+}
+
+impl PlanPart {
+    pub fn questions(self, event: &LifeEvent) -> &Procedure {
+        match self {
+            Self::Interview => &event.interview,
+            Self::Facts => &event.facts,
+        }
+    }
+
+    pub fn answers(self, plan: &Plan) -> &Answers {
+        match self {
+            Self::Interview => &plan.interview,
+            Self::Facts => &plan.facts,
+        }
+    }
 }
 
 /// What happens after an interview page is posted.
@@ -36,6 +61,8 @@ pub enum InterviewResult {
     Again {
         values: FormValues,
         errors: Vec<FieldError>,
+        /// The message key of what a button did (the address filled in).
+        notice: Option<&'static str>,
     },
 }
 
@@ -85,74 +112,100 @@ impl Portal {
         Ok((token, first))
     }
 
-    /// The plan behind a private link; an expired or unknown link is not found.
+    /// The plan behind a private link; an unknown link is not found, one past its date has
+    /// expired.
     pub async fn plan(&self, token: &str) -> Result<Plan, AppError> {
         if token.len() != TOKEN_LEN {
             return Err(AppError::NotFound);
         }
         let row = self
             .store
-            .plan_by_token_hash(
-                self.municipality(),
-                &token_hash(token),
-                OffsetDateTime::now_utc(),
-            )
+            .plan_by_token_hash(self.municipality(), &token_hash(token))
             .await?
             .ok_or(AppError::NotFound)?;
+        if row.expires_at < OffsetDateTime::now_utc() {
+            return Err(AppError::PlanExpired);
+        }
         let event = self.life_event(&row.event_id)?;
         // Read as the event is defined now: an answer the interview no longer asks is dropped.
-        let interview = validate::prune(
-            &event.interview,
-            &stored_answers(&event.interview, &row.interview).unwrap_or_default(),
-        );
+        let read = |questions: &Procedure, stored| {
+            validate::prune(
+                questions,
+                &stored_answers(questions, stored).unwrap_or_default(),
+            )
+        };
         Ok(Plan {
             token: token.to_owned(),
+            interview: read(&event.interview, &row.interview),
+            facts: read(&event.facts, &row.facts),
             row,
-            interview,
         })
     }
 
-    /// Reads one interview page (the same readers and checks as a procedure's), and saves it
-    /// when it is right; what a changed answer no longer asks is pruned.
-    pub async fn answer_interview(
+    /// Reads one page of the interview or the facts (the same readers and checks as a
+    /// procedure's), and saves it when it is right; what a changed answer no longer asks is
+    /// pruned.
+    pub async fn answer_plan_page(
         &self,
         plan: &Plan,
+        part: PlanPart,
         step_id: &str,
         action: StepAction,
         mut values: FormValues,
     ) -> Result<InterviewResult, AppError> {
         let event = self.life_event(&plan.row.event_id)?;
-        let step = event.interview.step(step_id).ok_or(AppError::NotFound)?;
-        if let StepAction::Group(change) = action {
-            change.apply(&event.interview, &mut values);
-            return Ok(InterviewResult::Again {
-                values,
-                errors: Vec::new(),
-            });
+        let questions = part.questions(event);
+        let step = questions.step(step_id).ok_or(AppError::NotFound)?;
+        match action {
+            StepAction::Save => {}
+            StepAction::Group(change) => {
+                change.apply(questions, &mut values);
+                return Ok(InterviewResult::Again {
+                    values,
+                    errors: Vec::new(),
+                    notice: None,
+                });
+            }
+            StepAction::LookupAddress(field) => {
+                let (errors, notice) = match self.fill_address(questions, &field, &mut values) {
+                    Ok(()) => (Vec::new(), Some("postal-filled")),
+                    Err(error) => (vec![error], None),
+                };
+                return Ok(InterviewResult::Again {
+                    values,
+                    errors,
+                    notice,
+                });
+            }
         }
         let over = Over {
-            answers: &plan.interview,
+            answers: part.answers(plan),
             files: &StoredFiles::default(),
         };
-        let outcome = form::apply_step(&event.interview, step, &values, over, today_jst());
+        let outcome = form::apply_step(questions, step, &values, over, today_jst());
         if !outcome.errors.is_empty() {
             return Ok(InterviewResult::Again {
                 values,
                 errors: outcome.errors,
+                notice: None,
             });
         }
+        let (interview, facts) = match part {
+            PlanPart::Interview => (&outcome.answers, &plan.facts),
+            PlanPart::Facts => (&plan.interview, &outcome.answers),
+        };
         let now = OffsetDateTime::now_utc();
         self.store
             .save_plan(
                 self.municipality(),
                 plan.row.id,
-                &outcome.answers.to_json(),
-                &plan.row.facts,
+                &self.storable(interview),
+                &self.storable(facts),
                 now,
                 self.plan_expiry(now),
             )
             .await?;
-        let next = next_step(&event.interview, &outcome.answers, step_id).map(|s| s.id.to_string());
+        let next = next_step(questions, &outcome.answers, step_id).map(|s| s.id.to_string());
         Ok(InterviewResult::Saved { next })
     }
 
@@ -193,7 +246,7 @@ impl Portal {
         groups
     }
 
-    fn plan_expiry(&self, now: OffsetDateTime) -> OffsetDateTime {
+    pub(crate) fn plan_expiry(&self, now: OffsetDateTime) -> OffsetDateTime {
         now + time::Duration::days(self.config.limits.draft_days)
     }
 }

@@ -162,6 +162,42 @@ impl Portal {
         format_access_code(&material)
     }
 
+    /// The applications submitted together with `application` (itself included), in the
+    /// order they were received; empty when it was submitted alone.
+    pub async fn bundle_members(
+        &self,
+        application: &ApplicationRow,
+    ) -> Result<Vec<Member>, AppError> {
+        let Some(bundle_id) = application.bundle_id else {
+            return Ok(Vec::new());
+        };
+        let rows = self
+            .store
+            .bundle_applications(self.municipality(), bundle_id)
+            .await?;
+        self.members(rows).await
+    }
+
+    pub(crate) async fn members(&self, rows: Vec<ApplicationRow>) -> Result<Vec<Member>, AppError> {
+        let mut members = Vec::with_capacity(rows.len());
+        for application in rows {
+            let procedure = self
+                .definition(&application.procedure_id, &application.procedure_version)
+                .await?;
+            members.push(Member {
+                application,
+                procedure,
+            });
+        }
+        Ok(members)
+    }
+
+    /// The code that opens an application's status page: its bundle's, when it was submitted
+    /// with others from a life event (one code for all of them).
+    pub fn access_code_of(&self, application: &ApplicationRow) -> String {
+        self.access_code(application.bundle_id.unwrap_or(application.id))
+    }
+
     /// Applies one step of a case's life through storage's compare-and-set.
     pub(crate) async fn change_case(
         &self,
@@ -208,4 +244,11 @@ pub(crate) fn open_correction(application: &ApplicationRow) -> Option<Correction
         .correction
         .as_ref()
         .and_then(|c| serde_json::from_value(c.clone()).ok())
+}
+
+/// One application of a bundle, with the definition it was filled against.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub application: ApplicationRow,
+    pub procedure: Arc<Procedure>,
 }

@@ -4,6 +4,9 @@
 //!   the limit for the form-page benchmark (`scripts/bench.sh` drives both servers with wrk).
 //! - `submissions SECONDS TASKS`: durable submissions per second through the real use case on
 //!   SQLite, beside a bare SQLite insert-and-commit loop with the same durability settings.
+//! - `life-events`: deriving the procedures of the largest life event (引越し) from its
+//!   interview and filling every one from the shared facts, beside a no-op (copying the
+//!   interview and the facts, the least any request does with them).
 //! - `jp`: postal-code look-ups and address normalisations per second, beside a plain
 //!   `HashMap` look-up of the same keys.
 
@@ -28,13 +31,14 @@ fn main() {
             bytes.parse().expect("BYTES is a number"),
         )),
         ["jp"] => jp(),
+        ["life-events"] => life_events(),
         ["submissions", seconds, tasks] => runtime.block_on(submissions(
             seconds.parse().expect("SECONDS"),
             tasks.parse().expect("TASKS"),
         )),
         _ => {
             eprintln!(
-                "usage: madoguchi-bench baseline-server BIND BYTES | submissions SECONDS TASKS"
+                "usage: madoguchi-bench baseline-server BIND BYTES | submissions SECONDS TASKS | jp | life-events"
             );
             std::process::exit(2);
         }
@@ -213,6 +217,70 @@ fn jp() {
     let limit = ops_per_second(&addresses, |a| amap.get(a).copied().unwrap_or(0));
     println!(
         "| address normalisation | {ours:.0} /s | HashMap<String, _> look-up of the same strings: {limit:.0} /s | {:.1} % |",
+        100.0 * ours / limit
+    );
+}
+
+fn life_events() {
+    use madoguchi_domain::Answers;
+    use madoguchi_domain::validate::parse_json;
+    let catalog = madoguchi_app::catalog_source::bundled().expect("catalog");
+    let event = catalog.event("hikkoshi").expect("引越し");
+    let today = madoguchi_app::timefmt::today_jst();
+    // A household of four moving in, where everything the event knows of applies.
+    let interview = parse_json(
+        &event.interview,
+        &json!({
+            "move_kind": "into", "move_date": today.to_string(), "has_kokuho": "yes",
+            "has_children": true, "needs_seal": true, "bulky_waste": true
+        }),
+        today,
+    )
+    .expect("interview answers");
+    let person = |given: &str, kana: &str, born: &str, relationship: &str| {
+        json!({
+            "name": { "family": "大田", "given": given, "family_kana": "オオタ", "given_kana": kana },
+            "birth_date": born, "relationship": relationship
+        })
+    };
+    let facts = parse_json(
+        &event.facts,
+        &json!({
+            "notifier_name": { "family": "大田", "given": "太郎", "family_kana": "オオタ", "given_kana": "タロウ" },
+            "phone": "0357441111", "email": "taro@example.jp",
+            "movers": [
+                person("太郎", "タロウ", "1985-04-01", "householder"),
+                person("花子", "ハナコ", "1987-06-15", "spouse"),
+                person("一郎", "イチロウ", "2015-09-01", "child"),
+                person("二郎", "ジロウ", "2019-02-11", "child"),
+            ]
+        }),
+        today,
+    )
+    .expect("facts");
+    let inputs = [(interview, facts)];
+    let implied = event.derive(&inputs[0].0).len();
+    let ours = ops_per_second(&inputs, |(interview, facts)| {
+        event
+            .derive(interview)
+            .iter()
+            .filter_map(|d| Some((d, catalog.procedure(d.implied.procedure.as_str())?)))
+            .map(|(d, p)| {
+                event
+                    .fill(d.implied, p, &Answers::default(), (interview, facts), today)
+                    .given
+                    .len()
+            })
+            .sum()
+    });
+    let limit = ops_per_second(&inputs, |(interview, facts)| {
+        let copied = (interview.clone(), facts.clone());
+        copied.0.iter().count() + copied.1.iter().count()
+    });
+    println!(
+        "| life event: derive and fill ({} of {} procedures of 引越し, 4 people moving) | {ours:.0} /s | no-op, copying the interview and facts: {limit:.0} /s | {:.1} % |",
+        implied,
+        event.procedures.len(),
         100.0 * ours / limit
     );
 }

@@ -1395,6 +1395,7 @@ impl Checker<'_> {
             "status",
             "procedure_version",
             "fee",
+            "bundle_id",
         ];
         let mut columns = Vec::new();
         for (i, col) in raw.into_iter().enumerate() {

@@ -17,10 +17,12 @@ pub struct Meta<'a> {
     pub procedure_version: &'a str,
     /// The fee the department decided, where it sets the amount.
     pub decided_fee: Option<u64>,
+    /// The bundle it was submitted in with other procedures of a life event, if it was.
+    pub bundle_id: Option<&'a str>,
 }
 
-/// The procedure's columns, or a default: receipt number, submission time, status, then each
-/// question.
+/// The procedure's columns, or a default: receipt number, submission time, status (the fee
+/// and the bundle where they can be), then each question.
 pub fn columns(procedure: &Procedure) -> Vec<ExportColumn> {
     if !procedure.export.is_empty() {
         return procedure.export.clone();
@@ -30,9 +32,11 @@ pub fn columns(procedure: &Procedure) -> Vec<ExportColumn> {
         ("申請日時", "submitted_at"),
         ("状態", "status"),
         ("手数料", "fee"),
+        ("一括申請ID", "bundle_id"),
     ];
     meta.iter()
         .filter(|(_, source)| *source != "fee" || !procedure.fee.is_free())
+        .filter(|(_, source)| *source != "bundle_id" || !procedure.life_events.is_empty())
         .map(|(column, source)| ExportColumn {
             column: (*column).to_owned(),
             source: (*source).to_owned(),
@@ -71,6 +75,7 @@ fn cell(
         "submitted_at" => return meta.submitted_at.to_owned(),
         "status" => return meta.status.as_str().to_owned(),
         "procedure_version" => return meta.procedure_version.to_owned(),
+        "bundle_id" => return meta.bundle_id.unwrap_or_default().to_owned(),
         // Yen, digits only; empty while the department has not set the amount.
         "fee" => {
             return procedure
@@ -243,6 +248,7 @@ source = "no"
             status: ApplicationStatus::Accepted,
             procedure_version: "v",
             decided_fee: None,
+            bundle_id: None,
         };
         let cols = columns(&procedure);
         let masked = row(&procedure, &cols, &meta, &answers, &|n| n.masked());

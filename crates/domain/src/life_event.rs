@@ -12,9 +12,11 @@
 use crate::answers::{Answer, Answers};
 use crate::condition::Condition;
 use crate::ids::{FieldId, ProcedureId};
-use crate::procedure::{FieldKind, Procedure};
+use crate::procedure::{Field, FieldKind, Procedure, Step};
 use crate::text::Localized;
+use crate::validate::{self, Segment};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LifeEvent {
@@ -38,6 +40,51 @@ pub struct Implied {
     pub deadline: Option<EventDeadline>,
     /// Which facts fill which of the procedure's questions.
     pub prefill: Vec<Prefill>,
+}
+
+/// A bundled procedure's answers and which of its questions the facts or the interview
+/// answered (they are not asked again).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filled {
+    pub answers: Answers,
+    pub given: BTreeSet<String>,
+}
+
+impl Filled {
+    /// Takes back the questions given that the procedure's rules refuse (a fact its own
+    /// limits do not allow).
+    fn keep_accepted(&mut self, procedure: &Procedure, today: time::Date) {
+        let errors = validate::check(procedure, &self.answers, None, today);
+        self.given.retain(|id| {
+            !errors
+                .iter()
+                .any(|e| matches!(e.path.0.first(), Some(Segment::Field(f)) if f == id))
+        });
+    }
+
+    /// The procedure with only the questions still asked of it (its own answers, apart from
+    /// what the facts gave).
+    pub fn asked(&self, procedure: &Procedure) -> Procedure {
+        let mut asked = procedure.clone();
+        for step in &mut asked.steps {
+            step.fields.retain(|f| !self.given.contains(f.id.as_str()));
+        }
+        asked
+    }
+
+    /// `step` with only the questions still to be answered; `None` when none is left.
+    pub fn remaining(&self, step: &Step) -> Option<Step> {
+        let fields: Vec<Field> = step
+            .fields
+            .iter()
+            .filter(|f| !self.given.contains(f.id.as_str()))
+            .cloned()
+            .collect();
+        (!fields.is_empty()).then(|| Step {
+            fields,
+            ..step.clone()
+        })
+    }
 }
 
 /// 「死亡の事実を知った日から7日以内」: a deadline counted from a date of the interview.
@@ -190,6 +237,42 @@ impl LifeEvent {
             answers.insert(rule.to.as_str(), value);
         }
         answers
+    }
+
+    /// A bundled procedure's answers: its own, with every answer the facts and the interview
+    /// give in place of what it held (the facts are asked once; a changed fact changes every
+    /// procedure), pruned of what no longer applies. A given answer the procedure's own rules
+    /// refuse is asked on its pages after all, with the problem beside it.
+    pub fn fill(
+        &self,
+        implied: &Implied,
+        procedure: &Procedure,
+        own: &Answers,
+        (interview, facts): (&Answers, &Answers),
+        today: time::Date,
+    ) -> Filled {
+        let prefilled = self.prefill(implied, interview, facts);
+        let mut answers = own.clone();
+        let mut given = BTreeSet::new();
+        for rule in &implied.prefill {
+            let to = rule.to.as_str();
+            match prefilled.get(to) {
+                Some(answer) => answers.insert(to, answer.clone()),
+                // A fact left blank (an optional e-mail) was answered too: an optional question
+                // it maps to is not asked again; a required one is.
+                None if procedure.field(to).is_some_and(|f| f.required) => continue,
+                None => {
+                    answers.remove(to);
+                }
+            }
+            given.insert(to.to_owned());
+        }
+        let mut filled = Filled {
+            answers: validate::prune(procedure, &answers),
+            given,
+        };
+        filled.keep_accepted(procedure, today);
+        filled
     }
 
     /// The question, of the interview or the facts, with this id.

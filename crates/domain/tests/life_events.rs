@@ -294,6 +294,7 @@ fn a_changed_answer_changes_the_list_and_what_is_filled() {
     interview.insert("has_kokuho", Answer::Choice("yes".into()));
     interview.insert("has_children", Answer::YesNo(true));
     interview.insert("needs_seal", Answer::YesNo(false));
+    interview.insert("bulky_waste", Answer::YesNo(false));
     let into = listed(event, &interview);
     for id in [
         "tennyu-todoke",
@@ -367,5 +368,74 @@ fn deadlines_count_as_the_law_does_and_end_on_an_open_day() {
     assert_eq!(
         deadline(date!(2026 - 12 - 23), "shibo-todoke"),
         Some(date!(2027 - 01 - 04))
+    );
+}
+
+#[test]
+fn a_bundled_procedure_asks_only_what_the_facts_did_not_answer() {
+    let catalog = bundled();
+    let event = catalog.event("hikkoshi").unwrap();
+    let implied = event
+        .procedures
+        .iter()
+        .find(|i| i.procedure.as_str() == "tenshutsu")
+        .unwrap();
+    let procedure = catalog.procedure("tenshutsu").unwrap();
+    let today = date!(2026 - 12 - 01);
+    let mut interview = Answers::default();
+    interview.insert("move_kind", Answer::Choice("out".into()));
+    interview.insert("move_date", Answer::Date(date!(2026 - 12 - 05)));
+    let mut facts = Answers::default();
+    facts.insert("notifier_name", name("区民", "花子", ("クミン", "ハナコ")));
+    facts.insert("phone", Answer::Text("0357441111".into()));
+    // The e-mail, optional in both, left blank; an own answer for it is not kept hidden.
+    let mut own = Answers::default();
+    own.insert("email", Answer::Text("old@example.jp".into()));
+    own.insert("new_address", Answer::Text("埼玉県川口市本町1-1-1".into()));
+    let filled = event.fill(implied, procedure, &own, (&interview, &facts), today);
+
+    assert_eq!(
+        filled.answers.get("phone"),
+        Some(&Answer::Text("0357441111".into()))
+    );
+    assert!(filled.answers.get("email").is_none());
+    assert_eq!(
+        filled.answers.get("new_address"),
+        Some(&Answer::Text("埼玉県川口市本町1-1-1".into())),
+        "the procedure's own answers stay"
+    );
+    let notifier = procedure.step("notifier").unwrap();
+    assert_eq!(
+        filled.remaining(notifier),
+        None,
+        "every question answered by the facts"
+    );
+    let move_page = filled.remaining(procedure.step("move").unwrap()).unwrap();
+    let asked: Vec<&str> = move_page.fields.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(asked, ["new_address", "new_householder", "whole_household"]);
+    assert!(
+        !filled.asked(procedure).steps[0]
+            .fields
+            .iter()
+            .any(|f| f.id.as_str() == "phone")
+    );
+
+    // Required with the fact missing: asked on the procedure's page after all, own answer kept.
+    facts.remove("phone");
+    own.insert("phone", Answer::Text("0312345678".into()));
+    let filled = event.fill(implied, procedure, &own, (&interview, &facts), today);
+    assert!(!filled.given.contains("phone"));
+    assert_eq!(
+        filled.answers.get("phone"),
+        Some(&Answer::Text("0312345678".into()))
+    );
+
+    // A fact the procedure's own rules refuse is asked there, with its problem.
+    let mut early = interview.clone();
+    early.insert("move_date", Answer::Date(date!(2019 - 12 - 31)));
+    let filled = event.fill(implied, procedure, &own, (&early, &facts), today);
+    assert!(
+        !filled.given.contains("move_date"),
+        "転出予定日 is from 2020 on"
     );
 }

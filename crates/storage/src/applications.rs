@@ -41,6 +41,77 @@ macro_rules! next_counter {
 }
 pub(crate) use next_counter;
 
+/// Inserts one application inside the caller's transaction (its receipt number, place in the
+/// change feed, first history event, outbox jobs and the files it uses) and evaluates to its row.
+macro_rules! insert_application {
+    ($tx:expr, $new:expr) => {{
+        let tx = $tx;
+        let year = $new.now.to_offset(time::macros::offset!(+9)).year();
+        let counter = format!("receipt:{year}");
+        let sequence = next_counter!(&mut *tx, $new.municipality, &counter);
+        let change_seq = next_counter!(&mut *tx, $new.municipality, CHANGE_COUNTER);
+        let receipt = ReceiptNumber::new(year, u64::try_from(sequence).unwrap_or_default());
+        sqlx::query(
+            "INSERT INTO applications (id, municipality_code, receipt_number, procedure_id, procedure_version, department_id, answers, status, channel, idempotency_key, request_hash, submitted_at, updated_at, applicant_name, change_seq, bundle_id, life_event_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+        )
+        .bind($new.id)
+        .bind($new.municipality)
+        .bind(receipt.as_str())
+        .bind($new.procedure_id)
+        .bind($new.procedure_version)
+        .bind($new.department_id)
+        .bind(Json($new.answers))
+        .bind(ApplicationStatus::Submitted.as_str())
+        .bind($new.channel)
+        .bind($new.idempotency_key)
+        .bind($new.request_hash)
+        .bind($new.now)
+        .bind($new.now)
+        .bind($new.applicant_name)
+        .bind(change_seq)
+        .bind($new.bundle_id)
+        .bind($new.life_event_id)
+        .execute(&mut *tx)
+        .await?;
+        insert_event!(
+            &mut *tx,
+            $new.municipality,
+            $new.id,
+            "submitted",
+            ApplicationStatus::Submitted,
+            "resident",
+            None::<&str>,
+            $new.now
+        );
+        for job in &$new.jobs {
+            insert_job!(&mut *tx, $new.municipality, job, $new.now);
+        }
+        write_uses!(&mut *tx, $new.municipality, $new.id, &$new.files);
+        // Everything in the row is known here; reading it back would cost a round trip
+        // while the write lock is held.
+        $crate::ApplicationRow {
+            id: $new.id,
+            municipality_code: $new.municipality.to_owned(),
+            receipt_number: receipt.to_string(),
+            procedure_id: $new.procedure_id.to_owned(),
+            procedure_version: $new.procedure_version.to_owned(),
+            department_id: $new.department_id.to_owned(),
+            answers: $new.answers.clone(),
+            status: ApplicationStatus::Submitted,
+            channel: $new.channel.to_owned(),
+            submitted_at: $new.now,
+            updated_at: $new.now,
+            applicant_name: $new.applicant_name.to_owned(),
+            assigned_to: None,
+            correction: None,
+            change_seq,
+            decided_fee: None,
+            bundle_id: $new.bundle_id,
+            life_event_id: $new.life_event_id.map(str::to_owned),
+        }
+    }};
+}
 use crate::audit::{AuditEntry, append_audit};
 use crate::rows::{APPLICATION_COLUMNS, AttachmentRow, EventRow, application_row, status};
 use crate::{ApplicationRow, StorageError, Store, in_tx, on_pool};
@@ -69,8 +140,42 @@ pub struct NewApplication<'a> {
     pub applicant_name: &'a str,
     /// The stored files the answers refer to.
     pub files: Vec<String>,
+    /// The bundle it is submitted in, and the life event the bundle comes from.
+    pub bundle_id: Option<Uuid>,
+    pub life_event_id: Option<&'a str>,
     pub jobs: Vec<NewJob>,
     pub now: OffsetDateTime,
+}
+
+/// Applications a resident submits together from one life event (one transaction, one
+/// access code): from a plan's drafts (`plan_id`) or an API client's request.
+#[derive(Debug, Clone)]
+pub struct NewBundle<'a> {
+    pub id: Uuid,
+    pub municipality: &'a str,
+    pub event_id: &'a str,
+    pub channel: &'a str,
+    pub plan_id: Option<Uuid>,
+    pub idempotency_key: Option<&'a str>,
+    pub request_hash: Option<&'a str>,
+    pub applications: Vec<NewApplication<'a>>,
+    pub now: OffsetDateTime,
+}
+
+/// A submitted bundle and its applications, in the order they were received.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub id: Uuid,
+    pub event_id: String,
+    pub created_at: OffsetDateTime,
+    pub applications: Vec<ApplicationRow>,
+}
+
+/// The outcome of a bundle's submission: new, or the one this plan or key already made.
+#[derive(Debug, Clone)]
+pub struct BundleSubmitted {
+    pub created: bool,
+    pub bundle: Bundle,
 }
 
 /// The counter whose values order every change to an application (the pull API's cursor).
@@ -222,68 +327,162 @@ impl Store {
                     return Ok(Submitted::Existing(application_row!(row)));
                 }
             }
-            let year = new.now.to_offset(time::macros::offset!(+9)).year();
-            let counter = format!("receipt:{year}");
-            let sequence = next_counter!(&mut *tx, new.municipality, &counter);
-            let change_seq = next_counter!(&mut *tx, new.municipality, CHANGE_COUNTER);
-            let receipt = ReceiptNumber::new(year, u64::try_from(sequence).unwrap_or_default());
+            Submitted::Created(insert_application!(&mut *tx, new))
+        });
+        Ok(outcome)
+    }
+
+    /// Submits a bundle: every application, its draft claimed, in one transaction (all or
+    /// none). A plan or an idempotency key names one bundle: a retry gets the first back.
+    pub async fn submit_bundle(
+        &self,
+        new: &NewBundle<'_>,
+    ) -> Result<BundleSubmitted, StorageError> {
+        match self.submit_bundle_once(new).await {
+            // Two concurrent submits of one plan on PostgreSQL: the loser sees the winner's.
+            Err(StorageError::Database(e))
+                if e.as_database_error()
+                    .is_some_and(|d| d.is_unique_violation()) =>
+            {
+                self.submit_bundle_once(new).await
+            }
+            other => other,
+        }
+    }
+
+    async fn submit_bundle_once(
+        &self,
+        new: &NewBundle<'_>,
+    ) -> Result<BundleSubmitted, StorageError> {
+        let members = format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE bundle_id = $1 ORDER BY receipt_number"
+        );
+        let outcome = in_tx!(self, |tx| {
+            let existing = sqlx::query(
+                "SELECT id, event_id, created_at, request_hash FROM bundles \
+                 WHERE municipality_code = $1 AND (plan_id = $2 OR idempotency_key = $3)",
+            )
+            .bind(new.municipality)
+            .bind(new.plan_id)
+            .bind(new.idempotency_key)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(row) = existing {
+                let hash: Option<String> = row.try_get("request_hash")?;
+                if new.idempotency_key.is_some() && hash.as_deref() != new.request_hash {
+                    return Err(StorageError::IdempotencyMismatch);
+                }
+                let id: Uuid = row.try_get("id")?;
+                let rows = sqlx::query(sqlx::AssertSqlSafe(members))
+                    .bind(id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let mut applications = Vec::with_capacity(rows.len());
+                for r in rows {
+                    applications.push(application_row!(r));
+                }
+                return Ok(BundleSubmitted {
+                    created: false,
+                    bundle: Bundle {
+                        id,
+                        event_id: row.try_get("event_id")?,
+                        created_at: row.try_get("created_at")?,
+                        applications,
+                    },
+                });
+            }
             sqlx::query(
-                "INSERT INTO applications (id, municipality_code, receipt_number, procedure_id, procedure_version, department_id, answers, status, channel, idempotency_key, request_hash, submitted_at, updated_at, applicant_name, change_seq) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                "INSERT INTO bundles (id, municipality_code, event_id, channel, plan_id, idempotency_key, request_hash, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(new.id)
             .bind(new.municipality)
-            .bind(receipt.as_str())
-            .bind(new.procedure_id)
-            .bind(new.procedure_version)
-            .bind(new.department_id)
-            .bind(Json(new.answers))
-            .bind(ApplicationStatus::Submitted.as_str())
+            .bind(new.event_id)
             .bind(new.channel)
+            .bind(new.plan_id)
             .bind(new.idempotency_key)
             .bind(new.request_hash)
             .bind(new.now)
-            .bind(new.now)
-            .bind(new.applicant_name)
-            .bind(change_seq)
             .execute(&mut *tx)
             .await?;
-            insert_event!(
-                &mut *tx,
-                new.municipality,
-                new.id,
-                "submitted",
-                ApplicationStatus::Submitted,
-                "resident",
-                None::<&str>,
-                new.now
-            );
-            for job in &new.jobs {
-                insert_job!(&mut *tx, new.municipality, job, new.now);
+            let mut applications = Vec::with_capacity(new.applications.len());
+            for application in &new.applications {
+                if let Some(draft_id) = application.draft_id {
+                    let claimed = sqlx::query("UPDATE drafts SET application_id = $1, updated_at = $2 WHERE id = $3 AND municipality_code = $4 AND application_id IS NULL")
+                        .bind(application.id)
+                        .bind(new.now)
+                        .bind(draft_id)
+                        .bind(new.municipality)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    if claimed == 0 {
+                        // Returning drops the transaction: every application before it is undone.
+                        return Err(StorageError::Conflict);
+                    }
+                }
+                applications.push(insert_application!(&mut *tx, application));
             }
-            write_uses!(&mut *tx, new.municipality, new.id, &new.files);
-            // Everything in the row is known here; reading it back would cost a round trip
-            // while the write lock is held.
-            Submitted::Created(ApplicationRow {
-                id: new.id,
-                municipality_code: new.municipality.to_owned(),
-                receipt_number: receipt.to_string(),
-                procedure_id: new.procedure_id.to_owned(),
-                procedure_version: new.procedure_version.to_owned(),
-                department_id: new.department_id.to_owned(),
-                answers: new.answers.clone(),
-                status: ApplicationStatus::Submitted,
-                channel: new.channel.to_owned(),
-                submitted_at: new.now,
-                updated_at: new.now,
-                applicant_name: new.applicant_name.to_owned(),
-                assigned_to: None,
-                correction: None,
-                change_seq,
-                decided_fee: None,
-            })
+            BundleSubmitted {
+                created: true,
+                bundle: Bundle {
+                    id: new.id,
+                    event_id: new.event_id.to_owned(),
+                    created_at: new.now,
+                    applications,
+                },
+            }
         });
         Ok(outcome)
+    }
+
+    /// A bundle's applications, in the order they were received.
+    pub async fn bundle_applications(
+        &self,
+        municipality: &str,
+        bundle_id: Uuid,
+    ) -> Result<Vec<ApplicationRow>, StorageError> {
+        let sql = format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE municipality_code = $1 AND bundle_id = $2 ORDER BY receipt_number"
+        );
+        on_pool!(self, |pool| {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(municipality)
+                .bind(bundle_id)
+                .fetch_all(pool)
+                .await?;
+            let mut applications = Vec::with_capacity(rows.len());
+            for r in rows {
+                applications.push(application_row!(r));
+            }
+            Ok(applications)
+        })
+    }
+
+    /// The bundle a plan was submitted as, if it was.
+    pub async fn bundle_of_plan(
+        &self,
+        municipality: &str,
+        plan_id: Uuid,
+    ) -> Result<Option<Bundle>, StorageError> {
+        let found = on_pool!(self, |pool| {
+            sqlx::query_as::<_, (Uuid, String, OffsetDateTime)>(
+                "SELECT id, event_id, created_at FROM bundles WHERE municipality_code = $1 AND plan_id = $2",
+            )
+            .bind(municipality)
+            .bind(plan_id)
+            .fetch_optional(pool)
+            .await
+        })?;
+        let Some((id, event_id, created_at)) = found else {
+            return Ok(None);
+        };
+        Ok(Some(Bundle {
+            id,
+            event_id,
+            created_at,
+            applications: self.bundle_applications(municipality, id).await?,
+        }))
     }
 
     pub async fn application_by_receipt(

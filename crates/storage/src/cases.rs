@@ -23,6 +23,8 @@ pub struct InboxFilter<'a> {
     /// A receipt number (exact) or part of the applicant's name.
     pub receipt: Option<&'a str>,
     pub name: Option<&'a str>,
+    /// Only applications of bundles from this life event.
+    pub life_event: Option<&'a str>,
     pub limit: i64,
 }
 
@@ -54,6 +56,7 @@ impl Store {
              AND ($4 IS NULL OR status = $4) AND ($5 IS NULL OR submitted_at >= $5) \
              AND ($6 IS NULL OR submitted_at < $6) AND ($7 IS NULL OR receipt_number = $7) \
              AND ($8 IS NULL OR applicant_name LIKE $8 ESCAPE '\\') \
+             AND ($10 IS NULL OR life_event_id = $10) \
              ORDER BY submitted_at, receipt_number LIMIT $9"
         );
         let name_pattern = filter.name.map(|n| format!("%{}%", escape_like(n)));
@@ -68,6 +71,7 @@ impl Store {
                 .bind(filter.receipt)
                 .bind(name_pattern.as_deref())
                 .bind(filter.limit)
+                .bind(filter.life_event)
                 .fetch_all(pool)
                 .await?;
             rows.iter().map(|r| Ok(application_row!(r))).collect()

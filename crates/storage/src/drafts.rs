@@ -15,6 +15,8 @@ pub struct NewDraft<'a> {
     pub token_hash: &'a str,
     pub procedure_id: &'a str,
     pub procedure_version: &'a str,
+    /// The life event plan whose bundle the draft belongs to.
+    pub plan_id: Option<Uuid>,
     pub now: OffsetDateTime,
     pub expires_at: OffsetDateTime,
 }
@@ -49,7 +51,7 @@ impl Store {
     pub async fn create_draft(&self, d: &NewDraft<'_>) -> Result<(), StorageError> {
         on_pool!(self, |pool| {
             sqlx::query(
-            "INSERT INTO drafts (id, municipality_code, token_hash, procedure_id, procedure_version, answers, created_at, updated_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            "INSERT INTO drafts (id, municipality_code, token_hash, procedure_id, procedure_version, answers, created_at, updated_at, expires_at, plan_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
         )
         .bind(d.id)
         .bind(d.municipality)
@@ -60,6 +62,7 @@ impl Store {
         .bind(d.now)
         .bind(d.now)
         .bind(d.expires_at)
+        .bind(d.plan_id)
         .execute(pool)
         .await.map(|_| ())
         })?;
@@ -85,6 +88,58 @@ impl Store {
                 None => None,
             })
         })
+    }
+
+    /// The drafts of a plan's bundle, in the order they were chosen.
+    pub async fn plan_drafts(
+        &self,
+        municipality: &str,
+        plan_id: Uuid,
+    ) -> Result<Vec<crate::DraftRow>, StorageError> {
+        let sql = format!(
+            "SELECT {DRAFT_COLUMNS} FROM drafts WHERE municipality_code = $1 AND plan_id = $2 ORDER BY created_at, id"
+        );
+        on_pool!(self, |pool| {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(municipality)
+                .bind(plan_id)
+                .fetch_all(pool)
+                .await?;
+            let mut drafts = Vec::with_capacity(rows.len());
+            for r in rows {
+                drafts.push(draft_row!(r));
+            }
+            Ok(drafts)
+        })
+    }
+
+    /// Drops a procedure from a plan's bundle before it is submitted: its draft and the record
+    /// of the files it used. `false` if there was none (or it was submitted).
+    pub async fn drop_plan_draft(
+        &self,
+        municipality: &str,
+        plan_id: Uuid,
+        draft_id: Uuid,
+    ) -> Result<bool, StorageError> {
+        let dropped = crate::in_tx!(self, |tx| {
+            let dropped = sqlx::query(
+                "DELETE FROM drafts WHERE id = $1 AND plan_id = $2 AND municipality_code = $3 AND application_id IS NULL",
+            )
+            .bind(draft_id)
+            .bind(plan_id)
+            .bind(municipality)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if dropped == 1 {
+                sqlx::query("DELETE FROM attachment_uses WHERE owner_id = $1")
+                    .bind(draft_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            dropped
+        });
+        Ok(dropped == 1)
     }
 
     /// Replaces a draft's answers and the files they use, and keeps the resume link alive

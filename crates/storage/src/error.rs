@@ -13,6 +13,9 @@ pub enum StorageError {
     /// The same idempotency key was sent with a different request.
     #[error("idempotency key reused with a different request")]
     IdempotencyMismatch,
+    /// What the write depends on changed meanwhile (a draft of a bundle submitted elsewhere).
+    #[error("changed by another request meanwhile")]
+    Conflict,
 }
 
 impl StorageError {

@@ -23,7 +23,10 @@ mod procedures;
 mod rows;
 mod staff;
 
-pub use applications::{CaseChange, CorrectionChange, NewApplication, Submitted, Transition};
+pub use applications::{
+    Bundle, BundleSubmitted, CaseChange, CorrectionChange, NewApplication, NewBundle, Submitted,
+    Transition,
+};
 pub use audit::{AuditEntry, AuditProblem, AuditReport, AuditRow};
 pub use cases::{DeliveryRow, InboxFilter};
 pub use clients::ClientRow;

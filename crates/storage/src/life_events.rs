@@ -19,6 +19,20 @@ pub struct PlanRow {
     pub expires_at: OffsetDateTime,
 }
 
+/// A plan's drafts live as long as the plan: the resident reaches them only through its link.
+macro_rules! keep_drafts {
+    ($tx:expr, $municipality:expr, $plan:expr, $expires_at:expr) => {
+        sqlx::query(
+            "UPDATE drafts SET expires_at = $1 WHERE plan_id = $2 AND municipality_code = $3 AND application_id IS NULL",
+        )
+        .bind($expires_at)
+        .bind($plan)
+        .bind($municipality)
+        .execute($tx)
+        .await?;
+    };
+}
+
 impl Store {
     pub async fn create_plan(
         &self,
@@ -48,21 +62,19 @@ impl Store {
         Ok(())
     }
 
-    /// The plan behind a private link, unless it has expired.
+    /// The plan behind a private link (until the sweep deletes it after its date).
     pub async fn plan_by_token_hash(
         &self,
         municipality: &str,
         token_hash: &str,
-        now: OffsetDateTime,
     ) -> Result<Option<PlanRow>, StorageError> {
         on_pool!(self, |pool| {
             let row = sqlx::query(
                 "SELECT id, event_id, interview, facts, created_at, updated_at, expires_at FROM life_event_plans \
-                 WHERE municipality_code = $1 AND token_hash = $2 AND expires_at >= $3",
+                 WHERE municipality_code = $1 AND token_hash = $2",
             )
             .bind(municipality)
             .bind(token_hash)
-            .bind(now)
             .fetch_optional(pool)
             .await?;
             Ok(match row {
@@ -81,7 +93,7 @@ impl Store {
     }
 
     /// Replaces the interview's answers and the facts, and keeps the link alive until
-    /// `expires_at`.
+    /// `expires_at`, with the drafts of its bundle.
     pub async fn save_plan(
         &self,
         municipality: &str,
@@ -91,7 +103,7 @@ impl Store {
         now: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> Result<(), StorageError> {
-        on_pool!(self, |pool| {
+        crate::in_tx!(self, |tx| {
             sqlx::query(
                 "UPDATE life_event_plans SET interview = $1, facts = $2, updated_at = $3, expires_at = $4 \
                  WHERE id = $5 AND municipality_code = $6",
@@ -102,10 +114,32 @@ impl Store {
             .bind(expires_at)
             .bind(id)
             .bind(municipality)
-            .execute(pool)
-            .await
-            .map(|_| ())
-        })?;
+            .execute(&mut *tx)
+            .await?;
+            keep_drafts!(&mut *tx, municipality, id, expires_at);
+        });
+        Ok(())
+    }
+
+    /// Keeps a plan's link and its bundle's drafts alive until `expires_at` (after a page of
+    /// one of its drafts is saved).
+    pub async fn keep_plan(
+        &self,
+        municipality: &str,
+        id: Uuid,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StorageError> {
+        crate::in_tx!(self, |tx| {
+            sqlx::query(
+                "UPDATE life_event_plans SET expires_at = $1 WHERE id = $2 AND municipality_code = $3",
+            )
+            .bind(expires_at)
+            .bind(id)
+            .bind(municipality)
+            .execute(&mut *tx)
+            .await?;
+            keep_drafts!(&mut *tx, municipality, id, expires_at);
+        });
         Ok(())
     }
 }

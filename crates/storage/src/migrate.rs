@@ -41,6 +41,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_life_event_plans.sql"),
         postgres: include_str!("../migrations/postgres/0006_life_event_plans.sql"),
     },
+    Migration {
+        version: 7,
+        sqlite: include_str!("../migrations/sqlite/0007_bundles.sql"),
+        postgres: include_str!("../migrations/postgres/0007_bundles.sql"),
+    },
 ];
 
 /// Arbitrary constant naming madoguchi's migration lock.

@@ -40,6 +40,9 @@ pub struct ApplicationRow {
     pub change_seq: i64,
     /// The fee the department decided, in yen (手数料の決定), where the procedure says so.
     pub decided_fee: Option<u64>,
+    /// The bundle it was submitted in, with the life event the bundle came from.
+    pub bundle_id: Option<Uuid>,
+    pub life_event_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -111,9 +114,11 @@ macro_rules! application_row {
             decided_fee: r
                 .try_get::<Option<i64>, _>("decided_fee")?
                 .and_then(|n| u64::try_from(n).ok()),
+            bundle_id: r.try_get("bundle_id")?,
+            life_event_id: r.try_get("life_event_id")?,
         }
     }};
 }
 pub(crate) use application_row;
 
-pub(crate) const APPLICATION_COLUMNS: &str = "id, municipality_code, receipt_number, procedure_id, procedure_version, department_id, answers, status, channel, submitted_at, updated_at, applicant_name, assigned_to, correction, change_seq, decided_fee";
+pub(crate) const APPLICATION_COLUMNS: &str = "id, municipality_code, receipt_number, procedure_id, procedure_version, department_id, answers, status, channel, submitted_at, updated_at, applicant_name, assigned_to, correction, change_seq, decided_fee, bundle_id, life_event_id";

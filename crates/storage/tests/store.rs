@@ -86,6 +86,7 @@ async fn draft(store: &Store, p: &Procedure) -> Uuid {
             token_hash: &hash,
             procedure_id: p.id.as_str(),
             procedure_version: &p.version,
+            plan_id: None,
             now,
             expires_at: now + time::Duration::days(1),
         })
@@ -118,6 +119,8 @@ fn application<'a>(
             "mail.submitted",
             json!({ "to": "a@example.jp" }),
         )],
+        bundle_id: None,
+        life_event_id: None,
         now: OffsetDateTime::now_utc(),
     }
 }
@@ -530,6 +533,7 @@ async fn changes_respect_the_department_and_feed_the_cursor_in_order() {
                 department: Some("d"),
                 name: Some("ヤマダ"),
                 status: Some(ApplicationStatus::Accepted),
+                life_event: None,
                 limit: 10,
                 ..InboxFilter::default()
             },
@@ -543,6 +547,7 @@ async fn changes_respect_the_department_and_feed_the_cursor_in_order() {
             MUNICIPALITY,
             &InboxFilter {
                 department: Some("other"),
+                life_event: None,
                 limit: 10,
                 ..InboxFilter::default()
             },

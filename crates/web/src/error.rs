@@ -24,6 +24,8 @@ pub enum WebError {
 pub enum PageError {
     NotFound,
     DraftExpired,
+    /// A life event plan's private link past its date.
+    PlanExpired,
     NotOnline,
     Csrf,
     RateLimited,
@@ -71,6 +73,7 @@ impl PageError {
         match e {
             AppError::NotFound => Self::NotFound,
             AppError::DraftExpired => Self::DraftExpired,
+            AppError::PlanExpired => Self::PlanExpired,
             AppError::NotOnline => Self::NotOnline,
             // Another department's case, or a page for administrators: as if it did not exist.
             AppError::Forbidden => Self::NotFound,
@@ -88,7 +91,7 @@ impl PageError {
     fn status(self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::DraftExpired => StatusCode::GONE,
+            Self::DraftExpired | Self::PlanExpired => StatusCode::GONE,
             Self::NotOnline => StatusCode::CONFLICT,
             Self::Csrf => StatusCode::FORBIDDEN,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
@@ -104,6 +107,7 @@ impl PageError {
         match self {
             Self::NotFound => ("page-not-found-title", "page-not-found-body"),
             Self::DraftExpired => ("draft-expired-title", "draft-expired-body"),
+            Self::PlanExpired => ("plan-expired-title", "plan-expired-body"),
             Self::NotOnline => ("not-online-title", "page-not-found-body"),
             Self::Csrf => ("csrf-title", "csrf-body"),
             Self::RateLimited => ("rate-limited-title", "rate-limited-body"),

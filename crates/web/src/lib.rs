@@ -69,6 +69,21 @@ pub fn router(state: AppState) -> Router {
             "/plans/{token}/steps/{step}",
             get(pages::life_events::show_step).post(pages::life_events::answer_step),
         )
+        .route("/plans/{token}/bundle", post(pages::bundles::choose))
+        .route(
+            "/plans/{token}/facts/steps/{step}",
+            get(pages::bundles::show_facts).post(pages::bundles::answer_facts),
+        )
+        .route(
+            "/plans/{token}/forms/{procedure}/steps/{step}",
+            get(pages::bundles::show_form)
+                .post(pages::bundles::answer_form)
+                .layer(DefaultBodyLimit::max(max_body * body::DRAIN_FACTOR)),
+        )
+        .route("/plans/{token}/review", get(pages::bundles::review))
+        .route("/plans/{token}/drop", post(pages::bundles::drop))
+        .route("/plans/{token}/submit", post(pages::bundles::submit))
+        .route("/plans/{token}/done", get(pages::bundles::done))
         .route("/drafts/{token}", get(pages::drafts::resume))
         .route("/drafts/{token}/review", get(pages::drafts::review))
         .route("/drafts/{token}/submit", post(pages::drafts::submit))

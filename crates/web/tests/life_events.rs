@@ -113,6 +113,13 @@ async fn an_okuyami_interview_gives_a_list_by_department_with_deadlines() {
         .scalar("SELECT CAST(interview AS TEXT) FROM life_event_plans")
         .await;
     assert!(stored.contains("over_65"), "{stored}");
+
+    // Past its date the link says so (until the sweep removes it).
+    app.execute("UPDATE life_event_plans SET expires_at = '2000-01-01 00:00:00+00:00'")
+        .await;
+    let expired = app.get(&format!("/plans/{token}")).await;
+    assert_eq!(expired.status, StatusCode::GONE);
+    expired.assert_contains("この手続一覧の保存期限が切れています");
 }
 
 #[tokio::test]
@@ -130,6 +137,7 @@ async fn a_move_into_the_ward_lists_the_counter_and_the_online_procedures() {
             ("f.has_kokuho", "unknown"),
             ("f.has_children", "yes"),
             ("f.needs_seal", "no"),
+            ("f.bulky_waste", "no"),
         ],
     )
     .await;

@@ -27,7 +27,7 @@ struct CreateRequest {
 
 const MAX_IDEMPOTENCY_KEY: usize = 255;
 
-fn bad_request(code: &'static str, message: impl Into<String>) -> WebError {
+pub(super) fn bad_request(code: &'static str, message: impl Into<String>) -> WebError {
     WebError::Api(ApiError::new(StatusCode::BAD_REQUEST, code, message))
 }
 
@@ -54,20 +54,7 @@ pub async fn create(
     admit(&state, Limit::Submission, &caller, tr).await?;
     let request: CreateRequest = serde_json::from_value(body)
         .map_err(|e| bad_request("invalid_json", format!("request body: {e}")))?;
-    let key = match parts.headers.get("idempotency-key") {
-        None => None,
-        Some(v) => Some(
-            v.to_str()
-                .ok()
-                .filter(|k| !k.is_empty() && k.len() <= MAX_IDEMPOTENCY_KEY)
-                .ok_or_else(|| {
-                    bad_request(
-                        "invalid_idempotency_key",
-                        "Idempotency-Key must be 1 to 255 visible ASCII characters",
-                    )
-                })?,
-        ),
-    };
+    let key = idempotency_key(&parts.headers)?;
     let procedure = state.portal.catalog.procedure(&request.procedure_id);
     let receipt = state
         .portal
@@ -81,6 +68,24 @@ pub async fn create(
             .insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// The `Idempotency-Key` header, if sent.
+pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>, WebError> {
+    match headers.get("idempotency-key") {
+        None => Ok(None),
+        Some(v) => v
+            .to_str()
+            .ok()
+            .filter(|k| !k.is_empty() && k.len() <= MAX_IDEMPOTENCY_KEY)
+            .map(Some)
+            .ok_or_else(|| {
+                bad_request(
+                    "invalid_idempotency_key",
+                    "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                )
+            }),
+    }
 }
 
 fn access_code(headers: &HeaderMap) -> Result<&str, WebError> {
@@ -122,7 +127,12 @@ async fn guard<'p>(
 }
 
 /// Counts the request against the caller's budget.
-async fn admit(state: &AppState, limit: Limit, caller: &Caller, tr: Tr) -> Result<(), WebError> {
+pub(super) async fn admit(
+    state: &AppState,
+    limit: Limit,
+    caller: &Caller,
+    tr: Tr,
+) -> Result<(), WebError> {
     state
         .portal
         .admit(limit, caller)

@@ -5,6 +5,7 @@
 mod applications;
 pub mod body;
 mod integration;
+mod life_events;
 mod openapi;
 mod postal;
 mod procedures;
@@ -26,6 +27,13 @@ pub fn router() -> Router<AppState> {
         .route("/openapi.json", get(openapi::document))
         .route("/v1/procedures", get(procedures::list))
         .route("/v1/procedures/{id}", get(procedures::show))
+        .route("/v1/life-events", get(life_events::list))
+        .route("/v1/life-events/{id}", get(life_events::show))
+        .route("/v1/life-events/{id}/list", post(life_events::plan_list))
+        .route(
+            "/v1/life-events/{id}/bundles",
+            post(life_events::create_bundle),
+        )
         .route("/v1/applications", post(applications::create))
         .route("/v1/applications/{receipt}", get(applications::show))
         .route(
@@ -129,6 +137,7 @@ pub fn api_error(e: AppError, tr: Tr, procedure: Option<&Procedure>) -> WebError
         AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
         AppError::NotOnline => (StatusCode::CONFLICT, "not_online"),
         AppError::DraftExpired => (StatusCode::GONE, "draft_expired"),
+        AppError::PlanExpired => (StatusCode::GONE, "plan_expired"),
         AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_answers"),
         AppError::IdempotencyMismatch => {
             (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
@@ -158,6 +167,7 @@ pub fn api_error(e: AppError, tr: Tr, procedure: Option<&Procedure>) -> WebError
         "conflict" => tr.t("case-error-conflict"),
         "rate_limited" => tr.t("rate-limited-title"),
         "draft_expired" => tr.t("draft-expired-title"),
+        "plan_expired" => tr.t("plan-expired-title"),
         "unauthorized" => tr.t("api-unauthorized"),
         "forbidden" => tr.t("api-forbidden"),
         "bad_request" => match &e {

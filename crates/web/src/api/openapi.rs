@@ -101,6 +101,55 @@ pub fn spec(catalog: &Catalog) -> Value {
                     "404": error_response("No such procedure")
                 }
             }},
+            "/api/v1/life-events": { "get": {
+                "summary": "List life events (引越し, 出生, おくやみ)",
+                "operationId": "listLifeEvents",
+                "responses": { "200": { "description": "The life events and the procedures each can imply", "content": { "application/json": { "schema": { "type": "object", "required": ["life_events"], "properties": { "life_events": { "type": "array", "items": { "$ref": "#/components/schemas/LifeEventSummary" } } } } } } } }
+            }},
+            "/api/v1/life-events/{id}": { "get": {
+                "summary": "One life event with its interview and shared facts, page by page and as JSON Schemas",
+                "operationId": "getLifeEvent",
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "responses": {
+                    "200": { "description": "The event; `interview_schema` and `facts_schema` are JSON Schemas (2020-12)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/LifeEventSummary" } } } },
+                    "404": error_response("No such life event")
+                }
+            }},
+            "/api/v1/life-events/{id}/list": { "post": {
+                "summary": "The personal list for interview answers: what applies or may apply, by 担当課, with deadlines",
+                "operationId": "listLifeEventProcedures",
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["interview"], "properties": { "interview": { "type": "object", "description": "As in the event's interview_schema" } } } } } },
+                "responses": {
+                    "200": { "description": "Departments, each with its procedures (`applies`: yes or maybe, `online`, `deadline`, `counter_only_reason`, `attachments`)", "content": { "application/json": { "schema": { "type": "object", "required": ["departments"], "properties": { "departments": { "type": "array", "items": { "type": "object" } } } } } } },
+                    "400": error_response("Malformed JSON or duplicate keys (code invalid_json)"),
+                    "404": error_response("No such life event"),
+                    "413": too_large,
+                    "415": not_json,
+                    "422": error_response("Invalid interview answers (code invalid_answers; fields named interview.…)")
+                }
+            }},
+            "/api/v1/life-events/{id}/bundles": { "post": {
+                "summary": "Submit a life event's online procedures together (one application each, one transaction, one access code)",
+                "operationId": "createBundle",
+                "description": "The interview decides which procedures may be sent; the facts fill each procedure's questions as the event's prefill maps them; `procedures` holds, per procedure id, the answers the facts do not give. Each is checked as an application sent alone; a problem anywhere stores nothing. The same Idempotency-Key from the same caller always returns the same bundle.",
+                "security": front_end,
+                "parameters": [
+                    { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+                    { "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7E]+$" } }
+                ],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CreateBundle" } } } },
+                "responses": {
+                    "201": { "description": "Stored and acknowledged", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/BundleReceipt" } } } },
+                    "400": error_response("Malformed JSON, duplicate keys, an unknown field or a malformed Idempotency-Key (codes invalid_json, invalid_idempotency_key)"),
+                    "401": bad_key,
+                    "404": error_response("No such life event"),
+                    "413": too_large,
+                    "415": not_json,
+                    "422": error_response("Invalid answers (code invalid_answers; fields named interview.…, facts.… or procedures.{id}.…), no procedure or one the interview does not call for (code bad_request), or a reused idempotency key"),
+                    "429": limited
+                }
+            }},
             "/api/v1/applications": { "post": {
                 "summary": "Submit an application",
                 "operationId": "createApplication",
@@ -307,12 +356,34 @@ pub fn spec(catalog: &Catalog) -> Value {
                     "lines": { "type": "array", "items": { "type": "object", "required": ["label", "amount"], "properties": { "label": { "type": "string" }, "amount": { "type": "integer", "minimum": 0 } } } }
                 }},
             "Status": { "type": "string", "enum": ["submitted", "accepted", "correction_requested", "resubmitted", "approved", "rejected", "completed", "withdrawn"] },
+            "LifeEventSummary": { "type": "object", "required": ["id", "title", "procedures"], "properties": {
+                "id": { "type": "string" }, "title": { "type": "object" }, "description": { "type": "object" },
+                "procedures": { "type": "array", "items": { "type": "string" } },
+                "interview": { "type": "array" }, "interview_schema": { "type": "object" },
+                "facts": { "type": "array" }, "facts_schema": { "type": "object" }
+            }},
+            "CreateBundle": { "type": "object", "required": ["interview", "facts", "procedures"], "additionalProperties": false, "properties": {
+                "interview": { "type": "object", "description": "As in the event's interview_schema" },
+                "facts": { "type": "object", "description": "As in the event's facts_schema" },
+                "procedures": { "type": "object", "minProperties": 1, "additionalProperties": { "type": "object" }, "description": "Per procedure id, the answers the facts do not give (as in its answers_schema)" }
+            }},
+            "BundleReceipt": { "type": "object", "required": ["bundle_id", "life_event_id", "access_code", "applications"], "properties": {
+                "bundle_id": { "type": "string", "format": "uuid" }, "life_event_id": { "type": "string" },
+                "access_code": { "type": "string", "description": "Opens the status of every application of the bundle" },
+                "submitted_at": { "type": "string", "format": "date-time" },
+                "applications": { "type": "array", "items": { "type": "object", "required": ["receipt_number", "procedure_id", "department_id", "status"], "properties": {
+                    "id": { "type": "string", "format": "uuid" }, "receipt_number": { "type": "string" }, "procedure_id": { "type": "string" },
+                    "department_id": { "type": "string" }, "status": { "$ref": "#/components/schemas/Status" }
+                }}}
+            }},
             "IntegrationApplication": { "type": "object", "properties": {
                 "id": { "type": "string", "format": "uuid" }, "receipt_number": { "type": "string" },
                 "procedure_id": { "type": "string" }, "procedure_version": { "type": "string" }, "department_id": { "type": "string" },
                 "status": { "$ref": "#/components/schemas/Status" }, "channel": { "type": "string" },
                 "submitted_at": { "type": "string", "format": "date-time" }, "updated_at": { "type": "string", "format": "date-time" },
                 "change_seq": { "type": "integer", "description": "Position in the change feed" },
+                "bundle_id": { "type": ["string", "null"], "format": "uuid", "description": "The bundle it was submitted in with other procedures of a life event (one transaction, one access code); null when submitted alone" },
+                "life_event_id": { "type": ["string", "null"], "description": "The life event the bundle came from (hikkoshi, shussei, okuyami)" },
                 "correction": { "description": "The open correction request, if any" },
                 "answers": { "type": "object", "description": "As in the procedure's answers_schema; 個人番号 whole" },
                 "fee": { "$ref": "#/components/schemas/Fee" },

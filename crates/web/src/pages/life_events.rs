@@ -12,11 +12,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use madoguchi_app::apply::{StepAction, previous_step};
-use madoguchi_app::life_events::{InterviewResult, Plan};
+use madoguchi_app::life_events::{InterviewResult, Plan, PlanPart};
 use madoguchi_app::timefmt::JST;
 use madoguchi_domain::form::FormValues;
 use madoguchi_domain::life_event::LifeEvent;
-use madoguchi_domain::validate::{self, FieldError};
+use madoguchi_domain::validate;
 
 /// `GET /life-events/{id}`: what the event covers, and the start button.
 pub async fn show(
@@ -49,7 +49,7 @@ fn interview_url(token: &str, step: &str) -> String {
     format!("/plans/{token}/steps/{step}")
 }
 
-async fn load<'s>(
+pub(crate) async fn load<'s>(
     state: &'s AppState,
     ctx: &Ctx,
     token: &str,
@@ -72,7 +72,12 @@ pub async fn list(
     if let Some(step) = state.portal.unanswered(event, &plan.interview) {
         return Ok(Redirect::to(&interview_url(&token, step.id.as_str())).into_response());
     }
-    let page = plan_page(&state, &ctx, event, &plan);
+    let choice = state
+        .portal
+        .bundle_choice(&plan)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let page = plan_page(&state, &ctx, event, &plan, &choice);
     Ok(no_store(render(&page, ctx.tr)?))
 }
 
@@ -91,16 +96,12 @@ pub async fn show_step(
         return Ok(Redirect::to(&format!("/plans/{token}")).into_response());
     }
     let values = FormValues::from_answers(step, &plan.interview);
-    interview_page(
-        &state,
-        &ctx,
-        event,
-        &plan,
-        &step_id,
-        &values,
-        &[],
-        StatusCode::OK,
-    )
+    let shown = Shown {
+        values: &values,
+        errors: &[],
+        notice: None,
+    };
+    interview_page(&state, &ctx, event, &plan, &step_id, shown, StatusCode::OK)
 }
 
 /// `POST /plans/{token}/steps/{step}`: save and move on (to the list after the last page), or
@@ -117,7 +118,7 @@ pub async fn answer_step(
     let values = FormValues::from_pairs(form);
     let result = state
         .portal
-        .answer_interview(&plan, &step_id, action, values)
+        .answer_plan_page(&plan, PlanPart::Interview, &step_id, action, values)
         .await
         .map_err(|e| ctx.fail(e))?;
     match result {
@@ -127,31 +128,33 @@ pub async fn answer_step(
         InterviewResult::Saved { next: None } => {
             Ok(Redirect::to(&format!("/plans/{token}")).into_response())
         }
-        InterviewResult::Again { values, errors } => {
+        InterviewResult::Again {
+            values,
+            errors,
+            notice,
+        } => {
             let status = if errors.is_empty() {
                 StatusCode::OK
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            interview_page(
-                &state, &ctx, event, &plan, &step_id, &values, &errors, status,
-            )
+            let shown = Shown {
+                values: &values,
+                errors: &errors,
+                notice: notice.map(|key| ctx.tr.t(key)),
+            };
+            interview_page(&state, &ctx, event, &plan, &step_id, shown, status)
         }
     }
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the page's parts, each named where it is called"
-)]
 fn interview_page(
     state: &AppState,
     ctx: &Ctx,
     event: &LifeEvent,
     plan: &Plan,
     step_id: &str,
-    values: &FormValues,
-    errors: &[FieldError],
+    shown: Shown<'_>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let step = event
@@ -170,11 +173,6 @@ fn interview_page(
         action: interview_url(&plan.token, step_id),
         resume_url: plan_link(state, &plan.token),
         expires: plan.row.expires_at.to_offset(JST).date(),
-    };
-    let shown = Shown {
-        values,
-        errors,
-        notice: None,
     };
     let page = render_questions(state, ctx, questions, shown)?;
     Ok((status, no_store(page)).into_response())

@@ -1,6 +1,7 @@
 //! The resident portal's pages. Every page is complete HTML from the server; forms post back
 //! and redirect (303) on success, so the browser's back button and reload never resubmit.
 
+pub mod bundles;
 pub mod drafts;
 pub mod home;
 pub mod life_events;

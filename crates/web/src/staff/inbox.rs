@@ -18,6 +18,8 @@ use serde::Deserialize;
 struct InboxRow {
     receipt: String,
     procedure: String,
+    /// The life event it was submitted with, if it came in a bundle.
+    event: Option<String>,
     applicant: String,
     submitted: String,
     days: i64,
@@ -39,6 +41,7 @@ struct InboxPage {
     staff_name: String,
     department: String,
     procedures: Vec<Choice>,
+    events: Vec<Choice>,
     statuses: Vec<Choice>,
     from: String,
     to: String,
@@ -60,6 +63,8 @@ pub struct InboxParams {
     to: String,
     #[serde(default)]
     q: String,
+    #[serde(default)]
+    event: String,
 }
 
 pub async fn show(
@@ -78,6 +83,7 @@ pub async fn show(
         from: date(&params.from),
         to: date(&params.to),
         search: Some(params.q.clone()).filter(|q| !q.trim().is_empty()),
+        life_event: Some(params.event.clone()).filter(|e| !e.is_empty()),
     };
     // A search the text rule refuses: the message beside the box, and the inbox unfiltered.
     let (inbox, search_error) = match state.portal.inbox(&actor, &query, &staff.ip()).await {
@@ -112,6 +118,17 @@ pub async fn show(
         staff_name: staff.staff.display_name.clone(),
         department: department_name(&state, staff.staff.department.as_deref(), tr),
         procedures,
+        events: state
+            .portal
+            .catalog
+            .events
+            .iter()
+            .map(|e| Choice {
+                value: e.id.clone(),
+                label: e.title.get(lang).to_owned(),
+                selected: params.event == e.id,
+            })
+            .collect(),
         statuses: ApplicationStatus::ALL
             .iter()
             .map(|s| Choice {
@@ -142,6 +159,11 @@ pub async fn show(
             .map(|c| InboxRow {
                 receipt: c.receipt_number.clone(),
                 procedure: title_of(&c.procedure_id),
+                event: c
+                    .life_event_id
+                    .as_deref()
+                    .and_then(|id| state.portal.catalog.event(id))
+                    .map(|e| e.title.get(lang).to_owned()),
                 applicant: c.applicant_name.clone(),
                 submitted: jst_minutes(c.submitted_at),
                 days: (now - c.submitted_at).whole_days(),

@@ -84,6 +84,9 @@ pub(crate) struct CasePage {
     submitted: String,
     channel: String,
     assignee: String,
+    /// 「引越し」でまとめて申請された, and the bundle's other procedures with their 担当課.
+    bundle_title: Option<String>,
+    bundle: Vec<(String, String)>,
     notice: Option<String>,
     error: Option<String>,
     revealed: Option<(String, String)>,
@@ -158,6 +161,26 @@ pub(crate) fn case_page(
         status_class: status_class(status),
         submitted: jst_minutes(app.submitted_at),
         channel: tr.t(&format!("channel-{}", app.channel)),
+        bundle_title: app
+            .life_event_id
+            .as_deref()
+            .and_then(|id| state.portal.catalog.event(id))
+            .map(|e| {
+                tr.t_with(
+                    "case-bundle-title",
+                    &[("event", e.title.get(lang).to_owned())],
+                )
+            }),
+        bundle: file
+            .bundle
+            .iter()
+            .map(|p| {
+                (
+                    p.title.get(lang).to_owned(),
+                    p.department.name.get(lang).to_owned(),
+                )
+            })
+            .collect(),
         assignee: file
             .assignee
             .as_ref()

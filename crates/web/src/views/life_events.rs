@@ -4,13 +4,16 @@
 
 use crate::AppState;
 use crate::pages::Ctx;
+use crate::pages::bundles::choice_error;
 use crate::pages::life_events::plan_link;
 use crate::views::Base;
 use askama::Template;
+use madoguchi_app::bundles::BundleChoice;
 use madoguchi_app::life_events::{Listed, Plan};
 use madoguchi_app::timefmt::JST;
 use madoguchi_domain::life_event::{Applies, LifeEvent};
 use madoguchi_domain::procedure::Availability;
+use madoguchi_domain::validate::FieldError;
 
 #[derive(Template)]
 #[template(path = "life_event.html")]
@@ -71,9 +74,41 @@ pub(crate) struct PlanPage {
     keep_until: String,
     count: String,
     departments: Vec<DepartmentBlock>,
+    /// The online procedures that apply, offered to start together.
+    choices: Vec<BundleOption>,
+    /// Said next to the choices when none was ticked.
+    choice_error: Option<String>,
+    /// The receipts' page, once the bundle is submitted.
+    done_url: Option<String>,
+    bundle_action: String,
 }
 
-pub(crate) fn plan_page(state: &AppState, ctx: &Ctx, event: &LifeEvent, plan: &Plan) -> PlanPage {
+#[derive(Debug, Clone)]
+struct BundleOption {
+    id: String,
+    title: String,
+    department: String,
+    checked: bool,
+}
+
+impl PlanPage {
+    /// The list again after a choice that ticked nothing.
+    pub(crate) fn refuse(&mut self, ctx: &Ctx, errors: &[FieldError]) {
+        self.choice_error = choice_error(ctx, errors);
+        self.base.has_errors = self.choice_error.is_some();
+        for c in &mut self.choices {
+            c.checked = false;
+        }
+    }
+}
+
+pub(crate) fn plan_page(
+    state: &AppState,
+    ctx: &Ctx,
+    event: &LifeEvent,
+    plan: &Plan,
+    choice: &BundleChoice,
+) -> PlanPage {
     let tr = ctx.tr;
     let lang = tr.lang.code();
     let title = tr.t_with("plan-title", &[("event", event.title.get(lang).to_owned())]);
@@ -105,7 +140,24 @@ pub(crate) fn plan_page(state: &AppState, ctx: &Ctx, event: &LifeEvent, plan: &P
                 .collect(),
         }
     };
+    let choices = state
+        .portal
+        .bundle_candidates(event, &plan.interview)
+        .into_iter()
+        .map(|p| BundleOption {
+            id: p.id.to_string(),
+            title: p.title.get(lang).to_owned(),
+            department: p.department.name.get(lang).to_owned(),
+            checked: choice.chosen.is_empty() || choice.chosen.iter().any(|c| c == p.id.as_str()),
+        })
+        .collect();
     PlanPage {
+        choices,
+        choice_error: None,
+        done_url: choice
+            .submitted
+            .then(|| format!("/plans/{}/done", plan.token)),
+        bundle_action: format!("/plans/{}/bundle", plan.token),
         base: ctx.base(state, title.clone()),
         title,
         change_url: event

@@ -1,6 +1,7 @@
 //! View models: what templates show, computed from domain values. Templates only lay out
 //! these structs; every string in them is already translated and every value formatted.
 
+pub mod bundles;
 pub mod case;
 pub mod life_events;
 pub mod status;

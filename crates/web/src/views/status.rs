@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::pages::Ctx;
+use crate::views::bundles::{ReceiptLine, receipt_lines};
 use crate::views::{
     AnswerSection, Base, FieldBuilder, FieldView, SummaryItem, anchor, answer_sections,
     problem_message, status_class,
@@ -44,6 +45,8 @@ pub(crate) struct StatusPage {
     /// The correction form sends files (a question of an item asked about takes them).
     multipart: bool,
     summary: Vec<SummaryItem>,
+    /// The applications submitted together with this one from a life event.
+    lines: Vec<ReceiptLine>,
 }
 
 /// What the correction form shows: the submitted answers at first, what was typed after an
@@ -107,6 +110,7 @@ pub(crate) fn status_page(
                 .any(|i| i.fields.iter().any(|q| q.kind == "file"))
     });
     StatusPage {
+        lines: receipt_lines(ctx, &view.bundle),
         multipart,
         base,
         procedure_title: view.procedure.title.get(lang).to_owned(),
