@@ -129,7 +129,8 @@ impl Portal {
                 continue;
             }
             // Reached only through the plan's link: the draft's own token is never handed out.
-            self.store
+            let created = self
+                .store
                 .create_draft(&NewDraft {
                     id: Uuid::now_v7(),
                     municipality: self.municipality(),
@@ -140,7 +141,12 @@ impl Portal {
                     now,
                     expires_at: plan.row.expires_at,
                 })
-                .await?;
+                .await;
+            match created {
+                // A second click at the same moment made it: one draft per procedure.
+                Err(e) if e.is_unique_violation() => {}
+                other => other?,
+            }
         }
         Ok(())
     }

@@ -19,6 +19,11 @@ pub enum StorageError {
 }
 
 impl StorageError {
+    /// A unique constraint refused the write: what it would add exists already.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, Self::Database(e) if e.as_database_error().is_some_and(|d| d.is_unique_violation()))
+    }
+
     pub(crate) fn corrupt(what: impl std::fmt::Display) -> Self {
         Self::Corrupt(what.to_string())
     }

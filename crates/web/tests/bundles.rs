@@ -565,3 +565,23 @@ async fn the_api_lists_what_applies_and_submits_a_bundle_in_one_call() {
     );
     assert_eq!(app.application_count().await, 2);
 }
+
+#[tokio::test]
+async fn two_choices_racing_make_one_draft_per_procedure() {
+    let app = TestApp::new().await;
+    let token = moving_out(&app).await;
+    let list = app.get(&format!("/plans/{token}")).await;
+    let csrf = list.csrf();
+    let path = format!("/plans/{token}/bundle");
+    let pairs = [
+        ("_csrf", csrf.as_str()),
+        ("procedure", "tenshutsu"),
+        ("procedure", "sodai-gomi"),
+    ];
+    let requests = (0..4).map(|_| app.form_request(&path, &pairs)).collect();
+    for reply in app.send_all(requests).await {
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    }
+    let drafts: i64 = app.scalar("SELECT COUNT(*) FROM drafts").await;
+    assert_eq!(drafts, 2);
+}

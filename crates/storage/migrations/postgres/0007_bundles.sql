@@ -18,7 +18,7 @@ ALTER TABLE applications ADD COLUMN life_event_id TEXT;
 CREATE INDEX applications_by_bundle ON applications (bundle_id);
 CREATE INDEX applications_by_life_event ON applications (municipality_code, life_event_id, submitted_at);
 
--- The drafts of a plan's bundle: one per procedure the resident chose, reached only through
--- the plan's private link.
+-- The drafts of a plan's bundle: one per procedure the resident chose (two clicks racing make
+-- one), reached only through the plan's private link.
 ALTER TABLE drafts ADD COLUMN plan_id UUID;
-CREATE INDEX drafts_by_plan ON drafts (plan_id);
+CREATE UNIQUE INDEX drafts_by_plan ON drafts (plan_id, procedure_id);
