@@ -44,9 +44,11 @@ for (const javaScriptEnabled of [true, false]) {
     const page = await newPage(browser, { javaScriptEnabled });
     await page.goto(`${server.url}/life-events/hikkoshi`);
     await page.getByRole("button", { name: "質問に答える" }).click();
+    await expectAccessible(page, "interview: the move");
     await page.locator("#f-move_kind-2").check();
     await fillDate(page, "f-move_date", inDays(3));
     await next(page);
+    await expectAccessible(page, "interview: the household");
     await page.locator("#f-has_kokuho-1").check();
     await page.locator("#f-has_children-1").check();
     await page.locator("#f-needs_seal-1").check();
@@ -87,9 +89,11 @@ for (const javaScriptEnabled of [true, false]) {
     await page.locator("#f-name").fill("区民 花子");
     await page.locator("#f-address").fill("大田区蒲田5-13-14");
     await next(page);
+    await expectAccessible(page, "粗大ごみ: the items");
     await page.locator("#f-items-0-item").selectOption("desk");
     await page.locator("#f-items-0-count").fill("1");
     await next(page);
+    await expectAccessible(page, "粗大ごみ: the collection");
     await fillDate(page, "f-preferred_date", inDays(10));
     await page.locator("#f-place").fill("玄関前");
     await next(page);
@@ -111,6 +115,7 @@ for (const javaScriptEnabled of [true, false]) {
     await page.goto(`${server.url}/status`);
     await page.locator("#receipt").fill(receipts[1].trim());
     await page.locator("#access_code").fill(code);
+    await expectAccessible(page, "status look-up");
     await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: /確認する/ }).click()]);
     await expectAccessible(page, "status of a bundled application");
     const status = await page.locator("main").innerText();

@@ -23,7 +23,6 @@ use madoguchi_app::limits::Limit;
 use madoguchi_app::timefmt::JST;
 use madoguchi_domain::form::FormValues;
 use madoguchi_domain::life_event::LifeEvent;
-use madoguchi_domain::validate::FieldError;
 use serde::Deserialize;
 
 /// A bundle page's address.
@@ -362,9 +361,4 @@ pub async fn done(
     };
     let page = done_page(&state, &ctx, event, &view);
     Ok(no_store(render(&page, ctx.tr)?))
-}
-
-/// The problems of a refused choice, for the list page.
-pub(crate) fn choice_error(ctx: &Ctx, errors: &[FieldError]) -> Option<String> {
-    (!errors.is_empty()).then(|| ctx.tr.t("bundle-choose-none"))
 }

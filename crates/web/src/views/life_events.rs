@@ -4,7 +4,6 @@
 
 use crate::AppState;
 use crate::pages::Ctx;
-use crate::pages::bundles::choice_error;
 use crate::pages::life_events::plan_link;
 use crate::views::Base;
 use askama::Template;
@@ -94,7 +93,7 @@ struct BundleOption {
 impl PlanPage {
     /// The list again after a choice that ticked nothing.
     pub(crate) fn refuse(&mut self, ctx: &Ctx, errors: &[FieldError]) {
-        self.choice_error = choice_error(ctx, errors);
+        self.choice_error = (!errors.is_empty()).then(|| ctx.tr.t("bundle-choose-none"));
         self.base.has_errors = self.choice_error.is_some();
         for c in &mut self.choices {
             c.checked = false;
