@@ -20,7 +20,7 @@ use madoguchi_domain::form::FormValues;
 use madoguchi_domain::life_event::{Applies, Filled, Implied, LifeEvent};
 use madoguchi_domain::procedure::{Procedure, Step};
 use madoguchi_domain::validate::{self, FieldError, FieldPath, Problem};
-use madoguchi_storage::{Bundle, NewBundle, NewDraft};
+use madoguchi_storage::{Bundle, BundleSubmitted, NewApplication, NewBundle, NewDraft};
 use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -68,6 +68,15 @@ pub struct BundleView {
     pub bundle: Bundle,
     pub access_code: String,
     pub members: Vec<Member>,
+}
+
+/// Where a bundle comes from: a plan's drafts (the web) or an API client's keyed request.
+#[derive(Debug, Clone, Copy)]
+struct BundleOrigin<'a> {
+    channel: &'a str,
+    plan_id: Option<Uuid>,
+    idempotency_key: Option<&'a str>,
+    request_hash: Option<&'a str>,
 }
 
 /// What a submit of a bundle leads to.
@@ -324,45 +333,17 @@ impl Portal {
         if let Some(place) = self.bundle_incomplete(event, plan, &forms) {
             return Ok(BundleSubmit::Incomplete(place));
         }
-        let bundle_id = Uuid::now_v7();
-        let prepared: Vec<_> = forms
+        let applications = forms
             .iter()
-            .map(|f| {
-                self.prepare(
-                    f.procedure(),
-                    &f.draft.answers,
-                    Uuid::now_v7(),
-                    Some(f.draft.row.id),
-                )
-            })
+            .map(|f| (f.procedure(), &f.draft.answers, Some(f.draft.row.id)))
             .collect();
-        let now = OffsetDateTime::now_utc();
-        let new = NewBundle {
-            id: bundle_id,
-            municipality: self.municipality(),
-            event_id: &event.id,
+        let origin = BundleOrigin {
             channel: "web",
             plan_id: Some(plan.row.id),
             idempotency_key: None,
             request_hash: None,
-            applications: prepared
-                .iter()
-                .map(|p| madoguchi_storage::NewApplication {
-                    bundle_id: Some(bundle_id),
-                    life_event_id: Some(&event.id),
-                    ..p.new_application(self.municipality(), "web", now)
-                })
-                .collect(),
-            now,
         };
-        let submitted = self
-            .store
-            .submit_bundle(&new)
-            .await
-            .map_err(AppError::from_storage)?;
-        if submitted.created {
-            tracing::info!(event = %event.id, applications = submitted.bundle.applications.len(), "bundle submitted");
-        }
+        let submitted = self.write_bundle(event, origin, applications).await?;
         Ok(BundleSubmit::Done(Box::new(
             self.bundle_view(submitted.bundle).await?,
         )))
@@ -380,6 +361,49 @@ impl Portal {
         }
     }
 
+    /// Writes a bundle's applications (each from its draft, where it has one) in one
+    /// transaction; a bundle its origin already made is returned instead.
+    async fn write_bundle(
+        &self,
+        event: &LifeEvent,
+        origin: BundleOrigin<'_>,
+        applications: Vec<(&Procedure, &Answers, Option<Uuid>)>,
+    ) -> Result<BundleSubmitted, AppError> {
+        let id = Uuid::now_v7();
+        let now = OffsetDateTime::now_utc();
+        let prepared: Vec<_> = applications
+            .into_iter()
+            .map(|(p, answers, draft)| self.prepare(p, answers, Uuid::now_v7(), draft))
+            .collect();
+        let new = NewBundle {
+            id,
+            municipality: self.municipality(),
+            event_id: &event.id,
+            channel: origin.channel,
+            plan_id: origin.plan_id,
+            idempotency_key: origin.idempotency_key,
+            request_hash: origin.request_hash,
+            applications: prepared
+                .iter()
+                .map(|p| NewApplication {
+                    bundle_id: Some(id),
+                    life_event_id: Some(&event.id),
+                    ..p.new_application(self.municipality(), origin.channel, now)
+                })
+                .collect(),
+            now,
+        };
+        let submitted = self
+            .store
+            .submit_bundle(&new)
+            .await
+            .map_err(AppError::from_storage)?;
+        if submitted.created {
+            tracing::info!(event = %event.id, applications = submitted.bundle.applications.len(), channel = origin.channel, "bundle submitted");
+        }
+        Ok(submitted)
+    }
+
     async fn bundle_view(&self, bundle: Bundle) -> Result<BundleView, AppError> {
         let members = self.members(bundle.applications.clone()).await?;
         Ok(BundleView {
@@ -390,16 +414,16 @@ impl Portal {
     }
 
     async fn refuse_if_submitted(&self, plan: &Plan) -> Result<(), AppError> {
-        match self
+        if self
             .store
-            .bundle_of_plan(self.municipality(), plan.row.id)
+            .plan_submitted(self.municipality(), plan.row.id)
             .await?
         {
-            Some(_) => Err(AppError::NotAllowed(
+            return Err(AppError::NotAllowed(
                 madoguchi_domain::ApplicationStatus::Submitted,
-            )),
-            None => Ok(()),
+            ));
         }
+        Ok(())
     }
 }
 
@@ -712,38 +736,14 @@ impl Portal {
         let what = format!("bundle:{event_id}");
         let (scoped_key, request_hash) =
             self.idempotency(idempotency_key, &what, request.body, caller);
-        let bundle_id = Uuid::now_v7();
-        let prepared: Vec<_> = filled
-            .iter()
-            .map(|(p, answers)| self.prepare(p, answers, Uuid::now_v7(), None))
-            .collect();
-        let now = OffsetDateTime::now_utc();
-        let new = NewBundle {
-            id: bundle_id,
-            municipality: self.municipality(),
-            event_id: &event.id,
+        let applications = filled.iter().map(|(p, a)| (*p, a, None)).collect();
+        let origin = BundleOrigin {
             channel: "api",
             plan_id: None,
             idempotency_key: scoped_key.as_deref(),
             request_hash: request_hash.as_deref(),
-            applications: prepared
-                .iter()
-                .map(|p| madoguchi_storage::NewApplication {
-                    bundle_id: Some(bundle_id),
-                    life_event_id: Some(&event.id),
-                    ..p.new_application(self.municipality(), "api", now)
-                })
-                .collect(),
-            now,
         };
-        let submitted = self
-            .store
-            .submit_bundle(&new)
-            .await
-            .map_err(AppError::from_storage)?;
-        if submitted.created {
-            tracing::info!(event = %event.id, applications = submitted.bundle.applications.len(), channel = "api", "bundle submitted");
-        }
+        let submitted = self.write_bundle(event, origin, applications).await?;
         Ok(ApiBundle::Done {
             created: submitted.created,
             view: Box::new(self.bundle_view(submitted.bundle).await?),

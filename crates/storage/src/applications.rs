@@ -377,10 +377,10 @@ impl Store {
                     .bind(id)
                     .fetch_all(&mut *tx)
                     .await?;
-                let mut applications = Vec::with_capacity(rows.len());
-                for r in rows {
-                    applications.push(application_row!(r));
-                }
+                let applications = rows
+                    .iter()
+                    .map(|r| Ok(application_row!(r)))
+                    .collect::<Result<Vec<_>, StorageError>>()?;
                 return Ok(BundleSubmitted {
                     created: false,
                     bundle: Bundle {
@@ -451,12 +451,36 @@ impl Store {
                 .bind(bundle_id)
                 .fetch_all(pool)
                 .await?;
-            let mut applications = Vec::with_capacity(rows.len());
-            for r in rows {
-                applications.push(application_row!(r));
-            }
-            Ok(applications)
+            rows.iter().map(|r| Ok(application_row!(r))).collect()
         })
+    }
+
+    /// Whether a plan was submitted as a bundle: its id, life event and time, without its
+    /// applications.
+    async fn plan_bundle_row(
+        &self,
+        municipality: &str,
+        plan_id: Uuid,
+    ) -> Result<Option<(Uuid, String, OffsetDateTime)>, StorageError> {
+        on_pool!(self, |pool| {
+            sqlx::query_as::<_, (Uuid, String, OffsetDateTime)>(
+                "SELECT id, event_id, created_at FROM bundles WHERE municipality_code = $1 AND plan_id = $2",
+            )
+            .bind(municipality)
+            .bind(plan_id)
+            .fetch_optional(pool)
+            .await
+        })
+        .map_err(Into::into)
+    }
+
+    /// Whether a plan was submitted (its bundle exists).
+    pub async fn plan_submitted(
+        &self,
+        municipality: &str,
+        plan_id: Uuid,
+    ) -> Result<bool, StorageError> {
+        Ok(self.plan_bundle_row(municipality, plan_id).await?.is_some())
     }
 
     /// The bundle a plan was submitted as, if it was.
@@ -465,16 +489,8 @@ impl Store {
         municipality: &str,
         plan_id: Uuid,
     ) -> Result<Option<Bundle>, StorageError> {
-        let found = on_pool!(self, |pool| {
-            sqlx::query_as::<_, (Uuid, String, OffsetDateTime)>(
-                "SELECT id, event_id, created_at FROM bundles WHERE municipality_code = $1 AND plan_id = $2",
-            )
-            .bind(municipality)
-            .bind(plan_id)
-            .fetch_optional(pool)
-            .await
-        })?;
-        let Some((id, event_id, created_at)) = found else {
+        let Some((id, event_id, created_at)) = self.plan_bundle_row(municipality, plan_id).await?
+        else {
             return Ok(None);
         };
         Ok(Some(Bundle {

@@ -3,7 +3,7 @@
 //! each procedure's remaining questions (`/plans/{token}/forms/{procedure}/…`), check everything
 //! on one page, submit once, and see every 受付番号 with the one access code.
 
-use super::drafts::no_store;
+use super::drafts::{StepQuery, no_store};
 use super::life_events::{load, plan_link};
 use super::{Ctx, form_value};
 use crate::AppState;
@@ -23,7 +23,6 @@ use madoguchi_app::limits::Limit;
 use madoguchi_app::timefmt::JST;
 use madoguchi_domain::form::FormValues;
 use madoguchi_domain::life_event::LifeEvent;
-use serde::Deserialize;
 
 /// A bundle page's address.
 pub(crate) fn place_url(token: &str, place: &Place) -> String {
@@ -99,24 +98,12 @@ fn first_place(event: &LifeEvent) -> Place {
         .map_or(Place::Review, |s| Place::Facts(s.id.to_string()))
 }
 
-#[derive(Debug, Deserialize, Default)]
-pub struct PageQuery {
-    #[serde(default)]
-    r#return: String,
-}
-
-impl PageQuery {
-    fn to_review(&self) -> bool {
-        self.r#return == "review"
-    }
-}
-
 /// `GET /plans/{token}/facts/steps/{step}`
 pub async fn show_facts(
     state: State<AppState>,
     ctx: Ctx,
     Path((token, step)): Path<(String, String)>,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<StepQuery>,
 ) -> Result<Response, WebError> {
     show(state, ctx, token, Place::Facts(step), q).await
 }
@@ -126,7 +113,7 @@ pub async fn show_form(
     state: State<AppState>,
     ctx: Ctx,
     Path((token, procedure, step)): Path<(String, String, String)>,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<StepQuery>,
 ) -> Result<Response, WebError> {
     show(state, ctx, token, Place::Form { procedure, step }, q).await
 }
@@ -136,7 +123,7 @@ async fn show(
     ctx: Ctx,
     token: String,
     place: Place,
-    q: PageQuery,
+    q: StepQuery,
 ) -> Result<Response, WebError> {
     let (plan, event) = load(&state, &ctx, &token).await?;
     let page = match state.portal.bundle_page(&plan, event, &place).await {
@@ -173,7 +160,7 @@ pub async fn answer_facts(
     state: State<AppState>,
     ctx: Ctx,
     Path((token, step)): Path<(String, String)>,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<StepQuery>,
     request: Request,
 ) -> Result<Response, WebError> {
     answer(state, ctx, token, Place::Facts(step), q, request).await
@@ -184,7 +171,7 @@ pub async fn answer_form(
     state: State<AppState>,
     ctx: Ctx,
     Path((token, procedure, step)): Path<(String, String, String)>,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<StepQuery>,
     request: Request,
 ) -> Result<Response, WebError> {
     answer(
@@ -203,7 +190,7 @@ async fn answer(
     ctx: Ctx,
     token: String,
     place: Place,
-    q: PageQuery,
+    q: StepQuery,
     request: Request,
 ) -> Result<Response, WebError> {
     let max_request = state.portal.config.limits.max_request_bytes();
@@ -261,7 +248,7 @@ fn bundle_page(
     plan: &Plan,
     page: &BundlePage<'_>,
     place: &Place,
-    q: &PageQuery,
+    q: &StepQuery,
     shown: Shown<'_>,
     status: StatusCode,
 ) -> Result<Response, WebError> {

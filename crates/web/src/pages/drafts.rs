@@ -69,7 +69,7 @@ pub struct StepQuery {
 
 impl StepQuery {
     /// Whether the page was opened from the check page (its 「変更」 links), to return there.
-    fn to_review(&self) -> bool {
+    pub(crate) fn to_review(&self) -> bool {
         self.r#return == "review"
     }
 }
