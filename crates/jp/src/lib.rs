@@ -14,6 +14,7 @@ mod charset_tables;
 pub mod checkdigit;
 pub mod holiday;
 pub mod kana;
+pub mod mynacard;
 pub mod phone;
 pub mod postal;
 pub mod text;
