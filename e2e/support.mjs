@@ -33,10 +33,11 @@ export async function startServer() {
 }
 
 /** Creates a back-office account with `madoguchi user add` on the server's data folder. */
-export function addStaff(server, { login, name, department, myNumber = false, password }) {
+export function addStaff(server, { login, name, department, counter = false, myNumber = false, password }) {
   const bin = process.env.MADOGUCHI_BIN ?? resolve(process.cwd(), "../target/debug/madoguchi");
   const args = ["user", "add", "--data-dir", server.dataDir, "--login", login, "--name", name];
   if (department) args.push("--department", department);
+  else if (counter) args.push("--counter");
   else args.push("--admin");
   if (myNumber) args.push("--my-number-access");
   const result = spawnSync(bin, args, { env: { ...process.env, MADOGUCHI_PASSWORD: password, MADOGUCHI_LOG: "warn" }, encoding: "utf8" });

@@ -11,4 +11,4 @@ source scripts/lib-postgres.sh
 psql "$MADOGUCHI_TEST_POSTGRES_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'madoguchi_test_%'" 2>/dev/null \
   | while read -r db; do psql "$MADOGUCHI_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1 || true; done
 
-cargo test --locked -p madoguchi-storage --test store -p madoguchi-web --test http --test backoffice --test hardening --test catalog_rules --test life_events --test bundles
+cargo test --locked -p madoguchi-storage --test store -p madoguchi-web --test http --test backoffice --test hardening --test catalog_rules --test life_events --test bundles --test counter

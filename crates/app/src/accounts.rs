@@ -22,6 +22,8 @@ pub struct Staff {
     /// `None` for administrators.
     pub department: Option<String>,
     pub admin: bool,
+    /// Counter staff (書かない窓口) take visits and see no department's inbox.
+    pub counter: bool,
     pub my_number_access: bool,
 }
 
@@ -30,6 +32,7 @@ impl Staff {
         Self {
             id: row.id,
             admin: row.role == ROLE_ADMIN,
+            counter: row.role == ROLE_COUNTER,
             login: row.login,
             display_name: row.display_name,
             department: row.department_id,
@@ -46,6 +49,7 @@ impl Staff {
             display_name: "command line".into(),
             department: None,
             admin: true,
+            counter: false,
             my_number_access: false,
         }
     }
@@ -77,6 +81,7 @@ pub struct Actor {
 
 pub const ROLE_STAFF: &str = "staff";
 pub const ROLE_ADMIN: &str = "admin";
+pub const ROLE_COUNTER: &str = "counter";
 
 /// A new account, from `madoguchi user add` or an administrator's page.
 #[derive(Debug, Clone)]
@@ -85,6 +90,8 @@ pub struct NewAccount {
     pub display_name: String,
     pub department: Option<String>,
     pub admin: bool,
+    /// A counter account: no department.
+    pub counter: bool,
     pub my_number_access: bool,
     pub password: String,
 }
@@ -101,7 +108,8 @@ impl Portal {
         if account.password.chars().count() < 12 {
             return Err(AppError::BadRequest("staff-error-password-short"));
         }
-        if !account.admin && account.department.as_deref().is_none_or(str::is_empty) {
+        let departmental = !account.admin && !account.counter;
+        if departmental && account.department.as_deref().is_none_or(str::is_empty) {
             return Err(AppError::BadRequest("staff-error-department"));
         }
         if let Some(department) = &account.department
@@ -119,9 +127,11 @@ impl Portal {
                     id,
                     login,
                     display_name,
-                    department_id: account.department.as_deref().filter(|_| !account.admin),
+                    department_id: account.department.as_deref().filter(|_| departmental),
                     role: if account.admin {
                         ROLE_ADMIN
+                    } else if account.counter {
+                        ROLE_COUNTER
                     } else {
                         ROLE_STAFF
                     },

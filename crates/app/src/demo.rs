@@ -32,13 +32,21 @@ pub async fn seed(portal: &Portal) -> Result<Vec<DemoAccount>, AppError> {
     {
         return Ok(Vec::new());
     }
+    // (login, name, department, role, may see 個人番号, what the account is for)
     let accounts = [
-        (ADMIN, "デモ 管理者", None, true, false, "管理者（全課）"),
+        (
+            ADMIN,
+            "デモ 管理者",
+            None,
+            Role::Admin,
+            false,
+            "管理者（全課）",
+        ),
         (
             "koseki",
             "戸籍 一郎",
             Some("kosekijumin"),
-            false,
+            Role::Staff,
             false,
             "戸籍住民課（住民票）",
         ),
@@ -46,20 +54,29 @@ pub async fn seed(portal: &Portal) -> Result<Vec<DemoAccount>, AppError> {
             "kosodate",
             "子育 花子",
             Some("kosodate-shien"),
-            false,
+            Role::Staff,
             true,
             "子育て支援課（児童手当、個人番号を表示できる）",
         ),
+        (
+            "madoguchi",
+            "窓口 三郎",
+            None,
+            Role::Counter,
+            false,
+            "総合窓口（書かない窓口: 来庁者の受付）",
+        ),
     ];
     let mut created = Vec::new();
-    for (login, name, department, admin, my_number, what) in accounts {
+    for (login, name, department, role, my_number, what) in accounts {
         let password = crate::tokens::new_token();
         portal
             .add_staff(&NewAccount {
                 login: login.into(),
                 display_name: name.into(),
                 department: department.map(str::to_owned),
-                admin,
+                admin: role == Role::Admin,
+                counter: role == Role::Counter,
                 my_number_access: my_number,
                 password: password.clone(),
             })
@@ -189,4 +206,11 @@ async fn seed_applications(portal: &Portal) -> Result<(), AppError> {
         }
     }
     Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Admin,
+    Staff,
+    Counter,
 }

@@ -20,6 +20,7 @@ pub mod cases;
 pub mod catalog_source;
 pub mod clients;
 pub mod config;
+pub mod counter;
 pub mod demo;
 mod error;
 pub mod export;

@@ -22,12 +22,15 @@ pub struct UserAddArgs {
     /// The name shown in the back office.
     #[arg(long)]
     name: String,
-    /// The department (its id in the catalog, e.g. kosekijumin); not for --admin.
-    #[arg(long, required_unless_present = "admin")]
+    /// The department (its id in the catalog, e.g. kosekijumin); not for --admin or --counter.
+    #[arg(long, required_unless_present_any = ["admin", "counter"])]
     department: Option<String>,
     /// An administrator: sees every department.
-    #[arg(long, conflicts_with = "department")]
+    #[arg(long, conflicts_with_all = ["department", "counter"])]
     admin: bool,
+    /// Counter staff (書かない窓口): take visits at /counter; no department's inbox.
+    #[arg(long, conflicts_with = "department")]
+    counter: bool,
     /// May see whole 個人番号 (My Numbers).
     #[arg(long)]
     my_number_access: bool,
@@ -108,6 +111,7 @@ pub fn user_add(args: UserAddArgs) -> anyhow::Result<()> {
         display_name: args.name.clone(),
         department: args.department.clone(),
         admin: args.admin,
+        counter: args.counter,
         my_number_access: args.my_number_access,
         password,
     };

@@ -11,6 +11,7 @@ mod applications;
 mod audit;
 mod cases;
 mod clients;
+mod counter;
 mod drafts;
 mod error;
 pub mod files;
@@ -30,6 +31,7 @@ pub use applications::{
 pub use audit::{AuditEntry, AuditProblem, AuditReport, AuditRow};
 pub use cases::{DeliveryRow, InboxFilter};
 pub use clients::ClientRow;
+pub use counter::{AgentRow, CardReadRow, VisitRow};
 pub use drafts::{NewDraft, StopCount};
 pub use error::StorageError;
 pub use jobs::{Job, NewJob};

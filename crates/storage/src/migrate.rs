@@ -46,6 +46,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_bundles.sql"),
         postgres: include_str!("../migrations/postgres/0007_bundles.sql"),
     },
+    Migration {
+        version: 8,
+        sqlite: include_str!("../migrations/sqlite/0008_counter.sql"),
+        postgres: include_str!("../migrations/postgres/0008_counter.sql"),
+    },
 ];
 
 /// Arbitrary constant naming madoguchi's migration lock.

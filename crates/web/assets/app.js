@@ -59,4 +59,10 @@
     button.setAttribute("aria-disabled", "true");
     window.setTimeout(function () { button.removeAttribute("aria-disabled"); }, 5000);
   });
+
+  // The counter screen while the card agent reads: look again every two seconds, so that staff
+  // need not press 「最新の状態を見る」. Without JavaScript the link does the same.
+  if (document.querySelector("[data-refresh-while-waiting]")) {
+    window.setTimeout(function () { window.location.reload(); }, 2000);
+  }
 })();

@@ -125,6 +125,23 @@ pub fn router(state: AppState) -> Router {
             "/staff/cases/{receipt}/files/{sha}",
             get(staff::case::attachment),
         )
+        .route("/counter", get(staff::counter::entry))
+        .route("/staff/counter", get(staff::counter::visits))
+        .route("/staff/counter/visits", post(staff::counter::start))
+        .route("/staff/counter/visits/{id}", get(staff::counter::visit))
+        .route(
+            "/staff/counter/visits/{id}/identity",
+            post(staff::counter::identify),
+        )
+        .route(
+            "/staff/counter/visits/{id}/card",
+            post(staff::counter::read_card),
+        )
+        .route(
+            "/staff/counter/visits/{id}/pairing",
+            post(staff::counter::pairing),
+        )
+        .route("/staff/counter/visits/{id}/end", post(staff::counter::end))
         .route("/staff/export", get(staff::export::form))
         .route("/staff/export/file", get(staff::export::file))
         .route("/staff/integration", get(staff::integration::show))

@@ -4,6 +4,7 @@
 
 mod applications;
 pub mod body;
+mod counter;
 mod integration;
 mod life_events;
 mod openapi;
@@ -42,6 +43,9 @@ pub fn router() -> Router<AppState> {
         )
         .route("/v1/attachments", post(applications::upload))
         .route("/v1/postal-codes/{code}", get(postal::show))
+        .route("/v1/counter/agents", post(counter::pair))
+        .route("/v1/counter/agent/requests", get(counter::next))
+        .route("/v1/counter/agent/requests/{id}", post(counter::report))
         .route("/v1/integration/applications", get(integration::changes))
         .route(
             "/v1/integration/applications/{receipt}",

@@ -213,6 +213,51 @@ pub fn spec(catalog: &Catalog) -> Value {
                     "422": error_response("Not 7 digits (code invalid_postal_code)")
                 }
             }},
+            "/api/v1/counter/agents": { "post": {
+                "summary": "Pair a card agent with a counter session",
+                "operationId": "pairCardAgent",
+                "description": "For madoguchi-card-agent on a counter PC. The one-time code is shown on the counter screen for 10 minutes and pairs once; the token lasts as long as the staff session.",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                    "type": "object", "additionalProperties": false, "required": ["pairing_code"],
+                    "properties": { "pairing_code": { "type": "string" }, "name": { "type": "string", "description": "The PC's name, shown on the counter screen" } }
+                } } } },
+                "responses": {
+                    "201": { "description": "Paired", "content": { "application/json": { "schema": { "type": "object", "required": ["token"], "properties": { "token": { "type": "string" } } } } } },
+                    "400": error_response("Not such an object (code invalid_json)"),
+                    "404": error_response("A wrong, used or expired code (code not_found)"),
+                    "422": error_response("A name with characters no text may hold (code invalid_text)"),
+                    "429": error_response("Too many tries from this caller (code rate_limited)")
+                }
+            }},
+            "/api/v1/counter/agent/requests": { "get": {
+                "summary": "The card read the paired session asks for",
+                "operationId": "nextCardRead",
+                "security": [{ "cardAgent": [] }],
+                "responses": {
+                    "200": { "description": "Read the card now and report", "content": { "application/json": { "schema": { "type": "object", "required": ["id"], "properties": { "id": { "type": "string", "format": "uuid" } } } } } },
+                    "204": { "description": "Nothing to read" },
+                    "401": error_response("No such agent, or its session has ended (code unauthorized)")
+                }
+            }},
+            "/api/v1/counter/agent/requests/{id}": { "post": {
+                "summary": "Report a card read's outcome",
+                "operationId": "reportCardRead",
+                "description": "`read` carries the 券面事項入力補助AP's EF 0001 (個人番号) and EF 0002 (氏名・住所・生年月日・性別) as the card returned them, base64; the server reads and checks them and seals the number. The PIN is never sent.",
+                "security": [{ "cardAgent": [] }],
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "oneOf": [
+                    { "type": "object", "required": ["outcome", "my_number", "attributes"], "properties": { "outcome": { "const": "read" }, "my_number": { "type": "string", "contentEncoding": "base64" }, "attributes": { "type": "string", "contentEncoding": "base64" } } },
+                    { "type": "object", "required": ["outcome", "tries_left"], "properties": { "outcome": { "const": "wrong_pin" }, "tries_left": { "type": "integer", "minimum": 0, "maximum": 15 } } },
+                    { "type": "object", "required": ["outcome"], "properties": { "outcome": { "enum": ["blocked", "card_removed", "no_card", "not_my_number_card", "pin_format", "reader_error"] } } }
+                ] } } } },
+                "responses": {
+                    "204": { "description": "Recorded" },
+                    "400": error_response("Not an outcome (code invalid_json)"),
+                    "401": error_response("No such agent, or its session has ended (code unauthorized)"),
+                    "404": error_response("No such read for this agent, or already reported (code not_found)"),
+                    "422": error_response("The files are not a card's (code bad_request)")
+                }
+            }},
             "/api/v1/attachments": { "post": {
                 "summary": "Upload a file for a file question",
                 "operationId": "uploadAttachment",
@@ -324,6 +369,7 @@ pub fn spec(catalog: &Catalog) -> Value {
         "components": {
           "securitySchemes": {
             "bearer": { "type": "http", "scheme": "bearer", "description": "A department's API token (mdg_…), issued in the back office." },
+            "cardAgent": { "type": "http", "scheme": "bearer", "description": "A card agent's token, from pairCardAgent." },
             "clientKey": { "type": "http", "scheme": "bearer", "description": "A front end's client key (mdc_…), issued by administrators in the back office: its own request budget and its own idempotency keys." }
           },
           "schemas": {

@@ -77,6 +77,7 @@ impl Ctx {
                 "en"
             },
             admin: false,
+            counter: false,
         }
     }
 

@@ -162,12 +162,14 @@ pub async fn add_user(
         return Err(staff.ctx.page_error(PageError::NotFound));
     }
     let admin = form_value(&form, "role") == "admin";
+    let counter = form_value(&form, "role") == "counter";
     let account = NewAccount {
         login: form_value(&form, "login").to_owned(),
         display_name: form_value(&form, "name").to_owned(),
         department: Some(form_value(&form, "department").to_owned())
-            .filter(|d| !d.is_empty() && !admin),
+            .filter(|d| !d.is_empty() && !admin && !counter),
         admin,
+        counter,
         my_number_access: form_value(&form, "my_number") == "yes",
         password: form_value(&form, "password").to_owned(),
     };

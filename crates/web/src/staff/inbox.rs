@@ -72,6 +72,12 @@ pub async fn show(
     staff: StaffCtx,
     Query(params): Query<InboxParams>,
 ) -> Result<Response, WebError> {
+    // Counter staff have no inbox: their start page is the counter's.
+    if staff.staff.counter {
+        return Ok(axum::response::IntoResponse::into_response(
+            axum::response::Redirect::to("/staff/counter"),
+        ));
+    }
     let tr = staff.ctx.tr;
     let actor = staff.staff.actor();
     let date = |s: &str| {

@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod case;
+pub mod counter;
 pub mod export;
 pub mod inbox;
 pub mod integration;
@@ -59,6 +60,7 @@ impl StaffCtx {
         let mut base = self.ctx.base(state, title);
         base.site_name = self.ctx.tr.t("staff-site-name");
         base.admin = self.staff.admin;
+        base.counter = self.staff.counter;
         base
     }
 

@@ -3,6 +3,7 @@
 
 pub mod bundles;
 pub mod case;
+pub mod counter;
 pub mod life_events;
 pub mod status;
 pub mod step;
@@ -33,6 +34,8 @@ pub struct Base {
     pub lang_switch_lang: &'static str,
     /// A back-office page for an administrator (who sees the accounts page in the menu).
     pub admin: bool,
+    /// A back-office page for counter staff (whose menu is the counter's).
+    pub counter: bool,
 }
 
 impl Base {
@@ -49,6 +52,7 @@ impl Base {
             lang_switch_url: lang_switch_url(tr, "/"),
             lang_switch_lang: other_lang(tr),
             admin: false,
+            counter: false,
         }
     }
 

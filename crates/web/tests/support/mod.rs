@@ -443,7 +443,24 @@ pub async fn add_staff(app: &TestApp, login: &str, department: Option<&str>, my_
             display_name: format!("{login} さん"),
             department: department.map(str::to_owned),
             admin: department.is_none(),
+            counter: false,
             my_number_access: my_number,
+            password: PASSWORD.into(),
+        })
+        .await
+        .unwrap();
+}
+
+/// A counter account (書かない窓口): no department.
+pub async fn add_counter_staff(app: &TestApp, login: &str) {
+    app.portal
+        .add_staff(&NewAccount {
+            login: login.into(),
+            display_name: format!("{login} さん"),
+            department: None,
+            admin: false,
+            counter: true,
+            my_number_access: false,
             password: PASSWORD.into(),
         })
         .await

@@ -1,0 +1,198 @@
+//! The counter workspace (書かない窓口) under `/staff/counter`: today's visits, starting one,
+//! and a visit's screen — identify the resident by the card (through the paired card agent) or
+//! by typing, pair a card agent with this session, end the visit. `/counter` leads here, since
+//! the staff session's cookie is scoped to `/staff`.
+
+use crate::AppState;
+use crate::body::PageForm;
+use crate::error::{WebError, render};
+use crate::pages::drafts::no_store;
+use crate::pages::form_value;
+use crate::staff::StaffCtx;
+use crate::views::counter::{visit_page, visits_page};
+use crate::views::refusal_message;
+use crate::views::step::Shown;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use madoguchi_app::AppError;
+use madoguchi_app::apply::StepAction;
+use madoguchi_app::counter::{Identified, Visit};
+use madoguchi_domain::form::FormValues;
+use uuid::Uuid;
+
+fn to_visit(id: Uuid) -> Response {
+    Redirect::to(&format!("/staff/counter/visits/{id}")).into_response()
+}
+
+/// `GET /counter`
+pub async fn entry() -> Redirect {
+    Redirect::to("/staff/counter")
+}
+
+/// `GET /staff/counter`: today's visits.
+pub async fn visits(State(state): State<AppState>, staff: StaffCtx) -> Result<Response, WebError> {
+    let rows = state
+        .portal
+        .todays_visits(&staff.staff)
+        .await
+        .map_err(|e| staff.fail(e))?;
+    let page = visits_page(&state, &staff, &rows);
+    Ok(no_store(render(&page, staff.ctx.tr)?))
+}
+
+/// `POST /staff/counter/visits`: 受付.
+pub async fn start(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    PageForm(form): PageForm,
+) -> Result<Response, WebError> {
+    staff.ctx.verify_form(&state, &form)?;
+    let id = state
+        .portal
+        .start_visit(&staff.staff, &staff.ip())
+        .await
+        .map_err(|e| staff.fail(e))?;
+    Ok(to_visit(id))
+}
+
+async fn load(state: &AppState, staff: &StaffCtx, id: Uuid) -> Result<Visit, WebError> {
+    state
+        .portal
+        .counter_visit(&staff.staff, &staff.token, id, &staff.ip())
+        .await
+        .map_err(|e| staff.fail(e))
+}
+
+fn show_visit(
+    state: &AppState,
+    staff: &StaffCtx,
+    visit: &Visit,
+    status: StatusCode,
+    shown: Shown<'_>,
+    pairing_code: Option<String>,
+) -> Result<Response, WebError> {
+    let page = visit_page(state, staff, visit, shown, pairing_code);
+    Ok((status, no_store(render(&page, staff.ctx.tr)?)).into_response())
+}
+
+/// `GET /staff/counter/visits/{id}`
+pub async fn visit(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let visit = load(&state, &staff, id).await?;
+    let values = FormValues::default();
+    let shown = Shown {
+        values: &values,
+        errors: &[],
+        notice: None,
+    };
+    show_visit(&state, &staff, &visit, StatusCode::OK, shown, None)
+}
+
+/// `POST /staff/counter/visits/{id}/identity`: the resident's details typed from a document.
+pub async fn identify(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Path(id): Path<Uuid>,
+    PageForm(form): PageForm,
+) -> Result<Response, WebError> {
+    staff.ctx.verify_form(&state, &form)?;
+    let visit = load(&state, &staff, id).await?;
+    let action = StepAction::parse(form_value(&form, "action"));
+    let values = FormValues::from_pairs(form);
+    match state
+        .portal
+        .identify_typed(&staff.staff, &visit, action, values, &staff.ip())
+        .await
+    {
+        Ok(Identified::Saved) => Ok(to_visit(id)),
+        Ok(Identified::Again {
+            values,
+            errors,
+            notice,
+        }) => {
+            let status = if errors.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let shown = Shown {
+                values: &values,
+                errors: &errors,
+                notice: notice.map(|k| staff.ctx.tr.t(k)),
+            };
+            show_visit(&state, &staff, &visit, status, shown, None)
+        }
+        Err(e) => Err(staff.fail(e)),
+    }
+}
+
+/// `POST /staff/counter/visits/{id}/card`: ask the paired agent to read the card.
+pub async fn read_card(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Path(id): Path<Uuid>,
+    PageForm(form): PageForm,
+) -> Result<Response, WebError> {
+    staff.ctx.verify_form(&state, &form)?;
+    let visit = load(&state, &staff, id).await?;
+    match state
+        .portal
+        .request_card_read(&staff.staff, &staff.token, &visit, &staff.ip())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/staff/counter/visits/{id}#card")).into_response()),
+        Err(e @ AppError::BadRequest(_)) => {
+            let values = FormValues::default();
+            let shown = Shown {
+                values: &values,
+                errors: &[],
+                notice: refusal_message(staff.ctx.tr, &e),
+            };
+            show_visit(&state, &staff, &visit, StatusCode::CONFLICT, shown, None)
+        }
+        Err(e) => Err(staff.fail(e)),
+    }
+}
+
+/// `POST /staff/counter/visits/{id}/pairing`: a one-time code for the card agent, shown once.
+pub async fn pairing(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Path(id): Path<Uuid>,
+    PageForm(form): PageForm,
+) -> Result<Response, WebError> {
+    staff.ctx.verify_form(&state, &form)?;
+    let visit = load(&state, &staff, id).await?;
+    let code = state
+        .portal
+        .offer_pairing(&staff.staff, &staff.token, &staff.ip())
+        .await
+        .map_err(|e| staff.fail(e))?;
+    let values = FormValues::default();
+    let shown = Shown {
+        values: &values,
+        errors: &[],
+        notice: None,
+    };
+    show_visit(&state, &staff, &visit, StatusCode::OK, shown, Some(code))
+}
+
+/// `POST /staff/counter/visits/{id}/end`
+pub async fn end(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Path(id): Path<Uuid>,
+    PageForm(form): PageForm,
+) -> Result<Response, WebError> {
+    staff.ctx.verify_form(&state, &form)?;
+    state
+        .portal
+        .end_visit(&staff.staff, id, &staff.ip())
+        .await
+        .map_err(|e| staff.fail(e))?;
+    Ok(Redirect::to("/staff/counter").into_response())
+}

@@ -1,0 +1,208 @@
+//! The counter's screens: today's visits with their durations, and one visit — who the resident
+//! is (from the card or typed), the card reader's state, and the identity questions.
+
+use crate::AppState;
+use crate::staff::StaffCtx;
+use crate::views::step::Shown;
+use crate::views::{
+    AnswerSection, Base, FieldBuilder, FieldView, SummaryItem, anchor, answer_sections,
+    problem_message,
+};
+use askama::Template;
+use madoguchi_app::counter::{IdentitySource, Visit};
+use madoguchi_app::timefmt::jst_minutes;
+use madoguchi_domain::Answers;
+use madoguchi_domain::answers::Answer;
+use madoguchi_domain::validate::FieldPath;
+use madoguchi_storage::{CardReadRow, VisitRow};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone)]
+pub(crate) struct VisitLine {
+    id: String,
+    started: String,
+    duration: String,
+    resident: String,
+    open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "counter_visits.html")]
+pub(crate) struct VisitsPage {
+    base: Base,
+    visits: Vec<VisitLine>,
+}
+
+pub(crate) fn visits_page(state: &AppState, staff: &StaffCtx, rows: &[VisitRow]) -> VisitsPage {
+    let tr = staff.ctx.tr;
+    let now = OffsetDateTime::now_utc();
+    VisitsPage {
+        base: staff.base(state, tr.t("counter-title")),
+        visits: rows
+            .iter()
+            .map(|v| VisitLine {
+                id: v.id.to_string(),
+                started: jst_minutes(v.started_at),
+                duration: minutes(tr, v.ended_at.unwrap_or(now) - v.started_at),
+                resident: v
+                    .identity
+                    .as_ref()
+                    .and_then(|i| {
+                        let name = &i["answers"]["name"];
+                        Some(format!(
+                            "{} {}",
+                            name["family"].as_str()?,
+                            name["given"].as_str()?
+                        ))
+                    })
+                    .unwrap_or_else(|| tr.t("counter-unidentified")),
+                open: v.ended_at.is_none(),
+            })
+            .collect(),
+    }
+}
+
+fn minutes(tr: madoguchi_app::i18n::Tr, d: time::Duration) -> String {
+    tr.t_with(
+        "counter-minutes",
+        &[("minutes", d.whole_minutes().max(0).to_string())],
+    )
+}
+
+/// The card reader's state as the screen says it.
+#[derive(Debug, Clone)]
+pub(crate) struct CardState {
+    message: String,
+    /// Waiting for the agent: the page offers (and, with JavaScript, does) a refresh.
+    waiting: bool,
+    warn: bool,
+}
+
+#[derive(Template)]
+#[template(path = "counter_visit.html")]
+pub(crate) struct VisitPage {
+    base: Base,
+    id: String,
+    open: bool,
+    started: String,
+    ended: Option<String>,
+    identity: Option<AnswerSection>,
+    identity_source: String,
+    card: Option<CardState>,
+    agents: Vec<String>,
+    pairing_code: Option<String>,
+    /// The address the agent is paired against.
+    server: String,
+    fields: Vec<FieldView>,
+    summary: Vec<SummaryItem>,
+    notice: Option<String>,
+}
+
+pub(crate) fn visit_page(
+    state: &AppState,
+    staff: &StaffCtx,
+    visit: &Visit,
+    shown: Shown<'_>,
+    pairing_code: Option<String>,
+) -> VisitPage {
+    let tr = staff.ctx.tr;
+    let questions = state.portal.identity_questions();
+    let stored = visit
+        .identity
+        .as_ref()
+        .map(|i| i.answers.clone())
+        .unwrap_or_default();
+    let builder = FieldBuilder {
+        tr,
+        values: shown.values,
+        stored: &stored,
+        errors: shown.errors,
+        procedure: questions,
+        files_on_page: false,
+    };
+    let fields = questions.steps[0]
+        .fields
+        .iter()
+        .filter(|f| f.id.as_str() != "my_number" || !has_number(&stored))
+        .map(|f| builder.build(f, &FieldPath::field(f.id.as_str())))
+        .collect();
+    let mut base = staff.base(state, tr.t("counter-visit-title"));
+    base.has_errors = !shown.errors.is_empty();
+    VisitPage {
+        base,
+        id: visit.row.id.to_string(),
+        open: visit.is_open(),
+        started: jst_minutes(visit.row.started_at),
+        ended: visit.row.ended_at.map(jst_minutes),
+        identity: visit.identity.as_ref().map(|i| {
+            let mut sections = answer_sections(tr, questions, &i.answers, None);
+            sections.remove(0)
+        }),
+        identity_source: visit
+            .identity
+            .as_ref()
+            .map(|i| {
+                tr.t(match i.source {
+                    IdentitySource::Card => "counter-source-card",
+                    IdentitySource::Typed => "counter-source-typed",
+                })
+            })
+            .unwrap_or_default(),
+        card: visit.card_read.as_ref().and_then(|r| card_state(tr, r)),
+        agents: visit.agents.iter().map(|a| a.name.clone()).collect(),
+        pairing_code,
+        server: state
+            .portal
+            .config
+            .public_url
+            .trim_end_matches('/')
+            .to_owned(),
+        fields,
+        summary: shown
+            .errors
+            .iter()
+            .map(|e| SummaryItem {
+                href: anchor(questions, e),
+                message: problem_message(tr, questions, e),
+            })
+            .collect(),
+        notice: shown.notice,
+    }
+}
+
+/// A number read from the card is not typed over: the typed form leaves it out.
+fn has_number(answers: &Answers) -> bool {
+    matches!(answers.get("my_number"), Some(Answer::MyNumber(_)))
+}
+
+fn card_state(tr: madoguchi_app::i18n::Tr, read: &CardReadRow) -> Option<CardState> {
+    let untaken_too_long = OffsetDateTime::now_utc() - read.requested_at
+        > time::Duration::minutes(madoguchi_app::counter::READ_WAIT_MINUTES);
+    let (key, waiting, warn) = match (read.taken_at, read.outcome.as_deref()) {
+        (_, Some("withdrawn")) => return None,
+        (None, None) if untaken_too_long => ("counter-card-not_taken", false, true),
+        (None, None) => ("counter-card-requested", true, false),
+        (Some(_), None) => ("counter-card-reading", true, false),
+        (_, Some("read")) => ("counter-card-done", false, false),
+        (_, Some("wrong_pin")) => {
+            let left = read.tries_left.unwrap_or_default().to_string();
+            return Some(CardState {
+                message: tr.t_with("counter-card-wrong_pin", &[("tries", left)]),
+                waiting: false,
+                warn: true,
+            });
+        }
+        (_, Some("blocked")) => ("counter-card-blocked", false, true),
+        (_, Some("card_removed")) => ("counter-card-card_removed", false, true),
+        (_, Some("no_card")) => ("counter-card-no_card", false, true),
+        (_, Some("not_my_number_card")) => ("counter-card-not_my_number_card", false, true),
+        (_, Some("pin_format")) => ("counter-card-pin_format", false, true),
+        (_, Some("unreadable")) => ("counter-card-unreadable", false, true),
+        (_, Some(_)) => ("counter-card-reader_error", false, true),
+    };
+    Some(CardState {
+        message: tr.t(key),
+        waiting,
+        warn,
+    })
+}

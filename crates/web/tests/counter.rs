@@ -1,0 +1,346 @@
+//! The counter (書かない窓口) through the real router, on SQLite and (with
+//! MADOGUCHI_TEST_POSTGRES_URL) PostgreSQL: a visit started, the resident identified by the
+//! マイナンバーカード through a paired card agent (played here by its HTTP calls; the agent
+//! itself is tested against a virtual card in agent/) or typed from another document, and
+//! ended; counter staff see only their own visits and no department's cases; an agent reads
+//! only for the session it paired with, and a pairing code pairs once.
+
+mod support;
+
+use axum::http::StatusCode;
+use data_encoding::BASE64;
+use madoguchi_jp::mynacard::sample;
+use serde_json::json;
+use support::{TestApp, add_counter_staff, add_staff, between, staff_browser};
+
+/// A counter staff member's browser with a visit started; returns it and the visit's page.
+async fn visit(app: &TestApp, login: &str) -> (TestApp, String) {
+    add_counter_staff(app, login).await;
+    let staff = staff_browser(app, login).await;
+    assert_eq!(staff.get("/staff").await.location(), "/staff/counter");
+    let list = staff.get("/staff/counter").await;
+    let started = staff
+        .post_form("/staff/counter/visits", &[("_csrf", &list.csrf())])
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER);
+    (staff, started.location())
+}
+
+/// Pairs a card agent with the staff member's session; returns the agent's token.
+async fn pair(app: &TestApp, staff: &TestApp, visit: &str) -> String {
+    let page = staff.get(visit).await;
+    let shown = staff
+        .post_form(&format!("{visit}/pairing"), &[("_csrf", &page.csrf())])
+        .await;
+    assert_eq!(shown.status, StatusCode::OK);
+    let code = between(&shown.body, "<p class=\"code token\">", "</p>").expect("a code is shown");
+    assert_eq!(code.len(), 8);
+    let paired = app
+        .post_json(
+            "/api/v1/counter/agents",
+            &json!({ "pairing_code": code, "name": "窓口1番" }),
+            &[],
+        )
+        .await;
+    assert_eq!(paired.status, StatusCode::CREATED, "{}", paired.body);
+    // The code pairs once.
+    let again = app
+        .post_json(
+            "/api/v1/counter/agents",
+            &json!({ "pairing_code": code }),
+            &[],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    paired.json()["token"].as_str().unwrap().to_owned()
+}
+
+async fn ask_for_read(staff: &TestApp, visit: &str) {
+    let page = staff.get(visit).await;
+    let asked = staff
+        .post_form(&format!("{visit}/card"), &[("_csrf", &page.csrf())])
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+}
+
+async fn next_read(app: &TestApp, token: &str) -> Option<String> {
+    let reply = app
+        .get_with(
+            "/api/v1/counter/agent/requests",
+            &[("authorization", &format!("Bearer {token}"))],
+        )
+        .await;
+    match reply.status {
+        StatusCode::NO_CONTENT => None,
+        StatusCode::OK => Some(reply.json()["id"].as_str().unwrap().to_owned()),
+        other => panic!("{other}: {}", reply.body),
+    }
+}
+
+async fn report(app: &TestApp, token: &str, read: &str, body: serde_json::Value) -> StatusCode {
+    app.post_json(
+        &format!("/api/v1/counter/agent/requests/{read}"),
+        &body,
+        &[("authorization", &format!("Bearer {token}"))],
+    )
+    .await
+    .status
+}
+
+fn card_files() -> serde_json::Value {
+    json!({
+        "outcome": "read",
+        "my_number": BASE64.encode(&sample::my_number_file("123456789018")),
+        "attributes": BASE64.encode(&sample::attributes_file(
+            "大田　花子", "東京都大田区蒲田五丁目１３番１４号", "19850401", "2")),
+    })
+}
+
+#[tokio::test]
+async fn a_card_read_through_the_paired_agent_identifies_the_resident() {
+    let app = TestApp::new().await;
+    let (staff, visit) = visit(&app, "madoguchi").await;
+    let page = staff.get(&visit).await;
+    page.assert_contains("まだ本人確認をしていません");
+    page.assert_contains("カードリーダーがまだ接続されていません");
+    let token = pair(&app, &staff, &visit).await;
+    assert_eq!(next_read(&app, &token).await, None);
+
+    // A wrong PIN: the screen says how many tries are left.
+    ask_for_read(&staff, &visit).await;
+    staff
+        .get(&visit)
+        .await
+        .assert_contains("読み取りを依頼しました");
+    let read = next_read(&app, &token)
+        .await
+        .expect("the read is handed out");
+    assert_eq!(
+        next_read(&app, &token).await,
+        None,
+        "a read is handed out once"
+    );
+    let wrong = json!({ "outcome": "wrong_pin", "tries_left": 2 });
+    assert_eq!(
+        report(&app, &token, &read, wrong).await,
+        StatusCode::NO_CONTENT
+    );
+    staff
+        .get(&visit)
+        .await
+        .assert_contains("あと2回間違えるとロックされます");
+    // A read is completed once.
+    let twice = report(&app, &token, &read, card_files()).await;
+    assert_eq!(twice, StatusCode::NOT_FOUND);
+
+    // The right PIN: the four items and the number, masked.
+    ask_for_read(&staff, &visit).await;
+    let read = next_read(&app, &token).await.unwrap();
+    assert_eq!(
+        report(&app, &token, &read, card_files()).await,
+        StatusCode::NO_CONTENT
+    );
+    let page = staff.get(&visit).await;
+    page.assert_contains("マイナンバーカード（券面事項入力補助AP）から読み取りました");
+    page.assert_contains("大田");
+    page.assert_contains("花子");
+    page.assert_contains("東京都大田区蒲田五丁目１３番１４号");
+    page.assert_contains("1985年4月1日");
+    page.assert_contains("********9018");
+    assert!(!page.body.contains("123456789018"));
+    // The number is sealed at rest.
+    let stored: String = app
+        .scalar("SELECT CAST(identity AS TEXT) FROM counter_visits")
+        .await;
+    assert!(
+        stored.contains("大田") && !stored.contains("123456789018"),
+        "{stored}"
+    );
+    // Every step is in the audit log, without the card's data.
+    for action in [
+        "visit.start",
+        "counter.paired",
+        "card.read_requested",
+        "card.read",
+        "visit.read",
+    ] {
+        let n: i64 = app
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM audit_log WHERE action = '{action}'"
+            ))
+            .await;
+        assert!(n > 0, "{action} is audited");
+    }
+    let leaked: i64 = app
+        .scalar("SELECT COUNT(*) FROM audit_log WHERE CAST(detail AS TEXT) LIKE '%花子%' OR CAST(detail AS TEXT) LIKE '%9018%'")
+        .await;
+    assert_eq!(leaked, 0, "no card data in the audit log");
+
+    // Ending the visit: the list shows it ended, with its time.
+    let page = staff.get(&visit).await;
+    let ended = staff
+        .post_form(&format!("{visit}/end"), &[("_csrf", &page.csrf())])
+        .await;
+    assert_eq!(ended.location(), "/staff/counter");
+    let list = staff.get("/staff/counter").await;
+    list.assert_contains("終了");
+    list.assert_contains("大田 花子");
+    list.assert_contains("分");
+    // An ended visit takes no more reads.
+    let refused = staff
+        .post_form(&format!("{visit}/card"), &[("_csrf", &list.csrf())])
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn files_that_are_not_a_cards_are_refused_and_said_so() {
+    let app = TestApp::new().await;
+    let (staff, visit) = visit(&app, "madoguchi").await;
+    let token = pair(&app, &staff, &visit).await;
+    ask_for_read(&staff, &visit).await;
+    let read = next_read(&app, &token).await.unwrap();
+    let bad = json!({ "outcome": "read", "my_number": "AAAA", "attributes": "AAAA" });
+    assert_eq!(
+        report(&app, &token, &read, bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    staff
+        .get(&visit)
+        .await
+        .assert_contains("カードのデータを読み取れませんでした");
+    // Not an outcome at all.
+    ask_for_read(&staff, &visit).await;
+    let read = next_read(&app, &token).await.unwrap();
+    let nonsense = json!({ "outcome": "drop tables" });
+    assert_eq!(
+        report(&app, &token, &read, nonsense).await,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn typed_details_are_checked_as_online_and_kept_when_refused() {
+    let app = TestApp::new().await;
+    let (staff, visit) = visit(&app, "madoguchi").await;
+    let page = staff.get(&visit).await;
+    let csrf = page.csrf();
+    let mut pairs = vec![
+        ("_csrf", csrf.as_str()),
+        ("action", "save"),
+        ("f.document", "residence_card"),
+        ("f.name.family", "SMITH"),
+        ("f.name.given", "JOHN"),
+        ("f.birth_date.year", "1990"),
+        ("f.birth_date.month", "2"),
+        ("f.birth_date.day", "30"),
+        ("f.address", "東京都大田区蒲田五丁目13番14号"),
+    ];
+    let refused = staff.post_form(&format!("{visit}/identity"), &pairs).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    refused.assert_contains("error-summary");
+    refused.assert_contains("value=\"SMITH\"");
+    refused.assert_contains("東京都大田区蒲田五丁目13番14号");
+    pairs[7] = ("f.birth_date.day", "28");
+    let saved = staff.post_form(&format!("{visit}/identity"), &pairs).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = staff.get(&visit).await;
+    page.assert_contains("本人確認書類を見て入力しました");
+    page.assert_contains("SMITH");
+}
+
+#[tokio::test]
+async fn counter_staff_see_only_their_own_visits_and_no_departments_cases() {
+    let app = TestApp::new().await;
+    let (_first, visit) = visit(&app, "madoguchi").await;
+    add_counter_staff(&app, "madoguchi2").await;
+    let other = staff_browser(&app, "madoguchi2").await;
+    assert_eq!(other.get(&visit).await.status, StatusCode::NOT_FOUND);
+    // A department's staff have no counter (and, as everywhere, are told nothing is there).
+    add_staff(&app, "koseki", Some("kosekijumin"), false).await;
+    let koseki = staff_browser(&app, "koseki").await;
+    assert_eq!(
+        koseki.get("/staff/counter").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // And counter staff no department's cases.
+    let (receipt, _) = support::apply(
+        &app,
+        "juminhyo-yuso",
+        support::juminhyo(&support::upload(&app).await, "区民"),
+    )
+    .await;
+    assert_eq!(
+        other.get(&format!("/staff/cases/{receipt}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // `/counter` leads to the counter.
+    assert_eq!(other.get("/counter").await.location(), "/staff/counter");
+}
+
+#[tokio::test]
+async fn an_agent_reads_only_for_the_session_it_paired_with() {
+    let app = TestApp::new().await;
+    let (first, first_visit) = visit(&app, "madoguchi").await;
+    let (second, second_visit) = visit(&app, "madoguchi2").await;
+    let first_agent = pair(&app, &first, &first_visit).await;
+    let _second_agent = pair(&app, &second, &second_visit).await;
+    ask_for_read(&second, &second_visit).await;
+    // The first session's agent is not handed the second's read, nor can it answer it.
+    assert_eq!(next_read(&app, &first_agent).await, None);
+    // SQLite keeps UUIDs as 16 bytes, PostgreSQL as uuid; the API names them as text.
+    let sql = if app.is_postgres() {
+        "SELECT CAST(id AS TEXT) FROM card_reads"
+    } else {
+        "SELECT hex(id) FROM card_reads"
+    };
+    let read: String = app.scalar(sql).await;
+    let read = uuid::Uuid::parse_str(&read).unwrap().to_string();
+    assert_eq!(
+        report(&app, &first_agent, &read, card_files()).await,
+        StatusCode::NOT_FOUND
+    );
+    // Logging out ends the pairing.
+    let page = first.get(&first_visit).await;
+    first
+        .post_form("/staff/logout", &[("_csrf", &page.csrf())])
+        .await;
+    let reply = app
+        .get_with(
+            "/api/v1/counter/agent/requests",
+            &[("authorization", &format!("Bearer {first_agent}"))],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn of_two_agents_sending_one_code_one_pairs() {
+    let app = TestApp::new().await;
+    let (staff, visit) = visit(&app, "madoguchi").await;
+    let page = staff.get(&visit).await;
+    let shown = staff
+        .post_form(&format!("{visit}/pairing"), &[("_csrf", &page.csrf())])
+        .await;
+    let code = between(&shown.body, "<p class=\"code token\">", "</p>").unwrap();
+    let body = json!({ "pairing_code": code }).to_string();
+    let request = || {
+        axum::http::Request::post("/api/v1/counter/agents")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(body.clone()))
+            .unwrap()
+    };
+    let replies = app.send_all(vec![request(), request(), request()]).await;
+    let created = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::CREATED)
+        .count();
+    assert_eq!(
+        created,
+        1,
+        "{:?}",
+        replies.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    let agents: i64 = app.scalar("SELECT COUNT(*) FROM counter_agents").await;
+    assert_eq!(agents, 1);
+}
