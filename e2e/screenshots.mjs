@@ -1,4 +1,4 @@
-// Takes the back-office and life-event screenshots in docs/screenshots (run by hand: `node screenshots.mjs`
+// Takes the back-office, life-event and counter screenshots in docs/screenshots (run by hand: `node screenshots.mjs`
 // in this folder after `cargo build -p madoguchi`). Uses the demo data of `serve --demo`.
 import { spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
@@ -16,7 +16,7 @@ const child = spawn(bin, ["serve", "--demo", "--bind", `127.0.0.1:${port}`, "--d
 // The demo prints each account and its password once, on standard error.
 let printed = "";
 child.stderr.on("data", (d) => (printed += d));
-for (let i = 0; i < 100 && !/kosodate\s+\S+/.test(printed); i++) await new Promise((r) => setTimeout(r, 100));
+for (let i = 0; i < 100 && !/^\s+madoguchi\s+\S+/m.test(printed); i++) await new Promise((r) => setTimeout(r, 100));
 const password = printed.match(/kosodate\s+(\S+)/)[1];
 
 const minimalPdf = "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\nxref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \ntrailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n186\n%%EOF\n";
@@ -84,5 +84,28 @@ await fillDate("f-preferred_date", inDays(10));
 await phone.locator("#f-place").fill("玄関前");
 await next();
 await phone.screenshot({ path: join(out, "life-event-review.png") });
+
+// The counter: a visit, the resident identified from a driving licence (the card needs a reader).
+const counterPassword = printed.match(/^\s+madoguchi\s+(\S+)/m)[1];
+const counter = await browser.newPage({ viewport: { width: 1280, height: 1300 }, locale: "ja-JP" });
+await counter.goto(`${url}/counter`);
+await counter.getByLabel("ログインID").fill("madoguchi");
+await counter.getByLabel("パスワード").fill(counterPassword);
+await counter.getByRole("button", { name: "ログイン" }).click();
+await counter.waitForURL(`${url}/staff/counter`);
+await counter.getByRole("button", { name: "受付を始める" }).click();
+await counter.getByLabel("運転免許証").check();
+await counter.locator("#f-name-family").fill("区民");
+await counter.locator("#f-name-given").fill("花子");
+await counter.locator("#f-name-family_kana").fill("クミン");
+await counter.locator("#f-name-given_kana").fill("ハナコ");
+await counter.locator("#f-birth_date-year").fill("1985");
+await counter.locator("#f-birth_date-month").fill("4");
+await counter.locator("#f-birth_date-day").fill("1");
+await counter.getByLabel("女", { exact: true }).check();
+await counter.locator("#f-address").fill("東京都大田区蒲田五丁目13番14号");
+await counter.getByRole("button", { name: "本人確認を記録する" }).click();
+await counter.getByText("本人確認書類を見て入力しました。").waitFor();
+await counter.screenshot({ path: join(out, "counter-visit.png") });
 await browser.close();
 child.kill("SIGTERM");

@@ -1,8 +1,14 @@
 // The counter (書かない窓口) in a real browser, by keyboard: counter staff start a visit, offer a
 // card reader its pairing code, type the resident's details from a residence card (a refused
 // date first, kept input and the message next to the field), and end the visit; today's list
-// shows it with its time. Every counter page is checked with axe-core.
+// shows it with its time. Then the マイナンバーカード: the real card agent pairs with the screen's
+// code and reads a virtual card in pcscd's virtual reader (scripts/lib-card.sh), a wrong PIN
+// first. Every counter page is checked with axe-core.
 import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { addStaff, expectAccessible, launchBrowser, newPage, startServer } from "../support.mjs";
 
@@ -14,6 +20,7 @@ before(async () => {
   server = await startServer();
   browser = await launchBrowser();
   addStaff(server, { login: "madoguchi", name: "窓口 三郎", counter: true, password: PASSWORD });
+  addStaff(server, { login: "madoguchi2", name: "窓口 四郎", counter: true, password: PASSWORD });
 });
 
 after(async () => {
@@ -34,13 +41,17 @@ async function pressByKeyboard(page, role, name) {
   throw new Error(`${name} is not reachable by Tab`);
 }
 
+async function logIn(page, login) {
+  await page.goto(`${server.url}/counter`);
+  await page.getByLabel("ログインID").fill(login);
+  await page.getByLabel("パスワード").fill(PASSWORD);
+  await Promise.all([page.waitForURL(`${server.url}/staff/counter`), page.getByRole("button", { name: "ログイン" }).press("Enter")]);
+}
+
 test("a visit is started, identified from a residence card and ended, by keyboard", async () => {
   const page = await newPage(browser, { javaScriptEnabled: true });
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto(`${server.url}/counter`);
-  await page.getByLabel("ログインID").fill("madoguchi");
-  await page.getByLabel("パスワード").fill(PASSWORD);
-  await Promise.all([page.waitForURL(`${server.url}/staff/counter`), page.getByRole("button", { name: "ログイン" }).press("Enter")]);
+  await logIn(page, "madoguchi");
   await expectAccessible(page, "counter visits (none yet)");
 
   await Promise.all([page.waitForURL(/\/staff\/counter\/visits\//), pressByKeyboard(page, "button", "受付を始める")]);
@@ -71,4 +82,67 @@ test("a visit is started, identified from a residence card and ended, by keyboar
   assert.match(list, /SMITH JOHN/);
   assert.match(list, /終了/);
   await expectAccessible(page, "counter visits");
+});
+
+/** Output of a child process, to wait on. */
+function watch(child) {
+  const seen = { text: "" };
+  child.stdout.on("data", (d) => (seen.text += d.toString()));
+  child.stderr.on("data", (d) => (seen.text += d.toString()));
+  seen.waitFor = async (pattern, count = 1) => {
+    for (let i = 0; i < 300; i++) {
+      if ((seen.text.match(new RegExp(pattern, "g")) ?? []).length >= count) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`waited for ${pattern} in: ${seen.text}`);
+  };
+  return seen;
+}
+
+test("the マイナンバーカード is read through the paired card agent, a wrong PIN first", async () => {
+  const agentBin = process.env.MADOGUCHI_AGENT_BIN;
+  const cardScript = process.env.MADOGUCHI_VIRTUAL_CARD;
+  assert.ok(agentBin && cardScript, "run through scripts/test-browser.sh, which builds the agent and starts pcscd");
+  const page = await newPage(browser, { javaScriptEnabled: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await logIn(page, "madoguchi2");
+  await Promise.all([page.waitForURL(/\/staff\/counter\/visits\//), page.getByRole("button", { name: "受付を始める" }).click()]);
+  await page.getByRole("button", { name: "カードリーダーを接続する" }).click();
+  const code = await page.locator(".code.token").innerText();
+
+  const tokenFile = join(await mkdtemp(join(tmpdir(), "madoguchi-agent-")), "token");
+  const paired = spawnSync(agentBin, ["pair", "--server", server.url, "--code", code, "--name", "窓口1番", "--token-file", tokenFile], { encoding: "utf8" });
+  assert.equal(paired.status, 0, paired.stderr);
+  const card = spawn("/usr/bin/python3", [cardScript, "--pin", "4821"], { stdio: ["ignore", "pipe", "pipe"] });
+  const cardOut = watch(card);
+  const agent = spawn(agentBin, ["run", "--server", server.url, "--token-file", tokenFile, "--reader", "Virtual PCD 00 00"], { stdio: ["pipe", "pipe", "pipe"] });
+  const agentOut = watch(agent);
+  try {
+    await cardOut.waitFor("card inserted");
+    await agentOut.waitFor("読み取りを待っています");
+    await page.reload();
+    await page.getByText("接続しているカードリーダー").waitFor();
+
+    await page.getByRole("button", { name: "カードを読み取る" }).click();
+    await agentOut.waitFor("を入力してください");
+    agent.stdin.write("1111\n");
+    await page.getByText("あと2回間違えるとロックされます").waitFor({ timeout: 15000 });
+    await expectAccessible(page, "counter visit after a wrong PIN");
+
+    await page.getByRole("button", { name: "カードを読み取る" }).click();
+    await agentOut.waitFor("を入力してください", 2);
+    agent.stdin.write("4821\n");
+    await page.getByText("マイナンバーカード（券面事項入力補助AP）から読み取りました。").waitFor({ timeout: 15000 });
+    const main = await page.locator("main").innerText();
+    assert.match(main, /大田/);
+    assert.match(main, /花子/);
+    assert.match(main, /1985年4月1日/);
+    assert.match(main, /\*{8}9018/);
+    assert.doesNotMatch(main, /123456789018/);
+    assert.doesNotMatch(agentOut.text, /4821/, "the agent never echoes the PIN");
+    await expectAccessible(page, "counter visit identified from the card");
+  } finally {
+    agent.kill("SIGTERM");
+    card.kill("SIGTERM");
+  }
 });

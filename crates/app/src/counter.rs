@@ -171,7 +171,8 @@ impl Portal {
         Ok(id)
     }
 
-    /// Today's visits (Japan time) of the staff member, newest first.
+    /// Today's visits (Japan time), newest first: the staff member's own, or, for an
+    /// administrator, every counter's.
     pub async fn todays_visits(&self, staff: &Staff) -> Result<Vec<VisitRow>, AppError> {
         Self::require_counter(staff)?;
         let midnight = OffsetDateTime::now_utc()
@@ -179,7 +180,7 @@ impl Portal {
             .replace_time(Time::MIDNIGHT);
         Ok(self
             .store
-            .visits_since(self.municipality(), Some(staff.id), midnight, 200)
+            .visits_since(self.municipality(), Self::visit_scope(staff), midnight, 500)
             .await?)
     }
 
@@ -254,9 +255,20 @@ impl Portal {
                 notice: None,
             });
         }
+        let mut answers = outcome.answers;
+        // A number read from the card is not on the form (it is never written back into one):
+        // correcting the other details keeps it.
+        if answers.get("my_number").is_none()
+            && let Some(number) = visit
+                .identity
+                .as_ref()
+                .and_then(|i| i.answers.get("my_number"))
+        {
+            answers.insert("my_number", number.clone());
+        }
         let identity = Identity {
             source: IdentitySource::Typed,
-            answers: outcome.answers,
+            answers,
         };
         self.record_identity(staff, visit.row.id, &identity, ip)
             .await?;
@@ -551,6 +563,32 @@ fn read_identity(stored: &Value) -> Result<Identity, AppError> {
     })
 }
 
+/// What the plan measures of a day's visits: how many, and the median minutes of those ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisitTimes {
+    pub visits: usize,
+    pub ended: usize,
+    pub median_minutes: Option<i64>,
+}
+
+pub fn visit_times(rows: &[VisitRow]) -> VisitTimes {
+    let mut minutes: Vec<i64> = rows
+        .iter()
+        .filter_map(|v| Some((v.ended_at? - v.started_at).whole_minutes()))
+        .collect();
+    minutes.sort_unstable();
+    let median_minutes = match minutes.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(minutes[n / 2]),
+        n => Some((minutes[n / 2 - 1] + minutes[n / 2]) / 2),
+    };
+    VisitTimes {
+        visits: rows.len(),
+        ended: minutes.len(),
+        median_minutes,
+    }
+}
+
 /// Eight random digits.
 fn pairing_code() -> String {
     let bytes = Uuid::new_v4();
@@ -634,6 +672,39 @@ mod tests {
             CardReport::from_json(&json!({ "outcome": "blocked" })),
             Some(CardReport::Failed(f)) if f == "blocked"
         ));
+    }
+
+    #[test]
+    fn the_median_counts_ended_visits_only() {
+        let start = OffsetDateTime::UNIX_EPOCH;
+        let visit = |minutes: Option<i64>| VisitRow {
+            id: Uuid::nil(),
+            staff_id: Uuid::nil(),
+            staff_login: String::new(),
+            started_at: start,
+            ended_at: minutes.map(|m| start + Duration::minutes(m)),
+            identity: None,
+            identified_at: None,
+        };
+        let times = visit_times(&[
+            visit(Some(12)),
+            visit(None),
+            visit(Some(4)),
+            visit(Some(30)),
+        ]);
+        assert_eq!(
+            times,
+            VisitTimes {
+                visits: 4,
+                ended: 3,
+                median_minutes: Some(12)
+            }
+        );
+        assert_eq!(
+            visit_times(&[visit(Some(4)), visit(Some(10))]).median_minutes,
+            Some(7)
+        );
+        assert_eq!(visit_times(&[visit(None)]).median_minutes, None);
     }
 
     #[test]

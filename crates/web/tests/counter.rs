@@ -176,6 +176,40 @@ async fn a_card_read_through_the_paired_agent_identifies_the_resident() {
         .await;
     assert_eq!(leaked, 0, "no card data in the audit log");
 
+    // Staff add the reading the card does not hold; the form starts from the card's details
+    // and the number read stays, sealed, without ever being written into the form.
+    let page = staff.get(&visit).await;
+    page.assert_contains("value=\"大田\"");
+    assert!(!page.body.contains("name=\"f.my_number\""));
+    let corrected = staff
+        .post_form(
+            &format!("{visit}/identity"),
+            &[
+                ("_csrf", &page.csrf()),
+                ("action", "save"),
+                ("f.document", "my_number_card"),
+                ("f.name.family", "大田"),
+                ("f.name.given", "花子"),
+                ("f.name.family_kana", "オオタ"),
+                ("f.name.given_kana", "ハナコ"),
+                ("f.birth_date.year", "1985"),
+                ("f.birth_date.month", "4"),
+                ("f.birth_date.day", "1"),
+                ("f.sex", "female"),
+                ("f.address", "東京都大田区蒲田五丁目１３番１４号"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        corrected.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        corrected.body
+    );
+    let page = staff.get(&visit).await;
+    page.assert_contains("オオタ");
+    page.assert_contains("********9018");
+
     // Ending the visit: the list shows it ended, with its time.
     let page = staff.get(&visit).await;
     let ended = staff
@@ -185,7 +219,7 @@ async fn a_card_read_through_the_paired_agent_identifies_the_resident() {
     let list = staff.get("/staff/counter").await;
     list.assert_contains("終了");
     list.assert_contains("大田 花子");
-    list.assert_contains("分");
+    list.assert_contains("本日の受付 1件（終了 1件、所要時間の中央値 0分）");
     // An ended visit takes no more reads.
     let refused = staff
         .post_form(&format!("{visit}/card"), &[("_csrf", &list.csrf())])
@@ -276,6 +310,13 @@ async fn counter_staff_see_only_their_own_visits_and_no_departments_cases() {
     );
     // `/counter` leads to the counter.
     assert_eq!(other.get("/counter").await.location(), "/staff/counter");
+    // An administrator sees every counter's visits, with who took each, and their times.
+    add_staff(&app, "admin", None, false).await;
+    let admin = staff_browser(&app, "admin").await;
+    let list = admin.get("/staff/counter").await;
+    list.assert_contains("本日の受付 1件（終了した受付はまだありません）");
+    list.assert_contains("<td>madoguchi</td>");
+    assert_eq!(admin.get(&visit).await.status, StatusCode::OK);
 }
 
 #[tokio::test]

@@ -225,6 +225,8 @@ pub fn spec(catalog: &Catalog) -> Value {
                     "201": { "description": "Paired", "content": { "application/json": { "schema": { "type": "object", "required": ["token"], "properties": { "token": { "type": "string" } } } } } },
                     "400": error_response("Not such an object (code invalid_json)"),
                     "404": error_response("A wrong, used or expired code (code not_found)"),
+                    "413": too_large,
+                    "415": not_json,
                     "422": error_response("A name with characters no text may hold (code invalid_text)"),
                     "429": error_response("Too many tries from this caller (code rate_limited)")
                 }
@@ -255,6 +257,8 @@ pub fn spec(catalog: &Catalog) -> Value {
                     "400": error_response("Not an outcome (code invalid_json)"),
                     "401": error_response("No such agent, or its session has ended (code unauthorized)"),
                     "404": error_response("No such read for this agent, or already reported (code not_found)"),
+                    "413": too_large,
+                    "415": not_json,
                     "422": error_response("The files are not a card's (code bad_request)")
                 }
             }},

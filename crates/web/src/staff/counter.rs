@@ -83,7 +83,13 @@ pub async fn visit(
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
     let visit = load(&state, &staff, id).await?;
-    let values = FormValues::default();
+    // The form starts from what is recorded, so that staff correct rather than retype.
+    let values = visit
+        .identity
+        .as_ref()
+        .map_or_else(FormValues::default, |i| {
+            FormValues::from_answers(&state.portal.identity_questions().steps[0], &i.answers)
+        });
     let shown = Shown {
         values: &values,
         errors: &[],

@@ -9,7 +9,7 @@ use crate::views::{
     problem_message,
 };
 use askama::Template;
-use madoguchi_app::counter::{IdentitySource, Visit};
+use madoguchi_app::counter::{IdentitySource, Visit, visit_times};
 use madoguchi_app::timefmt::jst_minutes;
 use madoguchi_domain::Answers;
 use madoguchi_domain::answers::Answer;
@@ -20,6 +20,7 @@ use time::OffsetDateTime;
 #[derive(Debug, Clone)]
 pub(crate) struct VisitLine {
     id: String,
+    staff: String,
     started: String,
     duration: String,
     resident: String,
@@ -30,18 +31,39 @@ pub(crate) struct VisitLine {
 #[template(path = "counter_visits.html")]
 pub(crate) struct VisitsPage {
     base: Base,
+    /// An administrator sees every counter's visits, with who took each.
+    all_counters: bool,
+    summary: String,
     visits: Vec<VisitLine>,
 }
 
 pub(crate) fn visits_page(state: &AppState, staff: &StaffCtx, rows: &[VisitRow]) -> VisitsPage {
     let tr = staff.ctx.tr;
     let now = OffsetDateTime::now_utc();
+    let times = visit_times(rows);
+    let summary = match times.median_minutes {
+        Some(median) => tr.t_with(
+            "counter-summary",
+            &[
+                ("visits", times.visits.to_string()),
+                ("ended", times.ended.to_string()),
+                ("median", median.to_string()),
+            ],
+        ),
+        None => tr.t_with(
+            "counter-summary-none-ended",
+            &[("visits", times.visits.to_string())],
+        ),
+    };
     VisitsPage {
         base: staff.base(state, tr.t("counter-title")),
+        all_counters: staff.staff.admin,
+        summary,
         visits: rows
             .iter()
             .map(|v| VisitLine {
                 id: v.id.to_string(),
+                staff: v.staff_login.clone(),
                 started: jst_minutes(v.started_at),
                 duration: minutes(tr, v.ended_at.unwrap_or(now) - v.started_at),
                 resident: v
