@@ -215,6 +215,19 @@ impl Portal {
         })
     }
 
+    /// Where the visit's latest card read stands (`none`, `requested`, `reading`, or its
+    /// outcome), for the counter screen to poll while it waits. It says nothing of the resident,
+    /// so, unlike the visit, it is not audited on every poll.
+    pub async fn card_read_state(&self, staff: &Staff, id: Uuid) -> Result<String, AppError> {
+        Self::require_counter(staff)?;
+        self.store
+            .visit(self.municipality(), id, Self::visit_scope(staff))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let read = self.store.latest_card_read(self.municipality(), id).await?;
+        Ok(read.as_ref().map_or("none", read_state).to_owned())
+    }
+
     /// Records the resident's details typed from a document, read and checked as online (an
     /// address can be looked up from the postal code); nothing is saved while a problem remains.
     pub async fn identify_typed(
@@ -240,7 +253,14 @@ impl Portal {
                     notice,
                 });
             }
-            StepAction::Group(_) => return Err(AppError::BadRequest("bad-form")),
+            // The identity questions have no groups: a forged group button shows the page again.
+            StepAction::Group(_) => {
+                return Ok(Identified::Again {
+                    values,
+                    errors: Vec::new(),
+                    notice: None,
+                });
+            }
         }
         let stored = Answers::default();
         let over = Over {
@@ -561,6 +581,15 @@ fn read_identity(stored: &Value) -> Result<Identity, AppError> {
         source,
         answers: stored_answers(&IDENTITY, &stored["answers"])?,
     })
+}
+
+/// Where a card read stands: `requested`, `reading` (an agent took it), or its outcome.
+pub fn read_state(read: &CardReadRow) -> &str {
+    match (read.taken_at, read.outcome.as_deref()) {
+        (_, Some(outcome)) => outcome,
+        (None, None) => "requested",
+        (Some(_), None) => "reading",
+    }
 }
 
 /// What the plan measures of a day's visits: how many, and the median minutes of those ended.

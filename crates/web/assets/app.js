@@ -60,9 +60,25 @@
     window.setTimeout(function () { button.removeAttribute("aria-disabled"); }, 5000);
   });
 
-  // The counter screen while the card agent reads: look again every two seconds, so that staff
-  // need not press 「最新の状態を見る」. Without JavaScript the link does the same.
-  if (document.querySelector("[data-refresh-while-waiting]")) {
-    window.setTimeout(function () { window.location.reload(); }, 2000);
+  // The counter screen while the card agent reads: ask every second where the read stands
+  // (a small answer, with nothing of the resident) and show the page again once it moves on,
+  // so that staff need not press 「最新の状態を見る」. Without JavaScript the link does the same.
+  var waiting = document.querySelector("[data-card-state-url]");
+  if (waiting) {
+    var polls = 0;
+    var poll = function () {
+      if (++polls > 180) return;
+      fetch(waiting.getAttribute("data-card-state-url"), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) {
+          if (body && body.state !== waiting.getAttribute("data-card-state")) {
+            window.location.reload();
+          } else {
+            window.setTimeout(poll, 1000);
+          }
+        })
+        .catch(function () { window.setTimeout(poll, 3000); });
+    };
+    window.setTimeout(poll, 1000);
   }
 })();

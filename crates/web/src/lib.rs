@@ -138,6 +138,10 @@ pub fn router(state: AppState) -> Router {
             post(staff::counter::read_card),
         )
         .route(
+            "/staff/counter/visits/{id}/card-state",
+            get(staff::counter::card_state),
+        )
+        .route(
             "/staff/counter/visits/{id}/pairing",
             post(staff::counter::pairing),
         )

@@ -112,9 +112,18 @@ async fn a_card_read_through_the_paired_agent_identifies_the_resident() {
         .get(&visit)
         .await
         .assert_contains("読み取りを依頼しました");
+    // The screen polls where the read stands; the poll says nothing of the resident and is not
+    // audited as a read of the visit.
+    let reads = "SELECT COUNT(*) FROM audit_log WHERE action = 'visit.read'";
+    let before: i64 = app.scalar(reads).await;
+    let state = staff.get(&format!("{visit}/card-state")).await;
+    assert_eq!(state.json()["state"], "requested");
+    assert_eq!(app.scalar::<i64>(reads).await, before);
     let read = next_read(&app, &token)
         .await
         .expect("the read is handed out");
+    let state = staff.get(&format!("{visit}/card-state")).await;
+    assert_eq!(state.json()["state"], "reading");
     assert_eq!(
         next_read(&app, &token).await,
         None,
@@ -290,6 +299,8 @@ async fn counter_staff_see_only_their_own_visits_and_no_departments_cases() {
     add_counter_staff(&app, "madoguchi2").await;
     let other = staff_browser(&app, "madoguchi2").await;
     assert_eq!(other.get(&visit).await.status, StatusCode::NOT_FOUND);
+    let state = other.get(&format!("{visit}/card-state")).await;
+    assert_eq!(state.status, StatusCode::NOT_FOUND);
     // A department's staff have no counter (and, as everywhere, are told nothing is there).
     add_staff(&app, "koseki", Some("kosekijumin"), false).await;
     let koseki = staff_browser(&app, "koseki").await;

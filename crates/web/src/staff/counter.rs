@@ -98,6 +98,22 @@ pub async fn visit(
     show_visit(&state, &staff, &visit, StatusCode::OK, shown, None)
 }
 
+/// `GET /staff/counter/visits/{id}/card-state`: `{"state"}`, polled by the screen while the
+/// agent reads.
+pub async fn card_state(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let read = state
+        .portal
+        .card_read_state(&staff.staff, id)
+        .await
+        .map_err(|e| staff.fail(e))?;
+    let body = axum::Json(serde_json::json!({ "state": read }));
+    Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], body).into_response())
+}
+
 /// `POST /staff/counter/visits/{id}/identity`: the resident's details typed from a document.
 pub async fn identify(
     State(state): State<AppState>,

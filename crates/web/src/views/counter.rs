@@ -9,7 +9,7 @@ use crate::views::{
     problem_message,
 };
 use askama::Template;
-use madoguchi_app::counter::{IdentitySource, Visit, visit_times};
+use madoguchi_app::counter::{IdentitySource, Visit, read_state, visit_times};
 use madoguchi_app::timefmt::jst_minutes;
 use madoguchi_domain::Answers;
 use madoguchi_domain::answers::Answer;
@@ -94,6 +94,8 @@ fn minutes(tr: madoguchi_app::i18n::Tr, d: time::Duration) -> String {
 /// The card reader's state as the screen says it.
 #[derive(Debug, Clone)]
 pub(crate) struct CardState {
+    /// As `/card-state` names it, for the screen's script to tell when it changes.
+    state: String,
     message: String,
     /// Waiting for the agent: the page offers (and, with JavaScript, does) a refresh.
     waiting: bool,
@@ -209,6 +211,7 @@ fn card_state(tr: madoguchi_app::i18n::Tr, read: &CardReadRow) -> Option<CardSta
         (_, Some("wrong_pin")) => {
             let left = read.tries_left.unwrap_or_default().to_string();
             return Some(CardState {
+                state: "wrong_pin".into(),
                 message: tr.t_with("counter-card-wrong_pin", &[("tries", left)]),
                 waiting: false,
                 warn: true,
@@ -223,6 +226,7 @@ fn card_state(tr: madoguchi_app::i18n::Tr, read: &CardReadRow) -> Option<CardSta
         (_, Some(_)) => ("counter-card-reader_error", false, true),
     };
     Some(CardState {
+        state: read_state(read).to_owned(),
         message: tr.t(key),
         waiting,
         warn,
