@@ -172,16 +172,21 @@ impl Portal {
     }
 
     /// Today's visits (Japan time), newest first: the staff member's own, or, for an
-    /// administrator, every counter's.
-    pub async fn todays_visits(&self, staff: &Staff) -> Result<Vec<VisitRow>, AppError> {
+    /// administrator, every counter's. The list names residents, so it is audited, as the
+    /// inbox is.
+    pub async fn todays_visits(&self, staff: &Staff, ip: &str) -> Result<Vec<VisitRow>, AppError> {
         Self::require_counter(staff)?;
         let midnight = OffsetDateTime::now_utc()
             .to_offset(JST)
             .replace_time(Time::MIDNIGHT);
-        Ok(self
+        let visits = self
             .store
             .visits_since(self.municipality(), Self::visit_scope(staff), midnight, 500)
-            .await?)
+            .await?;
+        let detail = json!({ "visits": visits.len() });
+        self.audit(&staff.login, "visit.list", None, detail, ip)
+            .await?;
+        Ok(visits)
     }
 
     /// A visit the staff member took, as the counter screen shows it; the read is audited. The

@@ -172,6 +172,7 @@ async fn a_card_read_through_the_paired_agent_identifies_the_resident() {
         "card.read_requested",
         "card.read",
         "visit.read",
+        "visit.list",
     ] {
         let n: i64 = app
             .scalar(&format!(

@@ -34,7 +34,7 @@ pub async fn entry() -> Redirect {
 pub async fn visits(State(state): State<AppState>, staff: StaffCtx) -> Result<Response, WebError> {
     let rows = state
         .portal
-        .todays_visits(&staff.staff)
+        .todays_visits(&staff.staff, &staff.ip())
         .await
         .map_err(|e| staff.fail(e))?;
     let page = visits_page(&state, &staff, &rows);
