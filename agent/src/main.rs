@@ -124,9 +124,13 @@ fn run(
             Ok(_) => println!("読み取りました。窓口の画面をご確認ください。"),
             Err(failure) => println!("{}", describe(failure)),
         }
-        server
-            .report(token, &request, &result)
-            .map_err(|e| e.to_string())?;
+        match server.report(token, &request, &result) {
+            Ok(()) => {}
+            Err(ServerError::Unpaired) => return Err(ServerError::Unpaired.to_string()),
+            // The server refused what the card gave (files it could not read) or could not be
+            // reached: the counter screen says so; the agent waits for the next read.
+            Err(other) => eprintln!("{other}"),
+        }
     }
 }
 

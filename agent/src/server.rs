@@ -15,7 +15,7 @@ pub struct Server {
 /// What went wrong talking to the server, in words for the person at the counter PC.
 #[derive(Debug)]
 pub enum ServerError {
-    /// The pairing code was wrong or expired, or the session it paired with has ended.
+    /// The pairing code was wrong, used or expired, or the session it paired with has ended.
     Unpaired,
     Http(String),
 }
@@ -34,7 +34,7 @@ impl std::fmt::Display for ServerError {
 impl From<ureq::Error> for ServerError {
     fn from(error: ureq::Error) -> Self {
         match error {
-            ureq::Error::StatusCode(401 | 404 | 410) => ServerError::Unpaired,
+            ureq::Error::StatusCode(401) => ServerError::Unpaired,
             other => ServerError::Http(other.to_string()),
         }
     }
@@ -57,7 +57,12 @@ impl Server {
         let body: Value = self
             .agent
             .post(format!("{}/api/v1/counter/agents", self.base))
-            .send_json(json!({ "pairing_code": code, "name": name }))?
+            .send_json(json!({ "pairing_code": code, "name": name }))
+            .map_err(|e| match e {
+                // A wrong, used or expired code.
+                ureq::Error::StatusCode(404) => ServerError::Unpaired,
+                other => other.into(),
+            })?
             .body_mut()
             .read_json()?;
         body["token"]

@@ -146,3 +146,45 @@ test("the マイナンバーカード is read through the paired card agent, a w
     card.kill("SIGTERM");
   }
 });
+
+test("a card whose data the server refuses is said so, and the agent waits for the next read", async () => {
+  const agentBin = process.env.MADOGUCHI_AGENT_BIN;
+  const cardScript = process.env.MADOGUCHI_VIRTUAL_CARD;
+  assert.ok(agentBin && cardScript, "run through scripts/test-browser.sh, which builds the agent and starts pcscd");
+  addStaff(server, { login: "madoguchi3", name: "窓口 五郎", counter: true, password: PASSWORD });
+  const page = await newPage(browser, { javaScriptEnabled: true });
+  await logIn(page, "madoguchi3");
+  await Promise.all([page.waitForURL(/\/staff\/counter\/visits\//), page.getByRole("button", { name: "受付を始める" }).click()]);
+  await page.getByRole("button", { name: "カードリーダーを接続する" }).click();
+  const code = await page.locator(".code.token").innerText();
+  const tokenFile = join(await mkdtemp(join(tmpdir(), "madoguchi-agent-")), "token");
+  const paired = spawnSync(agentBin, ["pair", "--server", server.url, "--code", code, "--token-file", tokenFile], { encoding: "utf8" });
+  assert.equal(paired.status, 0, paired.stderr);
+  // A right-to-left override in the address: refused as it would be if typed.
+  let card = spawn("/usr/bin/python3", [cardScript, "--pin", "4821", "--address", "東京都大田区\u202e蒲田"], { stdio: ["ignore", "pipe", "pipe"] });
+  let cardOut = watch(card);
+  const agent = spawn(agentBin, ["run", "--server", server.url, "--token-file", tokenFile, "--reader", "Virtual PCD 00 00"], { stdio: ["pipe", "pipe", "pipe"] });
+  const agentOut = watch(agent);
+  try {
+    await cardOut.waitFor("card inserted");
+    await agentOut.waitFor("読み取りを待っています");
+    await page.reload();
+    await page.getByRole("button", { name: "カードを読み取る" }).click();
+    await agentOut.waitFor("を入力してください");
+    agent.stdin.write("4821\n");
+    await page.getByText("カードのデータを読み取れませんでした").waitFor({ timeout: 15000 });
+    card.kill("SIGTERM");
+    await new Promise((r) => card.on("exit", r));
+    card = spawn("/usr/bin/python3", [cardScript, "--pin", "4821"], { stdio: ["ignore", "pipe", "pipe"] });
+    cardOut = watch(card);
+    await cardOut.waitFor("card inserted");
+    await page.getByRole("button", { name: "カードを読み取る" }).click();
+    await agentOut.waitFor("を入力してください", 2);
+    agent.stdin.write("4821\n");
+    await page.getByText("マイナンバーカード（券面事項入力補助AP）から読み取りました。").waitFor({ timeout: 15000 });
+    assert.equal(agent.exitCode, null, "the agent is still running");
+  } finally {
+    agent.kill("SIGTERM");
+    card.kill("SIGTERM");
+  }
+});
