@@ -176,9 +176,11 @@ impl Portal {
     /// inbox is.
     pub async fn todays_visits(&self, staff: &Staff, ip: &str) -> Result<Vec<VisitRow>, AppError> {
         Self::require_counter(staff)?;
+        // In UTC, as every time is stored: SQLite compares them as text, offsets and all.
         let midnight = OffsetDateTime::now_utc()
             .to_offset(JST)
-            .replace_time(Time::MIDNIGHT);
+            .replace_time(Time::MIDNIGHT)
+            .to_offset(time::UtcOffset::UTC);
         let visits = self
             .store
             .visits_since(self.municipality(), Self::visit_scope(staff), midnight, 500)

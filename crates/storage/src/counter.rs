@@ -128,7 +128,8 @@ impl Store {
         })
     }
 
-    /// Visits begun since `since`, newest first: one staff member's, or everyone's.
+    /// Visits begun since `since`, and any still open from before (a visit left open last night
+    /// must still be ended), newest first: one staff member's, or everyone's.
     pub async fn visits_since(
         &self,
         municipality: &str,
@@ -138,7 +139,8 @@ impl Store {
     ) -> Result<Vec<VisitRow>, StorageError> {
         let sql = format!(
             "SELECT {VISIT_COLUMNS} FROM counter_visits v JOIN staff_users u ON u.id = v.staff_id \
-             WHERE v.municipality_code = $1 AND ($2 IS NULL OR v.staff_id = $2) AND v.started_at >= $3 \
+             WHERE v.municipality_code = $1 AND ($2 IS NULL OR v.staff_id = $2) \
+             AND (v.started_at >= $3 OR v.ended_at IS NULL) \
              ORDER BY v.started_at DESC LIMIT $4"
         );
         on_pool!(self, |pool| {
