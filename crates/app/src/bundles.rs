@@ -328,6 +328,11 @@ impl Portal {
         let event = self.life_event(&plan.row.event_id)?;
         let forms = self.bundle_forms(plan, event).await?;
         if forms.is_empty() {
+            // A submit racing this one may have committed the bundle since it was looked for:
+            // its drafts are claimed, so none is left to read. Then it is this click's bundle too.
+            if let Some(view) = self.plan_bundle(plan).await? {
+                return Ok(BundleSubmit::Done(Box::new(view)));
+            }
             return Err(AppError::BadRequest("bundle-empty"));
         }
         if let Some(place) = self.bundle_incomplete(event, plan, &forms) {
