@@ -64,6 +64,22 @@ where
     })
 }
 
+fn agent_row<R>(r: &R) -> Result<AgentRow, sqlx::Error>
+where
+    R: Row,
+    for<'c> &'c str: sqlx::ColumnIndex<R>,
+    for<'q> Uuid: sqlx::Decode<'q, R::Database> + sqlx::Type<R::Database>,
+    for<'q> String: sqlx::Decode<'q, R::Database> + sqlx::Type<R::Database>,
+    for<'q> OffsetDateTime: sqlx::Decode<'q, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(AgentRow {
+        id: r.try_get("id")?,
+        session_hash: r.try_get("session_hash")?,
+        name: r.try_get("name")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
 fn card_read_row<R>(r: &R) -> Result<CardReadRow, sqlx::Error>
 where
     R: Row,
@@ -288,15 +304,7 @@ impl Store {
             .bind(now)
             .fetch_optional(pool)
             .await?;
-            Ok(match row {
-                Some(r) => Some(AgentRow {
-                    id: r.try_get("id")?,
-                    session_hash: r.try_get("session_hash")?,
-                    name: r.try_get("name")?,
-                    created_at: r.try_get("created_at")?,
-                }),
-                None => None,
-            })
+            Ok(row.as_ref().map(agent_row).transpose()?)
         })
     }
 
@@ -315,17 +323,7 @@ impl Store {
             .bind(session_hash)
             .fetch_all(pool)
             .await?;
-            Ok(rows
-                .iter()
-                .map(|r| {
-                    Ok(AgentRow {
-                        id: r.try_get("id")?,
-                        session_hash: r.try_get("session_hash")?,
-                        name: r.try_get("name")?,
-                        created_at: r.try_get("created_at")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, sqlx::Error>>()?)
+            Ok(rows.iter().map(agent_row).collect::<Result<Vec<_>, _>>()?)
         })
     }
 

@@ -5,28 +5,19 @@
 
 use super::applications::{admit, bad_request};
 use super::body::JsonBody;
-use super::{api_error, tr_for};
+use super::{api_error, bearer, tr_for};
 use crate::AppState;
 use crate::caller::ApiCaller;
 use crate::error::WebError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use madoguchi_app::counter::CardReport;
 use madoguchi_app::limits::Limit;
 use serde_json::{Value, json};
 use uuid::Uuid;
-
-fn bearer(headers: &HeaderMap) -> &str {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default()
-        .trim()
-}
 
 fn string_field<'a>(body: &'a Value, key: &str) -> Result<Option<&'a str>, WebError> {
     match body.get(key) {

@@ -12,8 +12,8 @@ use axum::Json;
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequestParts, Path, State};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use madoguchi_app::accounts::Actor;
 use madoguchi_app::cases::ActionInput;
@@ -38,16 +38,9 @@ impl FromRequestParts<AppState> for TokenCtx {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let tr = tr_for(&parts.headers);
-        let bearer = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or_default()
-            .trim();
         let actor = state
             .portal
-            .token_actor(bearer)
+            .token_actor(super::bearer(&parts.headers))
             .await
             .map_err(|e| api_error(e, tr, None))?;
         Ok(Self {

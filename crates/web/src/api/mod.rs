@@ -136,6 +136,16 @@ fn api_field_name(field: &str) -> &str {
 }
 
 /// A use-case failure as the API reports it.
+/// The bearer token of a request (`Authorization: Bearer …`), empty when there is none.
+pub(crate) fn bearer(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .trim()
+}
+
 pub fn api_error(e: AppError, tr: Tr, procedure: Option<&Procedure>) -> WebError {
     let (status, code) = match &e {
         AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),

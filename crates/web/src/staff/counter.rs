@@ -76,6 +76,24 @@ fn show_visit(
     Ok((status, no_store(render(&page, staff.ctx.tr)?)).into_response())
 }
 
+/// The visit with an empty identity form and, perhaps, a message or a pairing code.
+fn show_said(
+    state: &AppState,
+    staff: &StaffCtx,
+    visit: &Visit,
+    status: StatusCode,
+    notice: Option<String>,
+    pairing_code: Option<String>,
+) -> Result<Response, WebError> {
+    let values = FormValues::default();
+    let shown = Shown {
+        values: &values,
+        errors: &[],
+        notice,
+    };
+    show_visit(state, staff, visit, status, shown, pairing_code)
+}
+
 /// `GET /staff/counter/visits/{id}`
 pub async fn visit(
     State(state): State<AppState>,
@@ -168,13 +186,8 @@ pub async fn read_card(
     {
         Ok(()) => Ok(Redirect::to(&format!("/staff/counter/visits/{id}#card")).into_response()),
         Err(e @ AppError::BadRequest(_)) => {
-            let values = FormValues::default();
-            let shown = Shown {
-                values: &values,
-                errors: &[],
-                notice: refusal_message(staff.ctx.tr, &e),
-            };
-            show_visit(&state, &staff, &visit, StatusCode::CONFLICT, shown, None)
+            let notice = refusal_message(staff.ctx.tr, &e);
+            show_said(&state, &staff, &visit, StatusCode::CONFLICT, notice, None)
         }
         Err(e) => Err(staff.fail(e)),
     }
@@ -194,13 +207,7 @@ pub async fn pairing(
         .offer_pairing(&staff.staff, &staff.token, &staff.ip())
         .await
         .map_err(|e| staff.fail(e))?;
-    let values = FormValues::default();
-    let shown = Shown {
-        values: &values,
-        errors: &[],
-        notice: None,
-    };
-    show_visit(&state, &staff, &visit, StatusCode::OK, shown, Some(code))
+    show_said(&state, &staff, &visit, StatusCode::OK, None, Some(code))
 }
 
 /// `POST /staff/counter/visits/{id}/end`
