@@ -9,7 +9,9 @@
 //! [`ServerCheck`]), so a front end knows which checks only the server makes; they are
 //! rejected with a 422 naming the field.
 
-use crate::answers::{ACCOUNT_TYPES, account_type_key, format_date};
+use crate::answers::{
+    ACCOUNT_TYPES, BANK_ACCOUNT_PARTS, PersonName, account_type_key, format_date,
+};
 use crate::calendar::date_window;
 use crate::condition::Condition;
 use crate::input::{
@@ -245,6 +247,8 @@ fn something_given(field: &Field) -> Option<Value> {
             Some(json!({ "minItems": 1 }))
         }
         kind if kind.is_string() => Some(json!({ "pattern": typed_pattern() })),
+        FieldKind::Name { .. } => Some(json!({ "not": blank_parts(&PersonName::PARTS) })),
+        FieldKind::BankAccount => Some(json!({ "not": blank_parts(&BANK_ACCOUNT_PARTS) })),
         _ => None,
     }
 }
@@ -319,6 +323,16 @@ fn name_schema(kana: NameKana) -> Value {
         },
         "then": rules(true),
         "else": rules(false),
+    })
+}
+
+/// A compound answer's object with nothing typed in any of its parts.
+fn blank_parts(parts: &[&str]) -> Value {
+    let blank = json!({ "type": "string", "pattern": blank_or("") });
+    json!({
+        "type": "object",
+        "properties": parts.iter().map(|p| ((*p).to_owned(), blank.clone())).collect::<Map<_, _>>(),
+        "additionalProperties": false,
     })
 }
 
@@ -442,8 +456,13 @@ fn value_schema(field: &Field) -> Value {
             "type": "string", "pattern": digits_pattern(12, 12, ""),
             "x-server-checks": checks(&[ServerCheck::CheckDigit]),
         }),
-        FieldKind::Name { kana } => name_schema(*kana),
-        FieldKind::BankAccount => bank_account_schema(),
+        // Nothing typed in any part is no answer, as on the web; otherwise the parts' rules.
+        FieldKind::Name { kana } => {
+            json!({ "anyOf": [blank_parts(&PersonName::PARTS), name_schema(*kana)] })
+        }
+        FieldKind::BankAccount => {
+            json!({ "anyOf": [blank_parts(&BANK_ACCOUNT_PARTS), bank_account_schema()] })
+        }
         FieldKind::Number {
             min,
             max,

@@ -1094,6 +1094,12 @@ fn parse_json_value(
             }
             Ok(Answer::Group(parsed))
         }
+        // Every part blank is no answer, as four empty boxes are none on the web.
+        FieldKind::Name { .. } | FieldKind::BankAccount
+            if source == Source::Api && all_parts_blank(kind, value) =>
+        {
+            Err(Problem::Required)
+        }
         FieldKind::Name { .. } => {
             let reader = (source == Source::Api).then_some(input::read_name_part as PartReader);
             let parts = json_parts(value, &PersonName::PARTS, path, reader, errors)
@@ -1195,6 +1201,19 @@ fn json_parts<'k>(
         }
     }
     Some(parts)
+}
+
+/// Whether a compound answer is an object of its own parts with nothing typed in any.
+fn all_parts_blank(kind: &FieldKind, value: &Value) -> bool {
+    let keys: &[&str] = match kind {
+        FieldKind::Name { .. } => &PersonName::PARTS,
+        _ => &BANK_ACCOUNT_PARTS,
+    };
+    value.as_object().is_some_and(|object| {
+        object.iter().all(|(key, part)| {
+            keys.contains(&key.as_str()) && part.as_str().is_some_and(input::is_blank)
+        })
+    })
 }
 
 /// How the parts of a compound answer are read from what a client sent.
