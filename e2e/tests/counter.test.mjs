@@ -84,6 +84,26 @@ test("a visit is started, identified from a residence card and ended, by keyboar
   await expectAccessible(page, "counter visits");
 });
 
+/** Waits until `agent check` reaches the card on the virtual reader (it spends no PIN try). */
+function waitUntilTheReaderHasACard(agentBin) {
+  let last;
+  for (let i = 0; i < 50; i++) {
+    last = spawnSync(agentBin, ["check", "--reader", "Virtual PCD 00 00"], { encoding: "utf8" });
+    if (/残り\d回/.test(last.stdout)) return;
+    spawnSync("sleep", ["0.2"]);
+  }
+  throw new Error(`the reader never had the card: ${last.stdout}${last.stderr}`);
+}
+
+/** Waits for `text` on the page; on a timeout, says what the agent printed. */
+async function seeOrExplain(page, text, agentOut) {
+  try {
+    await page.getByText(text).waitFor({ timeout: 15000 });
+  } catch (error) {
+    throw new Error(`${error.message}\nthe agent printed: ${agentOut.text}\nthe page shows: ${await page.locator("main").innerText()}`);
+  }
+}
+
 /** Output of a child process, to wait on. */
 function watch(child) {
   const seen = { text: "" };
@@ -126,13 +146,13 @@ test("the マイナンバーカード is read through the paired card agent, a w
     await page.getByRole("button", { name: "カードを読み取る" }).click();
     await agentOut.waitFor("を入力してください");
     agent.stdin.write("1111\n");
-    await page.getByText("あと2回間違えるとロックされます").waitFor({ timeout: 15000 });
+    await seeOrExplain(page, "あと2回間違えるとロックされます", agentOut);
     await expectAccessible(page, "counter visit after a wrong PIN");
 
     await page.getByRole("button", { name: "カードを読み取る" }).click();
     await agentOut.waitFor("を入力してください", 2);
     agent.stdin.write("4821\n");
-    await page.getByText("マイナンバーカード（券面事項入力補助AP）から読み取りました。").waitFor({ timeout: 15000 });
+    await seeOrExplain(page, "マイナンバーカード（券面事項入力補助AP）から読み取りました。", agentOut);
     const main = await page.locator("main").innerText();
     assert.match(main, /大田/);
     assert.match(main, /花子/);
@@ -172,16 +192,19 @@ test("a card whose data the server refuses is said so, and the agent waits for t
     await page.getByRole("button", { name: "カードを読み取る" }).click();
     await agentOut.waitFor("を入力してください");
     agent.stdin.write("4821\n");
-    await page.getByText("カードのデータを読み取れませんでした").waitFor({ timeout: 15000 });
+    await seeOrExplain(page, "カードのデータを読み取れませんでした", agentOut);
     card.kill("SIGTERM");
     await new Promise((r) => card.on("exit", r));
     card = spawn("/usr/bin/python3", [cardScript, "--pin", "4821"], { stdio: ["ignore", "pipe", "pipe"] });
     cardOut = watch(card);
     await cardOut.waitFor("card inserted");
+    // The card left and another came within pcscd's polling: read only once pcscd has the new
+    // card powered, as staff would after seeing it on the reader.
+    waitUntilTheReaderHasACard(agentBin);
     await page.getByRole("button", { name: "カードを読み取る" }).click();
     await agentOut.waitFor("を入力してください", 2);
     agent.stdin.write("4821\n");
-    await page.getByText("マイナンバーカード（券面事項入力補助AP）から読み取りました。").waitFor({ timeout: 15000 });
+    await seeOrExplain(page, "マイナンバーカード（券面事項入力補助AP）から読み取りました。", agentOut);
     assert.equal(agent.exitCode, null, "the agent is still running");
   } finally {
     agent.kill("SIGTERM");
