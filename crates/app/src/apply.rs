@@ -961,6 +961,8 @@ impl Prepared<'_> {
             jobs: self.jobs.clone(),
             bundle_id: None,
             life_event_id: None,
+            visit_id: None,
+            taken_by: None,
             now,
         }
     }

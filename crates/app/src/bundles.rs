@@ -10,7 +10,7 @@
 
 use crate::apply::{Draft, StepAction, StepResult, Upload};
 use crate::error::AppError;
-use crate::life_events::{InterviewResult, Plan, PlanPart};
+use crate::life_events::{AtCounter, InterviewResult, Plan, PlanPart};
 use crate::limits::Caller;
 use crate::portal::{Member, Portal, stored_answers};
 use crate::timefmt::today_jst;
@@ -70,10 +70,12 @@ pub struct BundleView {
     pub members: Vec<Member>,
 }
 
-/// Where a bundle comes from: a plan's drafts (the web) or an API client's keyed request.
+/// Where a bundle comes from: a plan's drafts (the web or the counter) or an API client's
+/// keyed request.
 #[derive(Debug, Clone, Copy)]
 struct BundleOrigin<'a> {
     channel: &'a str,
+    counter: Option<AtCounter>,
     plan_id: Option<Uuid>,
     idempotency_key: Option<&'a str>,
     request_hash: Option<&'a str>,
@@ -88,19 +90,21 @@ pub enum BundleSubmit {
 }
 
 impl Portal {
-    /// The procedures of the list a resident can start together: online, and applying (a
-    /// procedure that only may apply is a question for the counter first).
+    /// The procedures of a plan's list that can be started together: those that apply (one
+    /// that only may apply is a question for staff first), online ones for a resident and, at
+    /// the counter, those done only there too (where the catalog gives their questions).
     pub fn bundle_candidates<'c>(
         &'c self,
         event: &'c LifeEvent,
         interview: &Answers,
+        at_counter: bool,
     ) -> Vec<&'c Procedure> {
         event
             .derive(interview)
             .into_iter()
             .filter(|d| d.applies == Applies::Yes)
             .filter_map(|d| self.catalog.procedure(d.implied.procedure.as_str()))
-            .filter(|p| p.is_online())
+            .filter(|p| p.is_online() || (at_counter && !p.steps.is_empty()))
             .collect()
     }
 
@@ -109,7 +113,7 @@ impl Portal {
     pub async fn choose_bundle(&self, plan: &Plan, chosen: &[String]) -> Result<(), AppError> {
         let event = self.life_event(&plan.row.event_id)?;
         self.refuse_if_submitted(plan).await?;
-        let candidates = self.bundle_candidates(event, &plan.interview);
+        let candidates = self.bundle_candidates(event, &plan.interview, plan.counter.is_some());
         let picked: Vec<&Procedure> = candidates
             .into_iter()
             .filter(|p| chosen.iter().any(|c| c == p.id.as_str()))
@@ -167,7 +171,7 @@ impl Portal {
         plan: &Plan,
         event: &'e LifeEvent,
     ) -> Result<Vec<BundleForm<'e>>, AppError> {
-        let candidates = self.bundle_candidates(event, &plan.interview);
+        let candidates = self.bundle_candidates(event, &plan.interview, plan.counter.is_some());
         let mut forms = Vec::new();
         for row in self
             .store
@@ -343,7 +347,12 @@ impl Portal {
             .map(|f| (f.procedure(), &f.draft.answers, Some(f.draft.row.id)))
             .collect();
         let origin = BundleOrigin {
-            channel: "web",
+            channel: if plan.counter.is_some() {
+                "counter"
+            } else {
+                "web"
+            },
+            counter: plan.counter,
             plan_id: Some(plan.row.id),
             idempotency_key: None,
             request_hash: None,
@@ -393,6 +402,8 @@ impl Portal {
                 .map(|p| NewApplication {
                     bundle_id: Some(id),
                     life_event_id: Some(&event.id),
+                    visit_id: origin.counter.map(|c| c.visit),
+                    taken_by: origin.counter.map(|c| c.staff),
                     ..p.new_application(self.municipality(), origin.channel, now)
                 })
                 .collect(),
@@ -525,7 +536,7 @@ impl Portal {
                 .await?
             {
                 InterviewResult::Saved { .. } => Ok(BundleStep::Next(
-                    self.bundle_next(&self.plan(&plan.token).await?, event, place)
+                    self.bundle_next(&self.reload_plan(plan).await?, event, place)
                         .await?,
                 )),
                 InterviewResult::Again {
@@ -709,7 +720,7 @@ impl Portal {
         if request.procedures.is_empty() {
             return Err(AppError::BadRequest("bundle-empty"));
         }
-        let candidates = self.bundle_candidates(event, &interview);
+        let candidates = self.bundle_candidates(event, &interview, false);
         let mut filled = Vec::with_capacity(request.procedures.len());
         for (id, own) in request.procedures {
             let (Some(procedure), Some(implied)) = (
@@ -744,6 +755,7 @@ impl Portal {
         let applications = filled.iter().map(|(p, a)| (*p, a, None)).collect();
         let origin = BundleOrigin {
             channel: "api",
+            counter: None,
             plan_id: None,
             idempotency_key: scoped_key.as_deref(),
             request_hash: request_hash.as_deref(),

@@ -12,7 +12,7 @@
 use crate::accounts::Staff;
 use crate::apply::StepAction;
 use crate::error::AppError;
-use crate::portal::{Portal, stored_answers};
+use crate::portal::{Member, Portal, stored_answers};
 use crate::timefmt::{JST, today_jst};
 use crate::tokens::{new_token, token_hash};
 use data_encoding::{BASE64, HEXLOWER};
@@ -27,6 +27,8 @@ use serde_json::{Value, json};
 use std::sync::LazyLock;
 use time::{Duration, OffsetDateTime, Time};
 use uuid::Uuid;
+
+mod plan;
 
 /// The counter's questions about the resident (本人確認), read like any procedure's.
 static IDENTITY: LazyLock<Procedure> = LazyLock::new(|| {
@@ -75,6 +77,10 @@ pub struct Visit {
     pub card_read: Option<CardReadRow>,
     /// The card agents paired with the screen's session.
     pub agents: Vec<AgentRow>,
+    /// The life event whose interview the visit runs, if one was started.
+    pub event_id: Option<String>,
+    /// What the visit submitted, each with its procedure.
+    pub applications: Vec<Member>,
 }
 
 impl Visit {
@@ -212,6 +218,21 @@ impl Portal {
             .store
             .session_agents(self.municipality(), &token_hash(session_token))
             .await?;
+        let event_id = match row.plan_id {
+            Some(plan) => self
+                .store
+                .plan_by_id(self.municipality(), plan)
+                .await?
+                .map(|p| p.event_id),
+            None => None,
+        };
+        let applications = self
+            .members(
+                self.store
+                    .visit_applications(self.municipality(), id)
+                    .await?,
+            )
+            .await?;
         self.audit_visit(staff, "visit.read", id, json!({}), ip)
             .await?;
         Ok(Visit {
@@ -219,6 +240,8 @@ impl Portal {
             identity,
             card_read,
             agents,
+            event_id,
+            applications,
         })
     }
 
@@ -721,6 +744,8 @@ mod tests {
             ended_at: minutes.map(|m| start + Duration::minutes(m)),
             identity: None,
             identified_at: None,
+            plan_id: None,
+            applications: 0,
         };
         let times = visit_times(&[
             visit(Some(12)),

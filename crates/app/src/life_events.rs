@@ -19,14 +19,26 @@ use madoguchi_storage::PlanRow;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// A resident's life event at its private link.
+/// A resident's life event at its private link, or the one a counter visit runs.
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// The private link's secret; empty for a counter visit's plan, which has no link.
     pub token: String,
     pub row: PlanRow,
+    /// Set when counter staff run the plan for the resident in front of them.
+    pub counter: Option<AtCounter>,
     pub interview: Answers,
     /// The shared facts, asked once for the procedures started together.
     pub facts: Answers,
+}
+
+/// A plan run at the counter: the visit it belongs to and the staff member taking it. Its
+/// procedures include those done only at the counter, and what it submits has channel
+/// `counter`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AtCounter {
+    pub visit: Uuid,
+    pub staff: Uuid,
 }
 
 /// The two question sets of a plan: the interview (what applies) and the shared facts.
@@ -123,6 +135,25 @@ impl Portal {
             .plan_by_token_hash(self.municipality(), &token_hash(token))
             .await?
             .ok_or(AppError::NotFound)?;
+        self.read_plan(token.to_owned(), row, None)
+    }
+
+    /// The plan again, as stored now (after a page of it was saved).
+    pub async fn reload_plan(&self, plan: &Plan) -> Result<Plan, AppError> {
+        let row = self
+            .store
+            .plan_by_id(self.municipality(), plan.row.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.read_plan(plan.token.clone(), row, plan.counter)
+    }
+
+    pub(crate) fn read_plan(
+        &self,
+        token: String,
+        row: PlanRow,
+        counter: Option<AtCounter>,
+    ) -> Result<Plan, AppError> {
         if row.expires_at < OffsetDateTime::now_utc() {
             return Err(AppError::PlanExpired);
         }
@@ -135,10 +166,11 @@ impl Portal {
             )
         };
         Ok(Plan {
-            token: token.to_owned(),
+            token,
             interview: read(&event.interview, &row.interview),
             facts: read(&event.facts, &row.facts),
             row,
+            counter,
         })
     }
 

@@ -29,6 +29,56 @@ pub struct LifeEvent {
     pub facts: Procedure,
     /// The procedures the event can imply, in the order the list shows them.
     pub procedures: Vec<Implied>,
+    /// At the counter, the facts that start from who the resident in front of staff is (the
+    /// card read or the document typed): which fact takes which part of the identity.
+    pub from_identity: Vec<(FieldId, IdentityPart)>,
+}
+
+/// A part of what the counter records of the resident in front of it (本人確認), named as the
+/// counter's identity question that holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IdentityPart {
+    Name,
+    BirthDate,
+    PostalCode,
+    Address,
+    MyNumber,
+}
+
+impl IdentityPart {
+    pub const ALL: [Self; 5] = [
+        Self::Name,
+        Self::BirthDate,
+        Self::PostalCode,
+        Self::Address,
+        Self::MyNumber,
+    ];
+
+    /// The id of the identity question that holds it.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::BirthDate => "birth_date",
+            Self::PostalCode => "postal_code",
+            Self::Address => "address",
+            Self::MyNumber => "my_number",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.id() == id)
+    }
+
+    /// The type of question (as the catalog names it) that can take it.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::BirthDate => "date",
+            Self::PostalCode => "postal_code",
+            Self::Address => "text",
+            Self::MyNumber => "my_number",
+        }
+    }
 }
 
 /// A procedure a life event can imply.
@@ -276,6 +326,18 @@ impl LifeEvent {
     }
 
     /// The question, of the interview or the facts, with this id.
+    /// The facts a counter visit starts with: each `from_identity` fact given the part of the
+    /// identity it takes, where the identity has it.
+    pub fn facts_from_identity(&self, identity: &Answers) -> Answers {
+        let mut facts = Answers::default();
+        for (fact, part) in &self.from_identity {
+            if let Some(answer) = identity.get(part.id()) {
+                facts.insert(fact.to_string(), answer.clone());
+            }
+        }
+        facts
+    }
+
     pub fn question(&self, id: &str) -> Option<&crate::procedure::Field> {
         self.interview.field(id).or_else(|| self.facts.field(id))
     }

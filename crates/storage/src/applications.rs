@@ -52,8 +52,8 @@ macro_rules! insert_application {
         let change_seq = next_counter!(&mut *tx, $new.municipality, CHANGE_COUNTER);
         let receipt = ReceiptNumber::new(year, u64::try_from(sequence).unwrap_or_default());
         sqlx::query(
-            "INSERT INTO applications (id, municipality_code, receipt_number, procedure_id, procedure_version, department_id, answers, status, channel, idempotency_key, request_hash, submitted_at, updated_at, applicant_name, change_seq, bundle_id, life_event_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+            "INSERT INTO applications (id, municipality_code, receipt_number, procedure_id, procedure_version, department_id, answers, status, channel, idempotency_key, request_hash, submitted_at, updated_at, applicant_name, change_seq, bundle_id, life_event_id, visit_id, taken_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
         )
         .bind($new.id)
         .bind($new.municipality)
@@ -72,6 +72,8 @@ macro_rules! insert_application {
         .bind(change_seq)
         .bind($new.bundle_id)
         .bind($new.life_event_id)
+        .bind($new.visit_id)
+        .bind($new.taken_by)
         .execute(&mut *tx)
         .await?;
         insert_event!(
@@ -130,7 +132,7 @@ pub struct NewApplication<'a> {
     pub procedure_version: &'a str,
     pub department_id: &'a str,
     pub answers: &'a Value,
-    /// `web` or `api`, for the plan's online-share KPIs.
+    /// `web`, `api` or `counter`, for the plan's online-share KPIs.
     pub channel: &'a str,
     pub draft_id: Option<Uuid>,
     pub idempotency_key: Option<&'a str>,
@@ -143,6 +145,9 @@ pub struct NewApplication<'a> {
     /// The bundle it is submitted in, and the life event the bundle comes from.
     pub bundle_id: Option<Uuid>,
     pub life_event_id: Option<&'a str>,
+    /// The counter visit it was taken at, and the staff member who took it.
+    pub visit_id: Option<Uuid>,
+    pub taken_by: Option<Uuid>,
     pub jobs: Vec<NewJob>,
     pub now: OffsetDateTime,
 }

@@ -20,6 +20,22 @@ pub struct VisitRow {
     /// Who the resident is, as the app layer wrote it (a 個人番号 in it sealed).
     pub identity: Option<Value>,
     pub identified_at: Option<OffsetDateTime>,
+    /// The life event interview the visit runs, if one was started.
+    pub plan_id: Option<Uuid>,
+    /// How many applications the visit submitted.
+    pub applications: i64,
+}
+
+/// The plan a visit starts: a life event's interview with the facts the identity gives.
+#[derive(Debug, Clone)]
+pub struct NewVisitPlan<'a> {
+    pub id: Uuid,
+    /// A hash of a token made and forgotten: the plan is reached through the visit only.
+    pub token_hash: &'a str,
+    pub event_id: &'a str,
+    pub facts: &'a Value,
+    pub now: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
 }
 
 #[derive(Debug, Clone)]
@@ -40,7 +56,8 @@ pub struct CardReadRow {
     pub tries_left: Option<i64>,
 }
 
-const VISIT_COLUMNS: &str = "v.id, v.staff_id, u.login AS staff_login, v.started_at, v.ended_at, v.identity, v.identified_at";
+const VISIT_COLUMNS: &str = "v.id, v.staff_id, u.login AS staff_login, v.started_at, v.ended_at, v.identity, v.identified_at, v.plan_id, \
+     (SELECT COUNT(*) FROM applications a WHERE a.visit_id = v.id) AS applications";
 
 fn visit_row<R>(r: &R) -> Result<VisitRow, sqlx::Error>
 where
@@ -50,6 +67,7 @@ where
     for<'q> String: sqlx::Decode<'q, R::Database> + sqlx::Type<R::Database>,
     for<'q> OffsetDateTime: sqlx::Decode<'q, R::Database> + sqlx::Type<R::Database>,
     for<'q> Json<Value>: sqlx::Decode<'q, R::Database> + sqlx::Type<R::Database>,
+    for<'q> i64: sqlx::Decode<'q, R::Database> + sqlx::Type<R::Database>,
 {
     Ok(VisitRow {
         id: r.try_get("id")?,
@@ -61,6 +79,8 @@ where
             .try_get::<Option<Json<Value>>, _>("identity")?
             .map(|j| j.0),
         identified_at: r.try_get("identified_at")?,
+        plan_id: r.try_get("plan_id")?,
+        applications: r.try_get("applications")?,
     })
 }
 
@@ -194,6 +214,85 @@ impl Store {
             .execute(pool)
             .await?;
             Ok(done.rows_affected() == 1)
+        })
+    }
+
+    /// Starts the plan an open visit of `staff`'s runs, unless it runs one: the new plan is
+    /// written only for the click that gives it to the visit, in one transaction. Returns the
+    /// visit's plan (this one, or the one a racing click gave it first); `None` when the visit
+    /// has ended (or is not theirs).
+    pub async fn start_visit_plan(
+        &self,
+        municipality: &str,
+        visit: Uuid,
+        staff: Uuid,
+        plan: &NewVisitPlan<'_>,
+    ) -> Result<Option<Uuid>, StorageError> {
+        let given = in_tx!(self, |tx| {
+            let won = sqlx::query(
+                "UPDATE counter_visits SET plan_id = $1 \
+                 WHERE id = $2 AND municipality_code = $3 AND staff_id = $4 AND ended_at IS NULL AND plan_id IS NULL",
+            )
+            .bind(plan.id)
+            .bind(visit)
+            .bind(municipality)
+            .bind(staff)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if won {
+                sqlx::query(
+                    "INSERT INTO life_event_plans (id, municipality_code, token_hash, event_id, interview, facts, created_at, updated_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
+                )
+                .bind(plan.id)
+                .bind(municipality)
+                .bind(plan.token_hash)
+                .bind(plan.event_id)
+                .bind(Json(serde_json::json!({})))
+                .bind(Json(plan.facts))
+                .bind(plan.now)
+                .bind(plan.expires_at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let row = sqlx::query(
+                "SELECT plan_id FROM counter_visits \
+                 WHERE id = $1 AND municipality_code = $2 AND staff_id = $3 AND ended_at IS NULL",
+            )
+            .bind(visit)
+            .bind(municipality)
+            .bind(staff)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match row {
+                Some(r) => r.try_get::<Option<Uuid>, _>("plan_id")?,
+                None => None,
+            }
+        });
+        Ok(given)
+    }
+
+    /// The receipts of the applications a visit submitted, in the order they were made.
+    pub async fn visit_applications(
+        &self,
+        municipality: &str,
+        visit: Uuid,
+    ) -> Result<Vec<crate::ApplicationRow>, StorageError> {
+        let sql = format!(
+            "SELECT {} FROM applications WHERE municipality_code = $1 AND visit_id = $2 ORDER BY submitted_at, receipt_number",
+            crate::rows::APPLICATION_COLUMNS
+        );
+        on_pool!(self, |pool| {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(municipality)
+                .bind(visit)
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|r| Ok(crate::rows::application_row!(r)))
+                .collect()
         })
     }
 

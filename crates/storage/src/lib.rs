@@ -31,7 +31,7 @@ pub use applications::{
 pub use audit::{AuditEntry, AuditProblem, AuditReport, AuditRow};
 pub use cases::{DeliveryRow, InboxFilter};
 pub use clients::ClientRow;
-pub use counter::{AgentRow, CardReadRow, VisitRow};
+pub use counter::{AgentRow, CardReadRow, NewVisitPlan, VisitRow};
 pub use drafts::{NewDraft, StopCount};
 pub use error::StorageError;
 pub use jobs::{Job, NewJob};

@@ -19,6 +19,28 @@ pub struct PlanRow {
     pub expires_at: OffsetDateTime,
 }
 
+const PLAN_COLUMNS: &str = "id, event_id, interview, facts, created_at, updated_at, expires_at";
+
+fn plan_row<R>(r: &R) -> Result<PlanRow, sqlx::Error>
+where
+    R: Row,
+    for<'c> &'c str: sqlx::ColumnIndex<R>,
+    for<'q> Uuid: sqlx::Decode<'q, R::Database> + sqlx::Type<R::Database>,
+    for<'q> String: sqlx::Decode<'q, R::Database> + sqlx::Type<R::Database>,
+    for<'q> OffsetDateTime: sqlx::Decode<'q, R::Database> + sqlx::Type<R::Database>,
+    for<'q> Json<Value>: sqlx::Decode<'q, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(PlanRow {
+        id: r.try_get("id")?,
+        event_id: r.try_get("event_id")?,
+        interview: r.try_get::<Json<Value>, _>("interview")?.0,
+        facts: r.try_get::<Json<Value>, _>("facts")?.0,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        expires_at: r.try_get("expires_at")?,
+    })
+}
+
 /// A plan's drafts live as long as the plan: the resident reaches them only through its link.
 macro_rules! keep_drafts {
     ($tx:expr, $municipality:expr, $plan:expr, $expires_at:expr) => {
@@ -68,27 +90,35 @@ impl Store {
         municipality: &str,
         token_hash: &str,
     ) -> Result<Option<PlanRow>, StorageError> {
+        let sql = format!(
+            "SELECT {PLAN_COLUMNS} FROM life_event_plans WHERE municipality_code = $1 AND token_hash = $2"
+        );
         on_pool!(self, |pool| {
-            let row = sqlx::query(
-                "SELECT id, event_id, interview, facts, created_at, updated_at, expires_at FROM life_event_plans \
-                 WHERE municipality_code = $1 AND token_hash = $2",
-            )
-            .bind(municipality)
-            .bind(token_hash)
-            .fetch_optional(pool)
-            .await?;
-            Ok(match row {
-                Some(r) => Some(PlanRow {
-                    id: r.try_get("id")?,
-                    event_id: r.try_get("event_id")?,
-                    interview: r.try_get::<Json<Value>, _>("interview")?.0,
-                    facts: r.try_get::<Json<Value>, _>("facts")?.0,
-                    created_at: r.try_get("created_at")?,
-                    updated_at: r.try_get("updated_at")?,
-                    expires_at: r.try_get("expires_at")?,
-                }),
-                None => None,
-            })
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(municipality)
+                .bind(token_hash)
+                .fetch_optional(pool)
+                .await?;
+            Ok(row.as_ref().map(plan_row).transpose()?)
+        })
+    }
+
+    /// A plan by its id: the one a counter visit runs, reached only through the visit.
+    pub async fn plan_by_id(
+        &self,
+        municipality: &str,
+        id: Uuid,
+    ) -> Result<Option<PlanRow>, StorageError> {
+        let sql = format!(
+            "SELECT {PLAN_COLUMNS} FROM life_event_plans WHERE municipality_code = $1 AND id = $2"
+        );
+        on_pool!(self, |pool| {
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(municipality)
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+            Ok(row.as_ref().map(plan_row).transpose()?)
         })
     }
 

@@ -51,6 +51,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_counter.sql"),
         postgres: include_str!("../migrations/postgres/0008_counter.sql"),
     },
+    Migration {
+        version: 9,
+        sqlite: include_str!("../migrations/sqlite/0009_counter_applications.sql"),
+        postgres: include_str!("../migrations/postgres/0009_counter_applications.sql"),
+    },
 ];
 
 /// Arbitrary constant naming madoguchi's migration lock.

@@ -121,6 +121,8 @@ fn application<'a>(
         )],
         bundle_id: None,
         life_event_id: None,
+        visit_id: None,
+        taken_by: None,
         now: OffsetDateTime::now_utc(),
     }
 }

@@ -50,6 +50,32 @@ impl AppState {
     }
 }
 
+/// A life event plan's pages, under its address: the interview, the list, and the procedures
+/// started together (`pages::life_events::PlanAt` tells the resident's link from a visit's).
+fn plan_routes(max_body: usize) -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::life_events::list))
+        .route(
+            "/steps/{step}",
+            get(pages::life_events::show_step).post(pages::life_events::answer_step),
+        )
+        .route("/bundle", post(pages::bundles::choose))
+        .route(
+            "/facts/steps/{step}",
+            get(pages::bundles::show_facts).post(pages::bundles::answer_facts),
+        )
+        .route(
+            "/forms/{procedure}/steps/{step}",
+            get(pages::bundles::show_form)
+                .post(pages::bundles::answer_form)
+                .layer(DefaultBodyLimit::max(max_body * body::DRAIN_FACTOR)),
+        )
+        .route("/review", get(pages::bundles::review))
+        .route("/drop", post(pages::bundles::drop))
+        .route("/submit", post(pages::bundles::submit))
+        .route("/done", get(pages::bundles::done))
+}
+
 /// The whole application: portal pages, API, assets and health check.
 pub fn router(state: AppState) -> Router {
     let max_body = state.portal.config.limits.max_request_bytes();
@@ -64,26 +90,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/life-events/{id}", get(pages::life_events::show))
         .route("/life-events/{id}/start", post(pages::life_events::start))
-        .route("/plans/{token}", get(pages::life_events::list))
-        .route(
-            "/plans/{token}/steps/{step}",
-            get(pages::life_events::show_step).post(pages::life_events::answer_step),
-        )
-        .route("/plans/{token}/bundle", post(pages::bundles::choose))
-        .route(
-            "/plans/{token}/facts/steps/{step}",
-            get(pages::bundles::show_facts).post(pages::bundles::answer_facts),
-        )
-        .route(
-            "/plans/{token}/forms/{procedure}/steps/{step}",
-            get(pages::bundles::show_form)
-                .post(pages::bundles::answer_form)
-                .layer(DefaultBodyLimit::max(max_body * body::DRAIN_FACTOR)),
-        )
-        .route("/plans/{token}/review", get(pages::bundles::review))
-        .route("/plans/{token}/drop", post(pages::bundles::drop))
-        .route("/plans/{token}/submit", post(pages::bundles::submit))
-        .route("/plans/{token}/done", get(pages::bundles::done))
+        .nest("/plans/{token}", plan_routes(max_body))
         .route("/drafts/{token}", get(pages::drafts::resume))
         .route("/drafts/{token}/review", get(pages::drafts::review))
         .route("/drafts/{token}/submit", post(pages::drafts::submit))
@@ -125,27 +132,36 @@ pub fn router(state: AppState) -> Router {
             "/staff/cases/{receipt}/files/{sha}",
             get(staff::case::attachment),
         )
+        // The same interview and bundle pages, run by counter staff for a visit's resident.
+        .nest("/staff/counter/visits/{visit}/plan", plan_routes(max_body))
         .route("/counter", get(staff::counter::entry))
         .route("/staff/counter", get(staff::counter::visits))
         .route("/staff/counter/visits", post(staff::counter::start))
-        .route("/staff/counter/visits/{id}", get(staff::counter::visit))
+        .route("/staff/counter/visits/{visit}", get(staff::counter::visit))
         .route(
-            "/staff/counter/visits/{id}/identity",
+            "/staff/counter/visits/{visit}/identity",
             post(staff::counter::identify),
         )
         .route(
-            "/staff/counter/visits/{id}/card",
+            "/staff/counter/visits/{visit}/card",
             post(staff::counter::read_card),
         )
         .route(
-            "/staff/counter/visits/{id}/card-state",
+            "/staff/counter/visits/{visit}/card-state",
             get(staff::counter::card_state),
         )
         .route(
-            "/staff/counter/visits/{id}/pairing",
+            "/staff/counter/visits/{visit}/pairing",
             post(staff::counter::pairing),
         )
-        .route("/staff/counter/visits/{id}/end", post(staff::counter::end))
+        .route(
+            "/staff/counter/visits/{visit}/interview",
+            post(staff::counter::start_interview),
+        )
+        .route(
+            "/staff/counter/visits/{visit}/end",
+            post(staff::counter::end),
+        )
         .route("/staff/export", get(staff::export::form))
         .route("/staff/export/file", get(staff::export::file))
         .route("/staff/integration", get(staff::integration::show))

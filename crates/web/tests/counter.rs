@@ -397,3 +397,280 @@ async fn of_two_agents_sending_one_code_one_pairs() {
     let agents: i64 = app.scalar("SELECT COUNT(*) FROM counter_agents").await;
     assert_eq!(agents, 1);
 }
+
+/// Reads the card through a freshly paired agent, so that the visit knows the resident.
+async fn identify_by_card(app: &TestApp, staff: &TestApp, visit: &str) {
+    let token = pair(app, staff, visit).await;
+    ask_for_read(staff, visit).await;
+    let read = next_read(app, &token).await.unwrap();
+    assert_eq!(
+        report(app, &token, &read, card_files()).await,
+        StatusCode::NO_CONTENT
+    );
+}
+
+fn date(name: &str, d: time::Date) -> [(String, String); 3] {
+    [
+        (format!("f.{name}.year"), d.year().to_string()),
+        (format!("f.{name}.month"), u8::from(d.month()).to_string()),
+        (format!("f.{name}.day"), d.day().to_string()),
+    ]
+}
+
+fn pairs(owned: &[(String, String)]) -> Vec<(&str, &str)> {
+    owned
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
+/// Posts a page and expects to be sent on; returns where.
+async fn on(staff: &TestApp, page: &str, answers: &[(&str, &str)]) -> String {
+    let reply = staff.answer(page, answers).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::SEE_OTHER,
+        "{page}: {}",
+        reply.body
+    );
+    reply.location()
+}
+
+/// Starts the おくやみ interview for the visit's resident and answers it: the householder died,
+/// insured with 国保. Returns the plan's list.
+async fn okuyami_interview(staff: &TestApp, visit: &str) -> String {
+    let page = staff.get(visit).await;
+    page.assert_contains("聞き取りを始める");
+    let started = staff
+        .post_form(
+            &format!("{visit}/interview"),
+            &[("_csrf", &page.csrf()), ("event", "okuyami")],
+        )
+        .await;
+    let plan = format!("{visit}/plan");
+    assert_eq!(started.location(), plan);
+    let first = staff.get(&plan).await.location();
+    assert_eq!(first, format!("{plan}/steps/death"));
+    let died = date(
+        "death_date",
+        madoguchi_app::timefmt::today_jst() - time::Duration::days(2),
+    );
+    let mut death = died.to_vec();
+    death.push(("f.was_householder".into(), "yes".into()));
+    let insurance = on(staff, &first, &pairs(&death)).await;
+    let list = on(
+        staff,
+        &insurance,
+        &[("f.had_kokuho", "yes"), ("f.over_65", "no")],
+    )
+    .await;
+    assert_eq!(list, plan);
+    plan
+}
+
+#[tokio::test]
+async fn a_visit_runs_a_life_events_interview_and_submits_its_forms_to_two_departments() {
+    let app = TestApp::new().await;
+    let (staff, visit) = visit(&app, "madoguchi").await;
+    identify_by_card(&app, &staff, &visit).await;
+    let plan = okuyami_interview(&staff, &visit).await;
+
+    // The list offers what the counter can take: 世帯主変更届 too, which is not online.
+    let list = staff.get(&plan).await;
+    list.assert_contains("value=\"setainushi-henko\"");
+    list.assert_contains("value=\"kokuho-soshitsu\"");
+    assert!(
+        !list.body.contains("plan-link-title"),
+        "no private link to keep at the counter"
+    );
+    list.assert_contains("staff-header");
+    let chosen = staff
+        .post_form(
+            &format!("{plan}/bundle"),
+            &[
+                ("_csrf", &list.csrf()),
+                ("procedure", "setainushi-henko"),
+                ("procedure", "kokuho-soshitsu"),
+            ],
+        )
+        .await;
+    assert_eq!(chosen.location(), format!("{plan}/facts/steps/deceased"));
+
+    // The facts: the applicant is the resident the card was read for.
+    let applicant = on(
+        &staff,
+        &chosen.location(),
+        &[
+            ("f.deceased_name.family", "大田"),
+            ("f.deceased_name.given", "太郎"),
+            ("f.deceased_name.family_kana", "オオタ"),
+            ("f.deceased_name.given_kana", "タロウ"),
+        ],
+    )
+    .await;
+    let page = staff.get(&applicant).await;
+    page.assert_contains("value=\"大田\"");
+    page.assert_contains("value=\"花子\"");
+    page.assert_contains("東京都大田区蒲田五丁目１３番１４号");
+    let first_form = on(
+        &staff,
+        &applicant,
+        &[
+            ("f.applicant_name.family", "大田"),
+            ("f.applicant_name.given", "花子"),
+            ("f.applicant_name.family_kana", "オオタ"),
+            ("f.applicant_name.given_kana", "ハナコ"),
+            ("f.relationship", "spouse"),
+            ("f.address", "東京都大田区蒲田五丁目１３番１４号"),
+            ("f.phone", "03-5744-1111"),
+        ],
+    )
+    .await;
+
+    // 世帯主変更届 asks only what the facts and the interview do not say.
+    assert_eq!(
+        first_form,
+        format!("{plan}/forms/setainushi-henko/steps/householder")
+    );
+    let page = staff.get(&first_form).await;
+    assert!(
+        !page.body.contains("亡くなった世帯主の氏名"),
+        "{}",
+        page.body
+    );
+    let mut householder = vec![
+        ("f.new_householder.family".to_owned(), "大田".to_owned()),
+        ("f.new_householder.given".to_owned(), "花子".to_owned()),
+        (
+            "f.new_householder.family_kana".to_owned(),
+            "オオタ".to_owned(),
+        ),
+        (
+            "f.new_householder.given_kana".to_owned(),
+            "ハナコ".to_owned(),
+        ),
+        ("f.relationship_to_former".to_owned(), "spouse".to_owned()),
+    ];
+    householder.extend(date(
+        "new_householder_birth_date",
+        time::macros::date!(1985 - 04 - 01),
+    ));
+    let kokuho = on(&staff, &first_form, &pairs(&householder)).await;
+    assert!(kokuho.contains("/forms/kokuho-soshitsu/"), "{kokuho}");
+    let mut next = on(&staff, &kokuho, &[("f.reason", "death")]).await;
+    while next.contains("/forms/") {
+        let page = staff.get(&next).await;
+        let answers: &[(&str, &str)] = if page.body.contains("name=\"f.members.0.name\"") {
+            &[
+                ("f.members.0.name", "大田 太郎"),
+                ("f.members.0.birth_date.year", "1950"),
+                ("f.members.0.birth_date.month", "1"),
+                ("f.members.0.birth_date.day", "2"),
+            ]
+        } else {
+            &[("f.name", "大田 太郎")]
+        };
+        next = on(&staff, &next, answers).await;
+    }
+    assert_eq!(next, format!("{plan}/review"));
+
+    // One submit: two applications, each to its 担当課, taken at the counter by this staff
+    // member for this visit; then the visit lists their receipts.
+    let review = staff.get(&next).await;
+    let submitted = staff
+        .post_form(&format!("{plan}/submit"), &[("_csrf", &review.csrf())])
+        .await;
+    assert_eq!(submitted.location(), visit);
+    let taken = "SELECT COUNT(*) FROM applications a JOIN staff_users u ON u.id = a.taken_by \
+         WHERE a.channel = 'counter' AND u.login = 'madoguchi' \
+         AND a.visit_id = (SELECT v.id FROM counter_visits v WHERE v.plan_id IS NOT NULL)";
+    assert_eq!(app.scalar::<i64>(taken).await, 2);
+    let departments: i64 = app
+        .scalar("SELECT COUNT(DISTINCT department_id) FROM applications")
+        .await;
+    assert_eq!(departments, 2);
+    let page = staff.get(&visit).await;
+    page.assert_contains("この受付で申請した手続");
+    page.assert_contains("世帯主変更届");
+    page.assert_contains("国民健康保険");
+    let receipts = page.body.matches("<td class=\"code\">").count();
+    assert_eq!(receipts, 2);
+
+    // Each department sees its own in its inbox, taken at the counter.
+    add_staff(&app, "koseki", Some("kosekijumin"), false).await;
+    let koseki = staff_browser(&app, "koseki").await;
+    let inbox = koseki.get("/staff").await;
+    inbox.assert_contains("世帯主変更届");
+    assert!(
+        !inbox.body.contains("国民健康保険の資格喪失"),
+        "{}",
+        inbox.body
+    );
+    add_staff(&app, "kokuho", Some("kokuho"), false).await;
+    let kokuho_staff = staff_browser(&app, "kokuho").await;
+    let inbox = kokuho_staff.get("/staff").await;
+    assert!(!inbox.body.contains("世帯主変更届"), "{}", inbox.body);
+
+    // A submit again (a double click) changes nothing; the list shows forms per visit.
+    let again = staff
+        .post_form(&format!("{plan}/submit"), &[("_csrf", &review.csrf())])
+        .await;
+    assert_eq!(again.location(), visit);
+    assert_eq!(app.application_count().await, 2);
+    assert!(
+        app.scalar::<i64>("SELECT COUNT(*) FROM audit_log WHERE action = 'visit.interview'")
+            .await
+            == 1
+    );
+}
+
+#[tokio::test]
+async fn a_visits_interview_is_its_takers_alone_and_closes_with_the_visit() {
+    let app = TestApp::new().await;
+    let (staff, visit) = visit(&app, "madoguchi").await;
+    // Two clicks at once start one interview.
+    let page = staff.get(&visit).await;
+    let csrf = page.csrf();
+    let start = || {
+        staff.form_request(
+            &format!("{visit}/interview"),
+            &[("_csrf", &csrf), ("event", "okuyami")],
+        )
+    };
+    for reply in staff.send_all(vec![start(), start()]).await {
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    }
+    let plans: i64 = app.scalar("SELECT COUNT(*) FROM life_event_plans").await;
+    assert_eq!(plans, 1, "one interview per visit");
+    let plan = format!("{visit}/plan/steps/death");
+    assert_eq!(staff.get(&plan).await.status, StatusCode::OK);
+
+    // Not another counter's, not a resident's, not an unknown event.
+    add_counter_staff(&app, "madoguchi2").await;
+    let other = staff_browser(&app, "madoguchi2").await;
+    assert_eq!(other.get(&plan).await.status, StatusCode::NOT_FOUND);
+    let resident = app.new_browser();
+    assert_eq!(resident.get(&plan).await.location(), "/staff/login");
+    let (_, second) = {
+        let list = staff.get("/staff/counter").await;
+        let started = staff
+            .post_form("/staff/counter/visits", &[("_csrf", &list.csrf())])
+            .await;
+        ((), started.location())
+    };
+    let page = staff.get(&second).await;
+    let unknown = staff
+        .post_form(
+            &format!("{second}/interview"),
+            &[("_csrf", &page.csrf()), ("event", "nope")],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+
+    // Once the visit has ended, its interview sends staff back to the visit.
+    let page = staff.get(&visit).await;
+    staff
+        .post_form(&format!("{visit}/end"), &[("_csrf", &page.csrf())])
+        .await;
+    assert_eq!(staff.get(&plan).await.location(), visit);
+}

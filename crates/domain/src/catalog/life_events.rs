@@ -7,7 +7,7 @@
 use super::{Checker, Key, Locator, RawCondition, RawStep, Scope, k, n, syntax_error, version_of};
 use crate::catalog::{CatalogError, Topic};
 use crate::ids::{FieldId, ProcedureId};
-use crate::life_event::{EventDeadline, Implied, LifeEvent, Prefill};
+use crate::life_event::{EventDeadline, IdentityPart, Implied, LifeEvent, Prefill};
 use crate::procedure::{
     Availability, Department, Field, FieldKind, IdentityLevel, Procedure, Step,
 };
@@ -26,6 +26,9 @@ struct RawLifeEvent {
     #[serde(default)]
     facts: Vec<RawStep>,
     procedures: Vec<RawImplied>,
+    /// Fact = the identity question it takes at the counter.
+    #[serde(default)]
+    from_identity: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -101,7 +104,9 @@ pub fn parse_life_event(
         interview,
         facts,
         procedures: Vec::new(),
+        from_identity: Vec::new(),
     };
+    event.from_identity = checker.identity_facts(&raw.from_identity, &event.facts);
     for (i, implied) in raw.procedures.iter().enumerate() {
         if let Some(checked) = checker.implied(implied, i, &event, procedures) {
             event.procedures.push(checked);
@@ -236,6 +241,47 @@ impl Checker<'_> {
             first_day_counts: raw.first_day_counts,
             text: raw.text.clone(),
         })
+    }
+
+    /// The facts a counter visit fills from the resident's identity: each must be a fact of
+    /// the type the identity's part is.
+    fn identity_facts(
+        &mut self,
+        raw: &BTreeMap<String, String>,
+        facts: &Procedure,
+    ) -> Vec<(FieldId, IdentityPart)> {
+        let mut mapped = Vec::new();
+        for (fact, part_id) in raw {
+            let here = [k("from_identity"), k(fact)];
+            let Some(field) = facts.field(fact) else {
+                self.error(&here, format!("\"{fact}\" is not a question of the facts"));
+                continue;
+            };
+            let Some(part) = IdentityPart::parse(part_id) else {
+                let known: Vec<&str> = IdentityPart::ALL.iter().map(|p| p.id()).collect();
+                self.error(
+                    &here,
+                    format!(
+                        "the counter's identity has no \"{part_id}\" (it has {})",
+                        known.join(", ")
+                    ),
+                );
+                continue;
+            };
+            if field.kind.type_name() != part.type_name() {
+                self.error(
+                    &here,
+                    format!(
+                        "\"{fact}\" is a {} question and the identity's {part_id} a {} answer",
+                        field.kind.type_name(),
+                        part.type_name()
+                    ),
+                );
+                continue;
+            }
+            mapped.push((field.id.clone(), part));
+        }
+        mapped
     }
 
     fn prefill(
@@ -488,6 +534,46 @@ prefill = [ { to = "name", from = "who" }, { to = "people", from = "family", ite
                     && e.file == "ev.event.toml"
                     && e.line > 20),
                 "{procedures}: {errors:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_facts_a_counter_fills_from_the_identity_must_take_its_parts() {
+        let sound = load(&[
+            (INDEX_FILE.into(), INDEX.into()),
+            ("p.toml".into(), format!("{TEST_HEADER}{STEPS}")),
+            (
+                "ev.event.toml".into(),
+                event("[[procedures]]\nid = \"p\"\n[from_identity]\nwho = \"address\"\n"),
+            ),
+        ])
+        .unwrap();
+        let event = sound.event("ev").unwrap();
+        assert_eq!(event.from_identity.len(), 1);
+        assert_eq!(event.from_identity[0].1, super::IdentityPart::Address);
+
+        let cases = [
+            (
+                "nobody = \"address\"",
+                "\"nobody\" is not a question of the facts",
+            ),
+            ("who = \"phone\"", "the counter's identity has no \"phone\""),
+            (
+                "who = \"name\"",
+                "\"who\" is a text question and the identity's name a name answer",
+            ),
+            ("family = \"address\"", "\"family\" is a group question"),
+        ];
+        for (mapping, expected) in cases {
+            let errors = errors(&format!(
+                "[[procedures]]\nid = \"p\"\n[from_identity]\n{mapping}\n"
+            ));
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.message.contains(expected) && e.line > 20),
+                "{mapping}: {errors:?}"
             );
         }
     }

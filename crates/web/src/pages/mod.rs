@@ -28,6 +28,15 @@ pub struct Ctx {
     pub path: String,
     pub headers: HeaderMap,
     pub caller: Caller,
+    /// Set on a back-office page: the staff member's menu instead of the portal's.
+    pub chrome: Option<StaffChrome>,
+}
+
+/// What a back-office page's header shows of who is logged in.
+#[derive(Debug, Clone, Copy)]
+pub struct StaffChrome {
+    pub admin: bool,
+    pub counter: bool,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -52,6 +61,7 @@ impl FromRequestParts<AppState> for Ctx {
                 .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
             headers: parts.headers.clone(),
             caller: page_caller(parts, state),
+            chrome: None,
         })
     }
 }
@@ -60,7 +70,7 @@ impl Ctx {
     pub fn base(&self, state: &AppState, title: String) -> Base {
         let m = &state.portal.config.municipality;
         let ward = self.ward(state);
-        Base {
+        let mut base = Base {
             tr: self.tr,
             lang: self.tr.lang.code(),
             title,
@@ -78,7 +88,15 @@ impl Ctx {
             },
             admin: false,
             counter: false,
+            staff: false,
+        };
+        if let Some(chrome) = self.chrome {
+            base.site_name = self.tr.t("staff-site-name");
+            base.admin = chrome.admin;
+            base.counter = chrome.counter;
+            base.staff = true;
         }
+        base
     }
 
     pub fn ward(&self, state: &AppState) -> String {

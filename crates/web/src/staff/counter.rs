@@ -193,6 +193,34 @@ pub async fn read_card(
     }
 }
 
+/// `POST /staff/counter/visits/{id}/interview`: run a life event's interview for the resident,
+/// its facts started from who they are; then its first unanswered page.
+pub async fn start_interview(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Path(id): Path<Uuid>,
+    PageForm(form): PageForm,
+) -> Result<Response, WebError> {
+    staff.ctx.verify_form(&state, &form)?;
+    let visit = load(&state, &staff, id).await?;
+    match state
+        .portal
+        .start_visit_plan(
+            &staff.staff,
+            &visit,
+            form_value(&form, "event"),
+            &staff.ip(),
+        )
+        .await
+    {
+        // The plan's list sends on to the interview's first unanswered page.
+        Ok(()) => Ok(Redirect::to(&format!("/staff/counter/visits/{id}/plan")).into_response()),
+        // An ended visit shows itself as ended.
+        Err(AppError::Conflict) => Ok(to_visit(id)),
+        Err(e) => Err(staff.fail(e)),
+    }
+}
+
 /// `POST /staff/counter/visits/{id}/pairing`: a one-time code for the card agent, shown once.
 pub async fn pairing(
     State(state): State<AppState>,

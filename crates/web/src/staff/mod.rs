@@ -16,7 +16,7 @@ pub mod integration;
 use crate::AppState;
 use crate::csrf::cookie;
 use crate::error::WebError;
-use crate::pages::Ctx;
+use crate::pages::{Ctx, StaffChrome};
 use crate::views::Base;
 use axum::body::Body;
 use axum::extract::FromRequestParts;
@@ -45,10 +45,16 @@ impl FromRequestParts<AppState> for StaffCtx {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let ctx = Ctx::from_request_parts(parts, state).await?;
+        let mut ctx = Ctx::from_request_parts(parts, state).await?;
         let token = cookie(&parts.headers, SESSION_COOKIE).unwrap_or_default();
         match state.portal.staff_session(&token).await {
-            Ok(staff) => Ok(Self { ctx, staff, token }),
+            Ok(staff) => {
+                ctx.chrome = Some(StaffChrome {
+                    admin: staff.admin,
+                    counter: staff.counter,
+                });
+                Ok(Self { ctx, staff, token })
+            }
             Err(AppError::LoginRequired) => Err(WebError::Redirect("/staff/login".into())),
             Err(e) => Err(ctx.fail(e)),
         }
@@ -57,11 +63,7 @@ impl FromRequestParts<AppState> for StaffCtx {
 
 impl StaffCtx {
     pub(crate) fn base(&self, state: &AppState, title: String) -> Base {
-        let mut base = self.ctx.base(state, title);
-        base.site_name = self.ctx.tr.t("staff-site-name");
-        base.admin = self.staff.admin;
-        base.counter = self.staff.counter;
-        base
+        self.ctx.base(state, title)
     }
 
     pub(crate) fn ip(&self) -> String {

@@ -4,11 +4,11 @@
 
 use crate::AppState;
 use crate::pages::Ctx;
+use crate::pages::life_events::PlanAt;
 use crate::views::{AnswerSection, Base, answer_sections, status_class};
 use askama::Template;
 use madoguchi_app::bundles::{BundleForm, BundleView};
 use madoguchi_app::fees::{FeeText, fee_text};
-use madoguchi_app::life_events::Plan;
 use madoguchi_app::portal::Member;
 use madoguchi_domain::life_event::LifeEvent;
 
@@ -36,14 +36,13 @@ pub(crate) struct ReviewPage {
 
 pub(crate) fn review_page(
     state: &AppState,
-    ctx: &Ctx,
+    at: &PlanAt,
     event: &LifeEvent,
-    plan: &Plan,
     forms: &[BundleForm<'_>],
 ) -> ReviewPage {
+    let (ctx, plan) = (&at.ctx, &at.plan);
     let tr = ctx.tr;
     let lang = tr.lang.code();
-    let token = &plan.token;
     let reviewed = forms
         .iter()
         .map(|f| {
@@ -58,7 +57,7 @@ pub(crate) fn review_page(
                     tr,
                     &own,
                     &f.draft.answers,
-                    Some(&format!("/plans/{token}/forms/{}", p.id)),
+                    Some(&at.url(&format!("forms/{}", p.id))),
                 )
                 .into_iter()
                 .filter(|s| !s.rows.is_empty())
@@ -71,17 +70,12 @@ pub(crate) fn review_page(
     ReviewPage {
         base: ctx.base(state, format!("{title} - {}", event.title.get(lang))),
         event_title: event.title.get(lang).to_owned(),
-        back_url: format!("/plans/{token}"),
-        facts: answer_sections(
-            tr,
-            &event.facts,
-            &plan.facts,
-            Some(&format!("/plans/{token}/facts")),
-        ),
+        back_url: at.url(""),
+        facts: answer_sections(tr, &event.facts, &plan.facts, Some(&at.url("facts"))),
         submit_label: tr.t_with("bundle-submit", &[("count", reviewed.len().to_string())]),
         forms: reviewed,
-        drop_action: format!("/plans/{token}/drop"),
-        action: format!("/plans/{token}/submit"),
+        drop_action: at.url("drop"),
+        action: at.url("submit"),
     }
 }
 

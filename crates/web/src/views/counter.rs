@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::staff::StaffCtx;
+use crate::views::bundles::{ReceiptLine, receipt_lines};
 use crate::views::step::Shown;
 use crate::views::{
     AnswerSection, Base, FieldBuilder, FieldView, SummaryItem, anchor, answer_sections,
@@ -120,6 +121,12 @@ pub(crate) struct VisitPage {
     fields: Vec<FieldView>,
     summary: Vec<SummaryItem>,
     notice: Option<String>,
+    /// The life events whose interview can be run, to choose from.
+    events: Vec<(String, String)>,
+    /// The interview the visit runs, by its event's title.
+    interview: Option<String>,
+    /// What the visit submitted.
+    lines: Vec<ReceiptLine>,
 }
 
 pub(crate) fn visit_page(
@@ -191,6 +198,19 @@ pub(crate) fn visit_page(
             })
             .collect(),
         notice: shown.notice,
+        events: state
+            .portal
+            .catalog
+            .events
+            .iter()
+            .map(|e| (e.id.clone(), e.title.get(tr.lang.code()).to_owned()))
+            .collect(),
+        interview: visit
+            .event_id
+            .as_deref()
+            .and_then(|id| state.portal.catalog.event(id))
+            .map(|e| e.title.get(tr.lang.code()).to_owned()),
+        lines: receipt_lines(&staff.ctx, &visit.applications),
     }
 }
 

@@ -4,11 +4,11 @@
 
 use crate::AppState;
 use crate::pages::Ctx;
-use crate::pages::life_events::plan_link;
+use crate::pages::life_events::PlanAt;
 use crate::views::Base;
 use askama::Template;
 use madoguchi_app::bundles::BundleChoice;
-use madoguchi_app::life_events::{Listed, Plan};
+use madoguchi_app::life_events::Listed;
 use madoguchi_app::timefmt::JST;
 use madoguchi_domain::life_event::{Applies, LifeEvent};
 use madoguchi_domain::procedure::Availability;
@@ -69,7 +69,8 @@ pub(crate) struct PlanPage {
     base: Base,
     title: String,
     change_url: String,
-    link: String,
+    /// The private link to keep; none at the counter.
+    link: Option<String>,
     keep_until: String,
     count: String,
     departments: Vec<DepartmentBlock>,
@@ -103,11 +104,11 @@ impl PlanPage {
 
 pub(crate) fn plan_page(
     state: &AppState,
-    ctx: &Ctx,
+    at: &PlanAt,
     event: &LifeEvent,
-    plan: &Plan,
     choice: &BundleChoice,
 ) -> PlanPage {
+    let (ctx, plan) = (&at.ctx, &at.plan);
     let tr = ctx.tr;
     let lang = tr.lang.code();
     let title = tr.t_with("plan-title", &[("event", event.title.get(lang).to_owned())]);
@@ -141,7 +142,7 @@ pub(crate) fn plan_page(
     };
     let choices = state
         .portal
-        .bundle_candidates(event, &plan.interview)
+        .bundle_candidates(event, &plan.interview, plan.counter.is_some())
         .into_iter()
         .map(|p| BundleOption {
             id: p.id.to_string(),
@@ -153,19 +154,17 @@ pub(crate) fn plan_page(
     PlanPage {
         choices,
         choice_error: None,
-        done_url: choice
-            .submitted
-            .then(|| format!("/plans/{}/done", plan.token)),
-        bundle_action: format!("/plans/{}/bundle", plan.token),
+        done_url: choice.submitted.then(|| at.url("done")),
+        bundle_action: at.url("bundle"),
         base: ctx.base(state, title.clone()),
         title,
         change_url: event
             .interview
             .steps
             .first()
-            .map(|s| format!("/plans/{}/steps/{}", plan.token, s.id))
+            .map(|s| at.url(&format!("steps/{}", s.id)))
             .unwrap_or_default(),
-        link: plan_link(state, &plan.token),
+        link: at.link.clone(),
         keep_until: tr.t_with(
             "plan-link-body",
             &[(

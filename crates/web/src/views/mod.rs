@@ -36,6 +36,9 @@ pub struct Base {
     pub admin: bool,
     /// A back-office page for counter staff (whose menu is the counter's).
     pub counter: bool,
+    /// A back-office page: the staff header, whichever template the page is drawn with (the
+    /// counter runs the resident's interview pages for the resident in front of it).
+    pub staff: bool,
 }
 
 impl Base {
@@ -53,6 +56,7 @@ impl Base {
             lang_switch_lang: other_lang(tr),
             admin: false,
             counter: false,
+            staff: false,
         }
     }
 

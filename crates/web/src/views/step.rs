@@ -30,7 +30,8 @@ struct StepPage {
     summary: Vec<SummaryItem>,
     resume_title: String,
     resume_body: String,
-    resume_url: String,
+    /// The private link to come back by; none at the counter.
+    resume_url: Option<String>,
     /// Said after 「住所を検索」 filled in the address.
     notice: Option<String>,
 }
@@ -51,7 +52,7 @@ pub(crate) struct Questions<'a> {
     pub step: &'a Step,
     pub back_url: String,
     pub action: String,
-    pub resume_url: String,
+    pub resume_url: Option<String>,
     pub expires: time::Date,
 }
 
@@ -81,11 +82,11 @@ pub(crate) fn render_step(
         step,
         back_url,
         action: step_url(&draft.token, step_id, to_review),
-        resume_url: format!(
+        resume_url: Some(format!(
             "{}/drafts/{}",
             state.portal.config.public_url.trim_end_matches('/'),
             draft.token
-        ),
+        )),
         expires: draft.row.expires_at.to_offset(JST).date(),
     };
     render_questions(state, ctx, questions, shown)

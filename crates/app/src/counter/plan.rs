@@ -1,0 +1,96 @@
+//! A visit's interview: counter staff run a life event's interview for the resident in front of
+//! them, then its procedures as one bundle — the same plan, pages, checks and submit as the
+//! resident's own (`life_events`, `bundles`), reached through the visit instead of a private
+//! link. The facts start from the visit's identity; the list includes the procedures done only
+//! at the counter; what it submits is channel `counter`, with the visit and the staff member.
+
+use super::Visit;
+use crate::accounts::Staff;
+use crate::error::AppError;
+use crate::life_events::{AtCounter, Plan};
+use crate::portal::Portal;
+use crate::tokens::{new_token, token_hash};
+use madoguchi_domain::Answers;
+use madoguchi_storage::NewVisitPlan;
+use serde_json::json;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+impl Portal {
+    /// Starts `event_id`'s interview for the visit's resident, its facts filled from who they
+    /// are. A visit runs one plan: a second click (or one racing this) keeps the first.
+    pub async fn start_visit_plan(
+        &self,
+        staff: &Staff,
+        visit: &Visit,
+        event_id: &str,
+        ip: &str,
+    ) -> Result<(), AppError> {
+        Self::require_counter(staff)?;
+        let event = self.life_event(event_id)?;
+        if !visit.is_open() || visit.row.staff_id != staff.id {
+            return Err(AppError::Conflict);
+        }
+        if visit.row.plan_id.is_some() {
+            return Ok(());
+        }
+        let identity = visit
+            .identity
+            .as_ref()
+            .map_or_else(Answers::default, |i| i.answers.clone());
+        let facts = event.facts_from_identity(&identity);
+        let now = OffsetDateTime::now_utc();
+        let facts = self.storable(&facts);
+        let token_hash = token_hash(&new_token());
+        // The plan has no link: its token is made and forgotten, and it is found by its id.
+        let plan = NewVisitPlan {
+            id: Uuid::now_v7(),
+            token_hash: &token_hash,
+            event_id: &event.id,
+            facts: &facts,
+            now,
+            expires_at: self.plan_expiry(now),
+        };
+        let given = self
+            .store
+            .start_visit_plan(self.municipality(), visit.row.id, staff.id, &plan)
+            .await?;
+        match given {
+            None => return Err(AppError::Conflict),
+            Some(id) if id != plan.id => return Ok(()),
+            Some(_) => {}
+        }
+        self.audit_visit(
+            staff,
+            "visit.interview",
+            visit.row.id,
+            json!({ "event": event.id }),
+            ip,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The plan an open visit runs, for the staff member who took the visit. An ended visit's
+    /// plan is closed: what it submitted is on the visit.
+    pub async fn visit_plan(&self, staff: &Staff, visit: &Visit) -> Result<Plan, AppError> {
+        Self::require_counter(staff)?;
+        if visit.row.staff_id != staff.id {
+            return Err(AppError::NotFound);
+        }
+        if !visit.is_open() {
+            return Err(AppError::Conflict);
+        }
+        let plan_id = visit.row.plan_id.ok_or(AppError::NotFound)?;
+        let row = self
+            .store
+            .plan_by_id(self.municipality(), plan_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let at = AtCounter {
+            visit: visit.row.id,
+            staff: staff.id,
+        };
+        self.read_plan(String::new(), row, Some(at))
+    }
+}
