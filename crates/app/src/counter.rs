@@ -30,6 +30,8 @@ use uuid::Uuid;
 
 mod plan;
 
+pub use plan::Sheet;
+
 /// The counter's questions about the resident (本人確認), read like any procedure's.
 static IDENTITY: LazyLock<Procedure> = LazyLock::new(|| {
     catalog::parse_procedure(
@@ -628,6 +630,16 @@ pub struct VisitTimes {
     pub visits: usize,
     pub ended: usize,
     pub median_minutes: Option<i64>,
+    /// The applications the visits submitted.
+    pub forms: i64,
+}
+
+impl VisitTimes {
+    /// Forms per visit, in tenths (書かない窓口's measure: one visit, several procedures).
+    pub fn forms_per_visit_tenths(&self) -> Option<i64> {
+        let visits = i64::try_from(self.visits).ok().filter(|v| *v > 0)?;
+        Some((self.forms * 10 + visits / 2) / visits)
+    }
 }
 
 pub fn visit_times(rows: &[VisitRow]) -> VisitTimes {
@@ -645,6 +657,7 @@ pub fn visit_times(rows: &[VisitRow]) -> VisitTimes {
         visits: rows.len(),
         ended: minutes.len(),
         median_minutes,
+        forms: rows.iter().map(|v| v.applications).sum(),
     }
 }
 
@@ -745,7 +758,7 @@ mod tests {
             identity: None,
             identified_at: None,
             plan_id: None,
-            applications: 0,
+            applications: minutes.unwrap_or_default() % 3,
         };
         let times = visit_times(&[
             visit(Some(12)),
@@ -758,9 +771,13 @@ mod tests {
             VisitTimes {
                 visits: 4,
                 ended: 3,
-                median_minutes: Some(12)
+                median_minutes: Some(12),
+                forms: 1,
             }
         );
+        // 1 form over 4 visits: 0.25, shown as 0.3.
+        assert_eq!(times.forms_per_visit_tenths(), Some(3));
+        assert_eq!(visit_times(&[]).forms_per_visit_tenths(), None);
         assert_eq!(
             visit_times(&[visit(Some(4)), visit(Some(10))]).median_minutes,
             Some(7)

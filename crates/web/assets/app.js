@@ -81,4 +81,11 @@
     };
     window.setTimeout(poll, 1000);
   }
+
+  // The counter's sheets: a print button where the browser can print from a script; without
+  // JavaScript, the browser's own print does the same.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
 })();

@@ -159,6 +159,10 @@ pub fn router(state: AppState) -> Router {
             post(staff::counter::start_interview),
         )
         .route(
+            "/staff/counter/visits/{visit}/sheets",
+            get(staff::counter::sheets),
+        )
+        .route(
             "/staff/counter/visits/{visit}/end",
             post(staff::counter::end),
         )

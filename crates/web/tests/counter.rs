@@ -596,6 +596,23 @@ async fn a_visit_runs_a_life_events_interview_and_submits_its_forms_to_two_depar
     let receipts = page.body.matches("<td class=\"code\">").count();
     assert_eq!(receipts, 2);
 
+    // A sheet per application to print, check and sign: the ward, the 受付番号, every answer.
+    let sheets = staff.get(&format!("{visit}/sheets")).await;
+    assert_eq!(sheets.status, StatusCode::OK);
+    assert_eq!(sheets.body.matches("class=\"sheet\"").count(), 2);
+    assert_eq!(sheets.body.matches("class=\"signature-box\"").count(), 2);
+    sheets.assert_contains("大田区");
+    sheets.assert_contains("新しい世帯主の氏名");
+    sheets.assert_contains("オオタ");
+    let receipt: String = app
+        .scalar("SELECT receipt_number FROM applications ORDER BY receipt_number LIMIT 1")
+        .await;
+    sheets.assert_contains(&receipt);
+    let printed: i64 = app
+        .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'visit.sheets'")
+        .await;
+    assert_eq!(printed, 1, "printing is audited");
+
     // Each department sees its own in its inbox, taken at the counter.
     add_staff(&app, "koseki", Some("kosekijumin"), false).await;
     let koseki = staff_browser(&app, "koseki").await;
@@ -617,6 +634,8 @@ async fn a_visit_runs_a_life_events_interview_and_submits_its_forms_to_two_depar
         .await;
     assert_eq!(again.location(), visit);
     assert_eq!(app.application_count().await, 2);
+    let list = staff.get("/staff/counter").await;
+    list.assert_contains("申請 2件（受付1件あたり 2.0件）");
     assert!(
         app.scalar::<i64>("SELECT COUNT(*) FROM audit_log WHERE action = 'visit.interview'")
             .await

@@ -8,7 +8,7 @@ use super::Visit;
 use crate::accounts::Staff;
 use crate::error::AppError;
 use crate::life_events::{AtCounter, Plan};
-use crate::portal::Portal;
+use crate::portal::{Member, Portal, stored_answers};
 use crate::tokens::{new_token, token_hash};
 use madoguchi_domain::Answers;
 use madoguchi_storage::NewVisitPlan;
@@ -92,5 +92,50 @@ impl Portal {
             staff: staff.id,
         };
         self.read_plan(String::new(), row, Some(at))
+    }
+}
+
+/// One application of a visit as its printed sheet shows it: for the resident to check and
+/// sign at the counter.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub member: Member,
+    pub answers: Answers,
+}
+
+impl Portal {
+    /// The visit with a sheet for each application it submitted. Printing shows every answer,
+    /// so it is audited with the receipts printed.
+    pub async fn visit_sheets(
+        &self,
+        staff: &Staff,
+        session_token: &str,
+        id: Uuid,
+        ip: &str,
+    ) -> Result<(Visit, Vec<Sheet>), AppError> {
+        let visit = self.counter_visit(staff, session_token, id, ip).await?;
+        let sheets = visit
+            .applications
+            .iter()
+            .map(|m| {
+                Ok(Sheet {
+                    answers: stored_answers(&m.procedure, &m.application.answers)?,
+                    member: m.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
+        let receipts: Vec<&str> = sheets
+            .iter()
+            .map(|s| s.member.application.receipt_number.as_str())
+            .collect();
+        self.audit_visit(
+            staff,
+            "visit.sheets",
+            id,
+            json!({ "receipts": receipts }),
+            ip,
+        )
+        .await?;
+        Ok((visit, sheets))
     }
 }

@@ -9,7 +9,7 @@ use crate::error::{WebError, render};
 use crate::pages::drafts::no_store;
 use crate::pages::form_value;
 use crate::staff::StaffCtx;
-use crate::views::counter::{visit_page, visits_page};
+use crate::views::counter::{sheets_page, visit_page, visits_page};
 use crate::views::refusal_message;
 use crate::views::step::Shown;
 use axum::extract::{Path, State};
@@ -219,6 +219,21 @@ pub async fn start_interview(
         Err(AppError::Conflict) => Ok(to_visit(id)),
         Err(e) => Err(staff.fail(e)),
     }
+}
+
+/// `GET /staff/counter/visits/{id}/sheets`: a print-ready sheet per application of the visit.
+pub async fn sheets(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let (visit, sheets) = state
+        .portal
+        .visit_sheets(&staff.staff, &staff.token, id, &staff.ip())
+        .await
+        .map_err(|e| staff.fail(e))?;
+    let page = sheets_page(&state, &staff, &visit, &sheets);
+    Ok(no_store(render(&page, staff.ctx.tr)?))
 }
 
 /// `POST /staff/counter/visits/{id}/pairing`: a one-time code for the card agent, shown once.

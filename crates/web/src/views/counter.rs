@@ -10,7 +10,9 @@ use crate::views::{
     problem_message,
 };
 use askama::Template;
-use madoguchi_app::counter::{IdentitySource, Visit, read_state, visit_times};
+use madoguchi_app::counter::{IdentitySource, Sheet, Visit, read_state, visit_times};
+use madoguchi_app::i18n::japanese_date;
+use madoguchi_app::timefmt::JST;
 use madoguchi_app::timefmt::jst_minutes;
 use madoguchi_domain::Answers;
 use madoguchi_domain::answers::Answer;
@@ -26,6 +28,7 @@ pub(crate) struct VisitLine {
     duration: String,
     resident: String,
     open: bool,
+    forms: i64,
 }
 
 #[derive(Template)]
@@ -35,6 +38,8 @@ pub(crate) struct VisitsPage {
     /// An administrator sees every counter's visits, with who took each.
     all_counters: bool,
     summary: String,
+    /// Applications per visit, once a visit submitted one.
+    forms: Option<String>,
     visits: Vec<VisitLine>,
 }
 
@@ -60,6 +65,15 @@ pub(crate) fn visits_page(state: &AppState, staff: &StaffCtx, rows: &[VisitRow])
         base: staff.base(state, tr.t("counter-title")),
         all_counters: staff.staff.admin,
         summary,
+        forms: times.forms_per_visit_tenths().map(|tenths| {
+            tr.t_with(
+                "counter-forms-summary",
+                &[
+                    ("forms", times.forms.to_string()),
+                    ("per", format!("{}.{}", tenths / 10, tenths % 10)),
+                ],
+            )
+        }),
         visits: rows
             .iter()
             .map(|v| VisitLine {
@@ -80,6 +94,7 @@ pub(crate) fn visits_page(state: &AppState, staff: &StaffCtx, rows: &[VisitRow])
                     })
                     .unwrap_or_else(|| tr.t("counter-unidentified")),
                 open: v.ended_at.is_none(),
+                forms: v.applications,
             })
             .collect(),
     }
@@ -251,4 +266,55 @@ fn card_state(tr: madoguchi_app::i18n::Tr, read: &CardReadRow) -> Option<CardSta
         waiting,
         warn,
     })
+}
+
+/// One application laid out for print: the ward, the 受付番号, every answer, and the 署名欄.
+#[derive(Debug, Clone)]
+pub(crate) struct SheetView {
+    title: String,
+    receipt: String,
+    department: String,
+    date: String,
+    sections: Vec<AnswerSection>,
+}
+
+#[derive(Template)]
+#[template(path = "counter_sheets.html")]
+pub(crate) struct SheetsPage {
+    base: Base,
+    id: String,
+    ward: String,
+    sheets: Vec<SheetView>,
+}
+
+pub(crate) fn sheets_page(
+    state: &AppState,
+    staff: &StaffCtx,
+    visit: &Visit,
+    sheets: &[Sheet],
+) -> SheetsPage {
+    let tr = staff.ctx.tr;
+    let lang = tr.lang.code();
+    SheetsPage {
+        base: staff.base(state, tr.t("counter-sheets-title")),
+        id: visit.row.id.to_string(),
+        ward: staff.ctx.ward(state),
+        sheets: sheets
+            .iter()
+            .map(|s| {
+                let p = &s.member.procedure;
+                let a = &s.member.application;
+                SheetView {
+                    title: p.title.get(lang).to_owned(),
+                    receipt: a.receipt_number.clone(),
+                    department: p.department.name.get(lang).to_owned(),
+                    date: japanese_date(a.submitted_at.to_offset(JST).date()),
+                    sections: answer_sections(tr, p, &s.answers, None)
+                        .into_iter()
+                        .filter(|s| !s.rows.is_empty())
+                        .collect(),
+                }
+            })
+            .collect(),
+    }
 }
