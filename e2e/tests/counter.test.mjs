@@ -161,11 +161,115 @@ test("the マイナンバーカード is read through the paired card agent, a w
     assert.doesNotMatch(main, /123456789018/);
     assert.doesNotMatch(agentOut.text, /4821/, "the agent never echoes the PIN");
     await expectAccessible(page, "counter visit identified from the card");
+    await okuyamiAtTheCounter(page);
   } finally {
     agent.kill("SIGTERM");
     card.kill("SIGTERM");
   }
 });
+
+/** Two days ago in Japan, as the date boxes take it. */
+function twoDaysAgo() {
+  const day = new Date(Date.now() + 9 * 3600 * 1000 - 2 * 86400 * 1000);
+  return { year: String(day.getUTCFullYear()), month: String(day.getUTCMonth() + 1), day: String(day.getUTCDate()) };
+}
+
+async function fillDate(page, id, { year, month, day }) {
+  await page.locator(`#${id}-year`).fill(year);
+  await page.locator(`#${id}-month`).fill(month);
+  await page.locator(`#${id}-day`).fill(day);
+}
+
+async function next(page) {
+  await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "次へ", exact: true }).press("Enter")]);
+}
+
+/**
+ * The visit's resident (read from the card) comes after a death in the family: staff run the
+ * おくやみ interview, choose 世帯主変更届 (counter only) and 国保の資格喪失届, find the applicant's
+ * name and address already filled from the card, complete the rest, submit once, print the
+ * sheets; each 担当課 finds its own application in its inbox.
+ */
+async function okuyamiAtTheCounter(page) {
+  await page.getByLabel("ライフイベント").selectOption("okuyami");
+  await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "聞き取りを始める" }).press("Enter")]);
+  await expectAccessible(page, "counter interview, first page");
+  await fillDate(page, "f-death_date", twoDaysAgo());
+  await page.locator("#f-was_householder-0").check();
+  await next(page);
+  await page.locator("#f-had_kokuho-0").check();
+  await page.locator("#f-over_65-1").check();
+  await next(page);
+  await expectAccessible(page, "counter interview, the list");
+  assert.equal(await page.locator(".resume").count(), 0, "no private link to keep at the counter");
+  await page.locator("#procedure-sosaihi").uncheck();
+  assert.ok(await page.locator("#procedure-setainushi-henko").isChecked(), "a counter-only procedure is offered");
+  await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "選んだ手続の入力を始める" }).press("Enter")]);
+
+  await page.locator("#f-deceased_name-family").fill("大田");
+  await page.locator("#f-deceased_name-given").fill("太郎");
+  await page.locator("#f-deceased_name-family_kana").fill("オオタ");
+  await page.locator("#f-deceased_name-given_kana").fill("タロウ");
+  await next(page);
+  assert.equal(await page.locator("#f-applicant_name-family").inputValue(), "大田", "the name came from the card");
+  assert.match(await page.locator("#f-address").inputValue(), /蒲田/, "the address came from the card");
+  await expectAccessible(page, "counter facts filled from the card");
+  await page.locator("#f-applicant_name-family_kana").fill("オオタ");
+  await page.locator("#f-applicant_name-given_kana").fill("ハナコ");
+  await page.locator("#f-relationship-0").check();
+  await page.locator("#f-phone").fill("03-5744-1111");
+  await next(page);
+
+  // 世帯主変更届: only what the facts do not say.
+  await page.locator("#f-new_householder-family").fill("大田");
+  await page.locator("#f-new_householder-given").fill("花子");
+  await page.locator("#f-new_householder-family_kana").fill("オオタ");
+  await page.locator("#f-new_householder-given_kana").fill("ハナコ");
+  await fillDate(page, "f-new_householder_birth_date", { year: "1985", month: "4", day: "1" });
+  await page.locator("#f-relationship_to_former-0").check();
+  await expectAccessible(page, "counter form of a counter-only procedure");
+  await next(page);
+  // 国民健康保険の資格喪失届.
+  await page.locator("#f-reason-3").check();
+  await next(page);
+  await page.locator("#f-name").fill("大田 太郎");
+  await next(page);
+  await page.locator("#f-members-0-name").fill("大田 太郎");
+  await fillDate(page, "f-members-0-birth_date", { year: "1950", month: "1", day: "2" });
+  await next(page);
+
+  await assert.doesNotReject(page.getByRole("heading", { name: "まとめて申請する内容の確認" }).waitFor());
+  await expectAccessible(page, "counter check page");
+  await Promise.all([page.waitForURL(/\/staff\/counter\/visits\/[^/]+$/), page.getByRole("button", { name: "2件の手続をまとめて申請する" }).press("Enter")]);
+  const visit = await page.locator("main").innerText();
+  assert.match(visit, /この受付で申請した手続/);
+  assert.match(visit, /世帯主変更届/);
+  await expectAccessible(page, "counter visit with its applications");
+
+  await Promise.all([page.waitForLoadState("load"), page.getByRole("link", { name: "申請書を印刷する" }).press("Enter")]);
+  assert.equal(await page.locator("article.sheet").count(), 2, "one sheet per procedure");
+  await expectAccessible(page, "counter sheets");
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.locator(".staff-header").isVisible(), false, "the sheets print without the menu");
+  await page.pdf({ format: "A4" });
+  await page.emulateMedia({ media: "screen" });
+
+  for (const [login, department, mine, theirs] of [
+    ["koseki", "kosekijumin", "世帯主変更届", "国民健康保険"],
+    ["kokuho", "kokuho", "国民健康保険", "世帯主変更届"],
+  ]) {
+    addStaff(server, { login, name: `${login} 担当`, department, password: PASSWORD });
+    const inbox = await newPage(browser, { javaScriptEnabled: false });
+    await inbox.goto(`${server.url}/staff/login`);
+    await inbox.getByLabel("ログインID").fill(login);
+    await inbox.getByLabel("パスワード").fill(PASSWORD);
+    await Promise.all([inbox.waitForURL(`${server.url}/staff`), inbox.getByRole("button", { name: "ログイン" }).click()]);
+    const text = await inbox.locator("table.table-cases").innerText();
+    assert.match(text, new RegExp(mine), `${department} sees its own`);
+    assert.doesNotMatch(text, new RegExp(theirs), `${department} sees no other department's`);
+    await inbox.context().close();
+  }
+}
 
 test("a card whose data the server refuses is said so, and the agent waits for the next read", async () => {
   const agentBin = process.env.MADOGUCHI_AGENT_BIN;

@@ -619,13 +619,14 @@ async fn a_visit_runs_a_life_events_interview_and_submits_its_forms_to_two_depar
     let inbox = koseki.get("/staff").await;
     inbox.assert_contains("世帯主変更届");
     assert!(
-        !inbox.body.contains("国民健康保険の資格喪失"),
+        !inbox.body.contains("国民健康保険 資格喪失届"),
         "{}",
         inbox.body
     );
     add_staff(&app, "kokuho", Some("kokuho"), false).await;
     let kokuho_staff = staff_browser(&app, "kokuho").await;
     let inbox = kokuho_staff.get("/staff").await;
+    inbox.assert_contains("国民健康保険 資格喪失届");
     assert!(!inbox.body.contains("世帯主変更届"), "{}", inbox.body);
 
     // A submit again (a double click) changes nothing; the list shows forms per visit.
