@@ -76,6 +76,11 @@ test("a visit is started, identified from a residence card and ended, by keyboar
   await page.getByRole("button", { name: "本人確認を記録する" }).press("Enter");
   await page.getByText("本人確認書類を見て入力しました。").waitFor();
   await expectAccessible(page, "counter visit identified");
+  await page.locator("#code").fill("ABC");
+  await page.getByRole("button", { name: "コードで開く" }).press("Enter");
+  await page.locator("#code-error").waitFor();
+  assert.equal(await page.locator("#code").inputValue(), "ABC", "the code typed is kept");
+  await expectAccessible(page, "counter visit with a refused code");
 
   await Promise.all([page.waitForURL(`${server.url}/staff/counter`), page.getByRole("button", { name: "受付を終了する" }).press("Enter")]);
   const list = await page.locator("main").innerText();

@@ -52,6 +52,12 @@ for (const javaScriptEnabled of [true, false]) {
     assert.match(text, /死亡の事実を知った日から7日以内/);
     assert.match(text, /該当するかもしれません/, "the 世帯主 answer was 「わからない」");
     assert.doesNotMatch(text, /介護保険 資格喪失届/);
+
+    // The plan taken to the counter: a code to show, with its QR code.
+    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "窓口用のコードを発行する" }).click()]);
+    assert.match(await page.locator("#counter-code").innerText(), /^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+    assert.equal(await page.getByRole("img", { name: "窓口用のコードのQRコード" }).count(), 1);
+    await expectAccessible(page, "counter code");
     await page.context().close();
   });
 

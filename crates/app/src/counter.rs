@@ -28,6 +28,7 @@ use std::sync::LazyLock;
 use time::{Duration, OffsetDateTime, Time};
 use uuid::Uuid;
 
+mod code;
 mod plan;
 
 pub use plan::Sheet;

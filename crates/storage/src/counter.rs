@@ -274,6 +274,83 @@ impl Store {
         Ok(given)
     }
 
+    /// Issues the code a resident takes to the counter for a plan; an earlier code of the plan
+    /// stops working.
+    pub async fn issue_counter_code(
+        &self,
+        municipality: &str,
+        plan: Uuid,
+        code_hash: &str,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StorageError> {
+        in_tx!(self, |tx| {
+            sqlx::query("DELETE FROM counter_codes WHERE plan_id = $1")
+                .bind(plan)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO counter_codes (code_hash, municipality_code, plan_id, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(code_hash)
+            .bind(municipality)
+            .bind(plan)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Takes a resident's code for an open visit of `staff`'s that runs no plan yet: the code is
+    /// used once and the visit runs its plan, both or neither. `Ok(None)`: no such code (or it
+    /// has expired, or was used); `Err(Conflict)`: the visit has ended or runs a plan already.
+    pub async fn take_counter_code(
+        &self,
+        municipality: &str,
+        visit: Uuid,
+        staff: Uuid,
+        code_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<Uuid>, StorageError> {
+        let taken = in_tx!(self, |tx| {
+            let claimed = sqlx::query(
+                "UPDATE counter_codes SET used_at = $1 \
+                 WHERE code_hash = $2 AND municipality_code = $3 AND used_at IS NULL AND expires_at > $1 \
+                 RETURNING plan_id",
+            )
+            .bind(now)
+            .bind(code_hash)
+            .bind(municipality)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match claimed {
+                None => None,
+                Some(row) => {
+                    let plan: Uuid = row.try_get("plan_id")?;
+                    let given = sqlx::query(
+                        "UPDATE counter_visits SET plan_id = $1 \
+                         WHERE id = $2 AND municipality_code = $3 AND staff_id = $4 AND ended_at IS NULL AND plan_id IS NULL",
+                    )
+                    .bind(plan)
+                    .bind(visit)
+                    .bind(municipality)
+                    .bind(staff)
+                    .execute(&mut *tx)
+                    .await?;
+                    // Returning here rolls the claim back: the code stays usable.
+                    if given.rows_affected() != 1 {
+                        return Err(StorageError::Conflict);
+                    }
+                    Some(plan)
+                }
+            }
+        });
+        Ok(taken)
+    }
+
     /// The receipts of the applications a visit submitted, in the order they were made.
     pub async fn visit_applications(
         &self,

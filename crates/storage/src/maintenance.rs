@@ -52,7 +52,7 @@ impl Store {
     }
 
     /// Drafts never submitted whose resume link has expired, with the record of the files
-    /// they used, and life event plans whose private link has expired.
+    /// they used, and life event plans whose private link has expired, with their counter codes.
     pub async fn purge_expired_drafts(&self, now: OffsetDateTime) -> Result<u64, StorageError> {
         let n = crate::in_tx!(self, |tx| {
             sqlx::query(
@@ -62,6 +62,10 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            sqlx::query("DELETE FROM counter_codes WHERE expires_at < $1")
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("DELETE FROM life_event_plans WHERE expires_at < $1")
                 .bind(now)
                 .execute(&mut *tx)

@@ -74,6 +74,7 @@ fn plan_routes(max_body: usize) -> Router<AppState> {
         .route("/drop", post(pages::bundles::drop))
         .route("/submit", post(pages::bundles::submit))
         .route("/done", get(pages::bundles::done))
+        .route("/counter-code", post(pages::life_events::counter_code))
 }
 
 /// The whole application: portal pages, API, assets and health check.
@@ -157,6 +158,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/staff/counter/visits/{visit}/interview",
             post(staff::counter::start_interview),
+        )
+        .route(
+            "/staff/counter/visits/{visit}/code",
+            post(staff::counter::take_code),
         )
         .route(
             "/staff/counter/visits/{visit}/sheets",

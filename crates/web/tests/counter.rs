@@ -694,3 +694,155 @@ async fn a_visits_interview_is_its_takers_alone_and_closes_with_the_visit() {
         .await;
     assert_eq!(staff.get(&plan).await.location(), visit);
 }
+
+#[tokio::test]
+async fn a_plan_prepared_at_home_opens_at_the_counter_from_its_code() {
+    let app = TestApp::new().await;
+    // At home: the おくやみ interview and who died, then a code for the counter.
+    let resident = app.new_browser();
+    let page = resident.get("/life-events/okuyami").await;
+    let started = resident
+        .post_form("/life-events/okuyami/start", &[("_csrf", &page.csrf())])
+        .await;
+    let first = started.location();
+    let token = support::between(&first, "/plans/", "/").unwrap();
+    let home = format!("/plans/{token}");
+    let mut death = date(
+        "death_date",
+        madoguchi_app::timefmt::today_jst() - time::Duration::days(1),
+    )
+    .to_vec();
+    death.push(("f.was_householder".into(), "yes".into()));
+    let insurance = on(&resident, &first, &pairs(&death)).await;
+    on(
+        &resident,
+        &insurance,
+        &[("f.had_kokuho", "yes"), ("f.over_65", "no")],
+    )
+    .await;
+    let list = resident.get(&home).await;
+    list.assert_contains("窓口用のコードを発行する");
+    let issue = |csrf: String| {
+        let resident = &resident;
+        let home = home.clone();
+        async move {
+            let shown = resident
+                .post_form(&format!("{home}/counter-code"), &[("_csrf", &csrf)])
+                .await;
+            assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+            assert!(shown.body.contains("<svg"), "a QR code is shown");
+            between(
+                &shown.body,
+                "<p class=\"code token\" id=\"counter-code\">",
+                "</p>",
+            )
+            .unwrap()
+        }
+    };
+    let old_code = issue(list.csrf()).await;
+    let code = issue(list.csrf()).await;
+    assert_ne!(old_code, code);
+    assert_eq!(code.len(), 11);
+
+    // At the counter: the card read, then the code.
+    let (staff, visit) = visit(&app, "madoguchi").await;
+    identify_by_card(&app, &staff, &visit).await;
+    let take = |typed: String| {
+        let staff = &staff;
+        let visit = visit.clone();
+        async move {
+            let page = staff.get(&visit).await;
+            staff
+                .post_form(
+                    &format!("{visit}/code"),
+                    &[("_csrf", &page.csrf()), ("code", &typed)],
+                )
+                .await
+        }
+    };
+    let short = take("ABC".into()).await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    short.assert_contains("コードは英数字10文字です");
+    short.assert_contains("value=\"ABC\"");
+    let replaced = take(old_code).await;
+    assert_eq!(replaced.status, StatusCode::UNPROCESSABLE_ENTITY);
+    replaced.assert_contains("このコードは見つからないか");
+    // Typed loosely, as read aloud.
+    let opened = take(code.replace('-', " ").to_lowercase()).await;
+    assert_eq!(opened.location(), format!("{visit}/plan"));
+
+    // The interview is answered: the list, not its first page; the applicant starts from the card.
+    let plan = format!("{visit}/plan");
+    let list = staff.get(&plan).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.location());
+    list.assert_contains("value=\"kokuho-soshitsu\"");
+    let chosen = staff
+        .post_form(
+            &format!("{plan}/bundle"),
+            &[("_csrf", &list.csrf()), ("procedure", "kokuho-soshitsu")],
+        )
+        .await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER);
+    let applicant = staff.get(&format!("{plan}/facts/steps/applicant")).await;
+    applicant.assert_contains("value=\"花子\"");
+
+    // A code opens one visit.
+    let (_, second) = {
+        let list = staff.get("/staff/counter").await;
+        let started = staff
+            .post_form("/staff/counter/visits", &[("_csrf", &list.csrf())])
+            .await;
+        ((), started.location())
+    };
+    let page = staff.get(&second).await;
+    let again = staff
+        .post_form(
+            &format!("{second}/code"),
+            &[("_csrf", &page.csrf()), ("code", &code)],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let audited: i64 = app
+        .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'visit.code'")
+        .await;
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn of_two_counters_taking_one_code_at_once_one_opens_it() {
+    let app = TestApp::new().await;
+    let resident = app.new_browser();
+    let page = resident.get("/life-events/okuyami").await;
+    let first = resident
+        .post_form("/life-events/okuyami/start", &[("_csrf", &page.csrf())])
+        .await
+        .location();
+    let token = support::between(&first, "/plans/", "/").unwrap();
+    // Even before the interview is answered, the plan can be taken to the counter.
+    let list = resident.get(&first).await;
+    let shown = resident
+        .post_form(
+            &format!("/plans/{token}/counter-code"),
+            &[("_csrf", &list.csrf())],
+        )
+        .await;
+    let code = between(&shown.body, "id=\"counter-code\">", "</p>").unwrap();
+    let (a, visit_a) = visit(&app, "madoguchi").await;
+    let (b, visit_b) = visit(&app, "madoguchi2").await;
+    let (page_a, page_b) = (a.get(&visit_a).await, b.get(&visit_b).await);
+    let (csrf_a, csrf_b) = (page_a.csrf(), page_b.csrf());
+    let (path_a, path_b) = (format!("{visit_a}/code"), format!("{visit_b}/code"));
+    let form_a = [("_csrf", csrf_a.as_str()), ("code", code.as_str())];
+    let form_b = [("_csrf", csrf_b.as_str()), ("code", code.as_str())];
+    let (reply_a, reply_b) =
+        tokio::join!(a.post_form(&path_a, &form_a), b.post_form(&path_b, &form_b));
+    let opened = [&reply_a, &reply_b]
+        .iter()
+        .filter(|r| r.status == StatusCode::SEE_OTHER)
+        .count();
+    assert_eq!(opened, 1, "{} / {}", reply_a.status, reply_b.status);
+    let running: i64 = app
+        .scalar("SELECT COUNT(*) FROM counter_visits WHERE plan_id IS NOT NULL")
+        .await;
+    assert_eq!(running, 1);
+}

@@ -6,3 +6,15 @@ ALTER TABLE counter_visits ADD COLUMN plan_id UUID;
 ALTER TABLE applications ADD COLUMN visit_id UUID REFERENCES counter_visits (id);
 ALTER TABLE applications ADD COLUMN taken_by UUID REFERENCES staff_users (id);
 CREATE INDEX applications_by_visit ON applications (visit_id) WHERE visit_id IS NOT NULL;
+
+-- A code a resident prepares at home for a plan (the interview and the facts answered), shown at
+-- the counter as text or a QR code; staff type or scan it and the visit runs that plan. Kept as
+-- a hash, one per plan, used once.
+CREATE TABLE counter_codes (
+    code_hash TEXT PRIMARY KEY,
+    municipality_code TEXT NOT NULL,
+    plan_id UUID NOT NULL UNIQUE,
+    created_at TIMESTAMPTZ NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL,
+    used_at TIMESTAMPTZ
+);

@@ -9,7 +9,7 @@ use crate::AppState;
 use crate::body::PageForm;
 use crate::error::{PageError, WebError, render};
 use crate::staff::StaffCtx;
-use crate::views::life_events::{event_page, plan_page};
+use crate::views::life_events::{code_page, event_page, plan_page};
 use crate::views::step::{Questions, Shown, render_questions};
 use axum::extract::{FromRequestParts, Path, RawPathParams, State};
 use axum::http::StatusCode;
@@ -234,6 +234,22 @@ pub async fn answer_step(
             interview_page(&state, &at, event, &step_id, shown, status)
         }
     }
+}
+
+/// `POST /plans/{token}/counter-code`: the code to take the plan to the counter, shown once.
+pub async fn counter_code(
+    State(state): State<AppState>,
+    at: PlanAt,
+    PageForm(form): PageForm,
+) -> Result<Response, WebError> {
+    at.ctx.verify_form(&state, &form)?;
+    let code = state
+        .portal
+        .issue_counter_code(&at.plan)
+        .await
+        .map_err(|e| at.ctx.fail(e))?;
+    let page = code_page(&state, &at, code);
+    Ok(no_store(render(&page, at.ctx.tr)?))
 }
 
 fn interview_page(

@@ -221,6 +221,42 @@ pub async fn start_interview(
     }
 }
 
+/// `POST /staff/counter/visits/{id}/code`: the code a resident brings (typed, or scanned by a
+/// reader that types); the visit then runs the plan they prepared at home.
+pub async fn take_code(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Path(id): Path<Uuid>,
+    PageForm(form): PageForm,
+) -> Result<Response, WebError> {
+    staff.ctx.verify_form(&state, &form)?;
+    let visit = load(&state, &staff, id).await?;
+    let typed = form_value(&form, "code");
+    match state
+        .portal
+        .take_counter_code(&staff.staff, &visit, typed, &staff.ip())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/staff/counter/visits/{id}/plan")).into_response()),
+        Err(e @ AppError::BadRequest(_)) => {
+            let values = FormValues::default();
+            let shown = Shown {
+                values: &values,
+                errors: &[],
+                notice: None,
+            };
+            let mut page = visit_page(&state, &staff, &visit, shown, None);
+            page.refuse_code(typed, refusal_message(staff.ctx.tr, &e));
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                no_store(render(&page, staff.ctx.tr)?),
+            )
+                .into_response())
+        }
+        Err(e) => Err(staff.fail(e)),
+    }
+}
+
 /// `GET /staff/counter/visits/{id}/sheets`: a print-ready sheet per application of the visit.
 pub async fn sheets(
     State(state): State<AppState>,

@@ -142,6 +142,18 @@ pub(crate) struct VisitPage {
     interview: Option<String>,
     /// What the visit submitted.
     lines: Vec<ReceiptLine>,
+    /// A resident's code as typed, and why it was refused.
+    code: String,
+    code_error: Option<String>,
+}
+
+impl VisitPage {
+    /// The page again after a resident's code was refused: the code kept, the reason beside it.
+    pub(crate) fn refuse_code(&mut self, typed: &str, message: Option<String>) {
+        self.code = typed.to_owned();
+        self.base.has_errors = message.is_some();
+        self.code_error = message;
+    }
 }
 
 pub(crate) fn visit_page(
@@ -226,6 +238,8 @@ pub(crate) fn visit_page(
             .and_then(|id| state.portal.catalog.event(id))
             .map(|e| e.title.get(tr.lang.code()).to_owned()),
         lines: receipt_lines(&staff.ctx, &visit.applications),
+        code: String::new(),
+        code_error: None,
     }
 }
 

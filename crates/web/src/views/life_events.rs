@@ -81,6 +81,8 @@ pub(crate) struct PlanPage {
     /// The receipts' page, once the bundle is submitted.
     done_url: Option<String>,
     bundle_action: String,
+    /// Where a resident asks for the code to take the plan to the counter (not at the counter).
+    counter_code_action: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -156,6 +158,8 @@ pub(crate) fn plan_page(
         choice_error: None,
         done_url: choice.submitted.then(|| at.url("done")),
         bundle_action: at.url("bundle"),
+        counter_code_action: (at.visit.is_none() && !choice.submitted)
+            .then(|| at.url("counter-code")),
         base: ctx.base(state, title.clone()),
         title,
         change_url: event
@@ -194,4 +198,53 @@ pub(crate) fn plan_page(
             })
             .collect(),
     }
+}
+
+/// The code a resident takes to the counter, with its QR code and how long it works.
+#[derive(Template)]
+#[template(path = "plan_code.html")]
+pub(crate) struct CodePage {
+    base: Base,
+    code: String,
+    /// The QR code as inline SVG (drawn here from the code's modules; nothing in it is typed).
+    qr: String,
+    valid_until: String,
+    back_url: String,
+}
+
+pub(crate) fn code_page(state: &AppState, at: &PlanAt, code: String) -> CodePage {
+    let tr = at.ctx.tr;
+    CodePage {
+        base: at.ctx.base(state, tr.t("plan-code-title")),
+        qr: qr_svg(&code),
+        code,
+        valid_until: tr.t_with(
+            "plan-code-valid",
+            &[(
+                "date",
+                madoguchi_app::i18n::japanese_date(at.plan.row.expires_at.to_offset(JST).date()),
+            )],
+        ),
+        back_url: at.url(""),
+    }
+}
+
+/// A QR code of `text` as SVG: one square per dark module, four modules of quiet zone. A
+/// scanner at the counter reads it and types the code.
+fn qr_svg(text: &str) -> String {
+    let Ok(code) = qrcode::QrCode::new(text.as_bytes()) else {
+        return String::new();
+    };
+    let width = code.width();
+    let size = width + 8;
+    let mut path = String::new();
+    for (i, color) in code.to_colors().iter().enumerate() {
+        if *color == qrcode::Color::Dark {
+            let (x, y) = (i % width + 4, i / width + 4);
+            path.push_str(&format!("M{x} {y}h1v1h-1z"));
+        }
+    }
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="240" height="240" aria-hidden="true" focusable="false"><rect width="{size}" height="{size}" fill="#fff"/><path d="{path}" fill="#000"/></svg>"##
+    )
 }
