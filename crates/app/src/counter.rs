@@ -25,7 +25,7 @@ use madoguchi_jp::mynacard::{self, Sex};
 use madoguchi_storage::{AgentRow, CardReadRow, VisitRow};
 use serde_json::{Value, json};
 use std::sync::LazyLock;
-use time::{Duration, OffsetDateTime, Time};
+use time::{Date, Duration, OffsetDateTime, Time};
 use uuid::Uuid;
 
 mod code;
@@ -180,21 +180,39 @@ impl Portal {
         Ok(id)
     }
 
-    /// Today's visits (Japan time), newest first: the staff member's own, or, for an
-    /// administrator, every counter's. The list names residents, so it is audited, as the
-    /// inbox is.
-    pub async fn todays_visits(&self, staff: &Staff, ip: &str) -> Result<Vec<VisitRow>, AppError> {
+    /// A day's visits (Japan time; today when `None`), newest first: the staff member's own,
+    /// or, for an administrator, every counter's. Today's list also holds any visit still open
+    /// from before, to be ended. The list names residents, so it is audited, as the inbox is.
+    pub async fn visits_on(
+        &self,
+        staff: &Staff,
+        day: Option<Date>,
+        ip: &str,
+    ) -> Result<Vec<VisitRow>, AppError> {
         Self::require_counter(staff)?;
+        let today = today_jst();
+        let day = day.unwrap_or(today);
+        if day > today {
+            return Ok(Vec::new());
+        }
         // In UTC, as every time is stored: SQLite compares them as text, offsets and all.
-        let midnight = OffsetDateTime::now_utc()
-            .to_offset(JST)
-            .replace_time(Time::MIDNIGHT)
-            .to_offset(time::UtcOffset::UTC);
+        let midnight = |d: Date| {
+            d.with_time(Time::MIDNIGHT)
+                .assume_offset(JST)
+                .to_offset(time::UtcOffset::UTC)
+        };
+        let bounds = (midnight(day), midnight(day.next_day().unwrap_or(day)));
         let visits = self
             .store
-            .visits_since(self.municipality(), Self::visit_scope(staff), midnight, 500)
+            .visits_between(
+                self.municipality(),
+                Self::visit_scope(staff),
+                bounds,
+                day == today,
+                500,
+            )
             .await?;
-        let detail = json!({ "visits": visits.len() });
+        let detail = json!({ "visits": visits.len(), "day": day.to_string() });
         self.audit(&staff.login, "visit.list", None, detail, ip)
             .await?;
         Ok(visits)

@@ -164,26 +164,30 @@ impl Store {
         })
     }
 
-    /// Visits begun since `since`, and any still open from before (a visit left open last night
-    /// must still be ended), newest first: one staff member's, or everyone's.
-    pub async fn visits_since(
+    /// Visits begun from `since` until `until`, newest first: one staff member's, or everyone's.
+    /// With `open_too`, any visit still open from before as well (a visit left open last night
+    /// must still be ended).
+    pub async fn visits_between(
         &self,
         municipality: &str,
         staff: Option<Uuid>,
-        since: OffsetDateTime,
+        (since, until): (OffsetDateTime, OffsetDateTime),
+        open_too: bool,
         limit: i64,
     ) -> Result<Vec<VisitRow>, StorageError> {
         let sql = format!(
             "SELECT {VISIT_COLUMNS} FROM counter_visits v JOIN staff_users u ON u.id = v.staff_id \
              WHERE v.municipality_code = $1 AND ($2 IS NULL OR v.staff_id = $2) \
-             AND (v.started_at >= $3 OR v.ended_at IS NULL) \
-             ORDER BY v.started_at DESC LIMIT $4"
+             AND ((v.started_at >= $3 AND v.started_at < $4) OR ($5 AND v.ended_at IS NULL)) \
+             ORDER BY v.started_at DESC LIMIT $6"
         );
         on_pool!(self, |pool| {
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(municipality)
                 .bind(staff)
                 .bind(since)
+                .bind(until)
+                .bind(open_too)
                 .bind(limit)
                 .fetch_all(pool)
                 .await?;

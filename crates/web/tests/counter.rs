@@ -846,3 +846,37 @@ async fn of_two_counters_taking_one_code_at_once_one_opens_it() {
         .await;
     assert_eq!(running, 1);
 }
+
+#[tokio::test]
+async fn another_days_visits_are_reported_with_their_times() {
+    let app = TestApp::new().await;
+    let (staff, visit) = visit(&app, "madoguchi").await;
+    let page = staff.get(&visit).await;
+    staff
+        .post_form(&format!("{visit}/end"), &[("_csrf", &page.csrf())])
+        .await;
+    // 10:00 to 10:12 in Japan on 15 January 2026.
+    app.execute(
+        "UPDATE counter_visits SET started_at = '2026-01-15 01:00:00+00:00', ended_at = '2026-01-15 01:12:00+00:00'",
+    )
+    .await;
+    staff
+        .get("/staff/counter")
+        .await
+        .assert_contains("本日の受付はありません。");
+    let that_day = staff.get("/staff/counter?day=2026-01-15").await;
+    assert_eq!(that_day.status, StatusCode::OK);
+    that_day.assert_contains("の受付 1件（終了 1件、所要時間の中央値 12分）");
+    that_day.assert_contains("value=\"2026-01-15\"");
+    // The day before and after in Japan hold nothing.
+    for other in ["2026-01-14", "2026-01-16"] {
+        staff
+            .get(&format!("/staff/counter?day={other}"))
+            .await
+            .assert_contains("の受付 0件");
+    }
+    let refused = staff.get("/staff/counter?day=15%2F1").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    refused.assert_contains("日付は「2026-12-01」の形で入力してください。");
+    refused.assert_contains("value=\"15/1\"");
+}

@@ -9,16 +9,17 @@ use crate::error::{WebError, render};
 use crate::pages::drafts::no_store;
 use crate::pages::form_value;
 use crate::staff::StaffCtx;
-use crate::views::counter::{sheets_page, visit_page, visits_page};
+use crate::views::counter::{ShownDay, sheets_page, visit_page, visits_page};
 use crate::views::refusal_message;
 use crate::views::step::Shown;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use madoguchi_app::AppError;
 use madoguchi_app::apply::StepAction;
 use madoguchi_app::counter::{Identified, Visit};
 use madoguchi_domain::form::FormValues;
+use serde::Deserialize;
 use uuid::Uuid;
 
 fn to_visit(id: Uuid) -> Response {
@@ -30,15 +31,45 @@ pub async fn entry() -> Redirect {
     Redirect::to("/staff/counter")
 }
 
-/// `GET /staff/counter`: today's visits.
-pub async fn visits(State(state): State<AppState>, staff: StaffCtx) -> Result<Response, WebError> {
+/// The day a visits list is asked for (`?day=2026-12-01`).
+#[derive(Deserialize)]
+pub struct DayQuery {
+    #[serde(default)]
+    day: String,
+}
+
+/// `GET /staff/counter`: today's visits, or a chosen day's, with their times and forms.
+pub async fn visits(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Query(q): Query<DayQuery>,
+) -> Result<Response, WebError> {
+    let typed = q.day.trim();
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let day = (!typed.is_empty())
+        .then(|| time::Date::parse(typed, &format))
+        .transpose();
+    let (day, refused) = match day {
+        Ok(day) => (day, false),
+        Err(_) => (None, true),
+    };
     let rows = state
         .portal
-        .todays_visits(&staff.staff, &staff.ip())
+        .visits_on(&staff.staff, day, &staff.ip())
         .await
         .map_err(|e| staff.fail(e))?;
-    let page = visits_page(&state, &staff, &rows);
-    Ok(no_store(render(&page, staff.ctx.tr)?))
+    let shown = ShownDay {
+        day: day.filter(|d| *d != madoguchi_app::timefmt::today_jst()),
+        typed,
+        refused,
+    };
+    let page = visits_page(&state, &staff, &rows, shown);
+    let status = if refused {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, no_store(render(&page, staff.ctx.tr)?)).into_response())
 }
 
 /// `POST /staff/counter/visits`: 受付.

@@ -41,16 +41,37 @@ pub(crate) struct VisitsPage {
     /// Applications per visit, once a visit submitted one.
     forms: Option<String>,
     visits: Vec<VisitLine>,
+    /// The day shown, in words, and as the day box holds it (with why it was refused).
+    heading: String,
+    empty: String,
+    day_value: String,
+    day_error: Option<String>,
 }
 
-pub(crate) fn visits_page(state: &AppState, staff: &StaffCtx, rows: &[VisitRow]) -> VisitsPage {
+/// The day a visits list shows: today, or a day chosen (as typed, and whether it was refused).
+pub(crate) struct ShownDay<'a> {
+    pub day: Option<time::Date>,
+    pub typed: &'a str,
+    pub refused: bool,
+}
+
+pub(crate) fn visits_page(
+    state: &AppState,
+    staff: &StaffCtx,
+    rows: &[VisitRow],
+    shown: ShownDay<'_>,
+) -> VisitsPage {
     let tr = staff.ctx.tr;
     let now = OffsetDateTime::now_utc();
     let times = visit_times(rows);
+    let day = shown
+        .day
+        .map_or_else(|| tr.t("counter-today"), japanese_date);
     let summary = match times.median_minutes {
         Some(median) => tr.t_with(
             "counter-summary",
             &[
+                ("day", day.clone()),
                 ("visits", times.visits.to_string()),
                 ("ended", times.ended.to_string()),
                 ("median", median.to_string()),
@@ -58,11 +79,17 @@ pub(crate) fn visits_page(state: &AppState, staff: &StaffCtx, rows: &[VisitRow])
         ),
         None => tr.t_with(
             "counter-summary-none-ended",
-            &[("visits", times.visits.to_string())],
+            &[("day", day.clone()), ("visits", times.visits.to_string())],
         ),
     };
+    let mut base = staff.base(state, tr.t("counter-title"));
+    base.has_errors = shown.refused;
     VisitsPage {
-        base: staff.base(state, tr.t("counter-title")),
+        heading: tr.t_with("counter-day-heading", &[("day", day.clone())]),
+        empty: tr.t_with("counter-none-today", &[("day", day)]),
+        day_value: shown.typed.to_owned(),
+        day_error: shown.refused.then(|| tr.t("counter-day-invalid")),
+        base,
         all_counters: staff.staff.admin,
         summary,
         forms: times.forms_per_visit_tenths().map(|tenths| {
