@@ -701,7 +701,7 @@ impl Portal {
         idempotency_key: Option<&str>,
         caller: &Caller,
     ) -> Result<ApiBundle, AppError> {
-        let event = self.life_event(event_id)?;
+        let event = self.public_life_event(event_id)?;
         let today = today_jst();
         let invalid = |part: &str, errors| {
             Ok(ApiBundle::Invalid {

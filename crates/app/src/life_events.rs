@@ -95,14 +95,23 @@ pub struct DepartmentList<'c> {
 }
 
 impl Portal {
-    /// A life event of the catalog that has an interview.
+    /// A life event a plan can run: one of the catalog's with an interview, or the counter's
+    /// own (procedures chosen directly).
     pub fn life_event(&self, id: &str) -> Result<&LifeEvent, AppError> {
+        self.catalog
+            .event(id)
+            .or_else(|| self.catalog.counter_event.as_ref().filter(|e| e.id == id))
+            .ok_or(AppError::NotFound)
+    }
+
+    /// A life event a resident can start: the catalog's, not the counter's own.
+    pub fn public_life_event(&self, id: &str) -> Result<&LifeEvent, AppError> {
         self.catalog.event(id).ok_or(AppError::NotFound)
     }
 
     /// A new plan for `event_id`: its private link's token and the interview's first page.
     pub async fn start_plan(&self, event_id: &str) -> Result<(String, String), AppError> {
-        let event = self.life_event(event_id)?;
+        let event = self.public_life_event(event_id)?;
         let first = event
             .interview
             .steps

@@ -18,6 +18,8 @@ use crate::procedure::{
 
 mod fees;
 mod life_events;
+
+pub use life_events::COUNTER_EVENT;
 mod rules;
 
 pub use life_events::EVENT_SUFFIX;
@@ -81,6 +83,9 @@ pub struct Catalog {
     pub procedures: Vec<Procedure>,
     /// The life events with an interview (`*.event.toml`), in file-name order.
     pub events: Vec<LifeEvent>,
+    /// The counter's own event, for procedures chosen directly (`counter_event`); not a
+    /// resident's, so not among `events`. `None` when no procedure has questions.
+    pub counter_event: Option<LifeEvent>,
 }
 
 impl Catalog {
@@ -181,15 +186,18 @@ pub fn load(files: &[(String, String)]) -> Result<Catalog, Vec<CatalogError>> {
             Err(mut e) => errors.append(&mut e),
         }
     }
-    if errors.is_empty() {
-        Ok(Catalog {
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    match life_events::counter_event(&procedures) {
+        Ok(counter_event) => Ok(Catalog {
             categories: index.categories,
             life_events: index.life_events,
             procedures,
             events,
-        })
-    } else {
-        Err(errors)
+            counter_event,
+        }),
+        Err(e) => Err(e),
     }
 }
 

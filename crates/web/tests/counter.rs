@@ -880,3 +880,105 @@ async fn another_days_visits_are_reported_with_their_times() {
     refused.assert_contains("日付は「2026-12-01」の形で入力してください。");
     refused.assert_contains("value=\"15/1\"");
 }
+
+#[tokio::test]
+async fn staff_choose_procedures_directly_and_the_applicants_details_fill_them() {
+    let app = TestApp::new().await;
+    // Not a resident's life event.
+    assert_eq!(
+        app.get("/life-events/counter").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let (staff, visit) = visit(&app, "madoguchi").await;
+    identify_by_card(&app, &staff, &visit).await;
+    let page = staff.get(&visit).await;
+    page.assert_contains("<option value=\"counter\">窓口で手続を選ぶ</option>");
+    let started = staff
+        .post_form(
+            &format!("{visit}/interview"),
+            &[("_csrf", &page.csrf()), ("event", "counter")],
+        )
+        .await;
+    let plan = format!("{visit}/plan");
+    assert_eq!(started.location(), plan);
+    let choose = staff.get(&plan).await.location();
+    // Every procedure with questions is offered, the counter-only ones among them.
+    let asked = staff.get(&choose).await;
+    asked.assert_contains("世帯主変更届");
+    asked.assert_contains("住民票の写し");
+    let list = on(&staff, &choose, &[("f.procedures", "setainushi-henko")]).await;
+    assert_eq!(list, plan);
+    let list = staff.get(&plan).await;
+    let chosen = staff
+        .post_form(
+            &format!("{plan}/bundle"),
+            &[("_csrf", &list.csrf()), ("procedure", "setainushi-henko")],
+        )
+        .await;
+    let applicant = chosen.location();
+    assert_eq!(applicant, format!("{plan}/facts/steps/applicant"));
+    let page = staff.get(&applicant).await;
+    page.assert_contains("value=\"花子\"");
+    let form = on(
+        &staff,
+        &applicant,
+        &[
+            ("f.applicant_name.family", "大田"),
+            ("f.applicant_name.given", "花子"),
+            ("f.applicant_name.family_kana", "オオタ"),
+            ("f.applicant_name.given_kana", "ハナコ"),
+            ("f.address", "東京都大田区蒲田五丁目１３番１４号"),
+            ("f.phone", "03-5744-1111"),
+        ],
+    )
+    .await;
+    // The notifier's page is answered by the applicant's details: only the change is asked.
+    assert_eq!(
+        form,
+        format!("{plan}/forms/setainushi-henko/steps/householder")
+    );
+    let mut householder = vec![
+        ("f.former_householder.family".to_owned(), "大田".to_owned()),
+        ("f.former_householder.given".to_owned(), "太郎".to_owned()),
+        (
+            "f.former_householder.family_kana".to_owned(),
+            "オオタ".to_owned(),
+        ),
+        (
+            "f.former_householder.given_kana".to_owned(),
+            "タロウ".to_owned(),
+        ),
+        ("f.new_householder.family".to_owned(), "大田".to_owned()),
+        ("f.new_householder.given".to_owned(), "花子".to_owned()),
+        (
+            "f.new_householder.family_kana".to_owned(),
+            "オオタ".to_owned(),
+        ),
+        (
+            "f.new_householder.given_kana".to_owned(),
+            "ハナコ".to_owned(),
+        ),
+        ("f.relationship_to_former".to_owned(), "spouse".to_owned()),
+    ];
+    householder.extend(date(
+        "change_date",
+        madoguchi_app::timefmt::today_jst() - time::Duration::days(3),
+    ));
+    householder.extend(date(
+        "new_householder_birth_date",
+        time::macros::date!(1985 - 04 - 01),
+    ));
+    let review = on(&staff, &form, &pairs(&householder)).await;
+    assert_eq!(review, format!("{plan}/review"));
+    let page = staff.get(&review).await;
+    let submitted = staff
+        .post_form(&format!("{plan}/submit"), &[("_csrf", &page.csrf())])
+        .await;
+    assert_eq!(submitted.location(), visit);
+    let counter: i64 = app
+        .scalar("SELECT COUNT(*) FROM applications WHERE channel = 'counter' AND procedure_id = 'setainushi-henko'")
+        .await;
+    assert_eq!(counter, 1);
+    let stored = app.stored_answers().await;
+    assert!(stored.contains("蒲田"), "the notifier's address: {stored}");
+}

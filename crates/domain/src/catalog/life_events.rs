@@ -119,6 +119,132 @@ pub fn parse_life_event(
     }
 }
 
+/// The id of the counter's own life event: the procedures chosen directly.
+pub const COUNTER_EVENT: &str = "counter";
+
+/// The counter's own life event, for a resident who comes for particular procedures rather
+/// than a life event: its interview asks which of the catalog's procedures with questions to
+/// take, its facts are the applicant's (filled from the identity), and each procedure is given
+/// the applicant's details where it asks them by the same name and type. Written in the life
+/// event format and read by the same checker, so it holds what any event file must.
+pub fn counter_event(procedures: &[Procedure]) -> Result<Option<LifeEvent>, Vec<CatalogError>> {
+    let takeable: Vec<&Procedure> = procedures.iter().filter(|p| !p.steps.is_empty()).collect();
+    if takeable.is_empty() {
+        return Ok(None);
+    }
+    let mut src = String::from(COUNTER_EVENT_HEAD);
+    src.push_str("  options = [\n");
+    for p in &takeable {
+        src.push_str(&format!(
+            "    {{ value = {}, label = {} }},\n",
+            toml_string(p.id.as_str()),
+            toml_localized(&p.title)
+        ));
+    }
+    src.push_str("  ]\n");
+    src.push_str(COUNTER_EVENT_FACTS);
+    for p in &takeable {
+        let id = toml_string(p.id.as_str());
+        src.push_str(&format!(
+            "\n[[procedures]]\nid = {id}\napplies_if = {{ field = \"procedures\", includes = {id} }}\n"
+        ));
+        let prefill: Vec<String> = COUNTER_EVENT_PREFILL
+            .iter()
+            .filter(|(to, _, kind)| p.field(to).is_some_and(|f| f.kind.type_name() == *kind))
+            .map(|(to, from, _)| format!("{{ to = \"{to}\", from = \"{from}\" }}"))
+            .collect();
+        if !prefill.is_empty() {
+            src.push_str(&format!("prefill = [ {} ]\n", prefill.join(", ")));
+        }
+    }
+    let topic = Topic {
+        id: COUNTER_EVENT.to_owned(),
+        title: Localized {
+            ja: "窓口で手続を選ぶ".into(),
+            en: Some("Procedures chosen at the counter".into()),
+        },
+        description: None,
+    };
+    parse_life_event("counter.event.toml", &src, &[topic], procedures).map(Some)
+}
+
+const COUNTER_EVENT_HEAD: &str = r#"id = "counter"
+[[interview]]
+id = "choose"
+title = { ja = "受け付ける手続", en = "The procedures to take" }
+  [[interview.fields]]
+  id = "procedures"
+  type = "multiple_choice"
+  label = { ja = "受け付ける手続", en = "Procedures" }
+  required = true
+"#;
+
+const COUNTER_EVENT_FACTS: &str = r#"
+[[facts]]
+id = "applicant"
+title = { ja = "手続をする方", en = "The applicant" }
+  [[facts.fields]]
+  id = "applicant_name"
+  type = "name"
+  label = { ja = "氏名", en = "Name" }
+  required = true
+  [[facts.fields]]
+  id = "postal_code"
+  type = "postal_code"
+  label = { ja = "郵便番号", en = "Postal code" }
+  address_field = "address"
+  [[facts.fields]]
+  id = "address"
+  type = "text"
+  label = { ja = "住所", en = "Address" }
+  required = true
+  max_length = 120
+  [[facts.fields]]
+  id = "phone"
+  type = "phone"
+  label = { ja = "日中に連絡がとれる電話番号", en = "Daytime phone" }
+
+[from_identity]
+applicant_name = "name"
+postal_code = "postal_code"
+address = "address"
+"#;
+
+/// The procedure's question, the fact that fills it, and the type both must be.
+const COUNTER_EVENT_PREFILL: [(&str, &str, &str); 5] = [
+    ("name", "applicant_name", "name"),
+    ("notifier_name", "applicant_name", "name"),
+    ("postal_code", "postal_code", "postal_code"),
+    ("address", "address", "text"),
+    ("phone", "phone", "phone"),
+];
+
+/// A TOML basic string.
+fn toml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn toml_localized(text: &Localized) -> String {
+    match &text.en {
+        Some(en) => format!(
+            "{{ ja = {}, en = {} }}",
+            toml_string(&text.ja),
+            toml_string(en)
+        ),
+        None => toml_string(&text.ja),
+    }
+}
+
 impl Checker<'_> {
     /// Questions in the procedure format, held as a procedure that is never submitted.
     fn question_set(&mut self, raw: &[RawStep], topic: &Topic) -> Procedure {
@@ -576,6 +702,22 @@ prefill = [ { to = "name", from = "who" }, { to = "people", from = "family", ite
                 "{mapping}: {errors:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_counters_own_event_offers_every_procedure_with_questions() {
+        let catalog = load(&[
+            (INDEX_FILE.into(), INDEX.into()),
+            ("p.toml".into(), format!("{TEST_HEADER}{STEPS}")),
+        ])
+        .unwrap();
+        let event = super::counter_event(&catalog.procedures).unwrap().unwrap();
+        assert_eq!(event.id, super::COUNTER_EVENT);
+        assert_eq!(event.procedures.len(), 1);
+        // p asks `name` as text: the applicant's name (a name) is not mapped onto it.
+        assert!(event.procedures[0].prefill.is_empty());
+        assert_eq!(event.from_identity.len(), 3);
+        assert_eq!(super::toml_string("a\"b\\c"), "\"a\\\"b\\\\c\"");
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub async fn show(
 ) -> Result<Json<Value>, WebError> {
     let event = state
         .portal
-        .life_event(&id)
+        .public_life_event(&id)
         .map_err(|e| api_error(e, tr_for(&headers), None))?;
     let mut body = summary(event);
     body["interview"] = json!(event.interview.steps);
@@ -94,7 +94,7 @@ pub async fn plan_list(
     let tr = tr_for(&parts.headers);
     let event = state
         .portal
-        .life_event(&id)
+        .public_life_event(&id)
         .map_err(|e| api_error(e, tr, None))?;
     let interview = body.get("interview").unwrap_or(&Value::Null);
     match state.portal.api_plan_list(event, interview) {

@@ -131,7 +131,10 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let event = state.portal.life_event(&id).map_err(|e| ctx.fail(e))?;
+    let event = state
+        .portal
+        .public_life_event(&id)
+        .map_err(|e| ctx.fail(e))?;
     let page = event_page(&state, &ctx, event);
     Ok(render(&page, ctx.tr)?.into_response())
 }

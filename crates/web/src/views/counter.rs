@@ -252,17 +252,19 @@ pub(crate) fn visit_page(
             })
             .collect(),
         notice: shown.notice,
+        // The counter's own event (procedures chosen directly) first: it fits every visit.
         events: state
             .portal
             .catalog
-            .events
+            .counter_event
             .iter()
+            .chain(&state.portal.catalog.events)
             .map(|e| (e.id.clone(), e.title.get(tr.lang.code()).to_owned()))
             .collect(),
         interview: visit
             .event_id
             .as_deref()
-            .and_then(|id| state.portal.catalog.event(id))
+            .and_then(|id| state.portal.life_event(id).ok())
             .map(|e| e.title.get(tr.lang.code()).to_owned()),
         lines: receipt_lines(&staff.ctx, &visit.applications),
         code: String::new(),
