@@ -107,5 +107,19 @@ await counter.locator("#f-address").fill("東京都大田区蒲田五丁目13番
 await counter.getByRole("button", { name: "本人確認を記録する" }).click();
 await counter.getByText("本人確認書類を見て入力しました。").waitFor();
 await counter.screenshot({ path: join(out, "counter-visit.png") });
+// Its おくやみ interview: the list at the counter, 世帯主変更届 (counter only) offered.
+await counter.getByLabel("ライフイベント").selectOption("okuyami");
+await counter.getByRole("button", { name: "聞き取りを始める" }).click();
+const died = inDays(-2);
+await counter.locator("#f-death_date-year").fill(died[0]);
+await counter.locator("#f-death_date-month").fill(died[1]);
+await counter.locator("#f-death_date-day").fill(died[2]);
+await counter.locator("#f-was_householder-0").check();
+await counter.getByRole("button", { name: "次へ", exact: true }).click();
+await counter.locator("#f-had_kokuho-0").check();
+await counter.locator("#f-over_65-1").check();
+await counter.getByRole("button", { name: "次へ", exact: true }).click();
+await counter.locator("#bundle-title").waitFor();
+await counter.screenshot({ path: join(out, "counter-interview.png") });
 await browser.close();
 child.kill("SIGTERM");

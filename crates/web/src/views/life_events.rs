@@ -83,7 +83,27 @@ pub(crate) struct PlanPage {
     bundle_action: String,
     /// Where a resident asks for the code to take the plan to the counter (not at the counter).
     counter_code_action: Option<String>,
+    voice: Voice,
 }
+
+/// Who the list speaks to: the resident, or counter staff about the resident in front of them.
+struct Voice {
+    count: &'static str,
+    choose_title: &'static str,
+    choose_lead: &'static str,
+}
+
+const RESIDENT_VOICE: Voice = Voice {
+    count: "plan-count",
+    choose_title: "bundle-choose-title",
+    choose_lead: "bundle-choose-lead",
+};
+
+const COUNTER_VOICE: Voice = Voice {
+    count: "counter-plan-count",
+    choose_title: "counter-bundle-choose-title",
+    choose_lead: "counter-bundle-choose-lead",
+};
 
 #[derive(Debug, Clone)]
 struct BundleOption {
@@ -113,6 +133,11 @@ pub(crate) fn plan_page(
     let (ctx, plan) = (&at.ctx, &at.plan);
     let tr = ctx.tr;
     let lang = tr.lang.code();
+    let voice = if at.visit.is_some() {
+        COUNTER_VOICE
+    } else {
+        RESIDENT_VOICE
+    };
     let title = tr.t_with("plan-title", &[("event", event.title.get(lang).to_owned())]);
     let groups = state.portal.plan_list(event, &plan.interview);
     let total: usize = groups.iter().map(|g| g.procedures.len()).sum();
@@ -176,7 +201,8 @@ pub(crate) fn plan_page(
                 madoguchi_app::i18n::japanese_date(plan.row.expires_at.to_offset(JST).date()),
             )],
         ),
-        count: tr.t_with("plan-count", &[("count", total.to_string())]),
+        count: tr.t_with(voice.count, &[("count", total.to_string())]),
+        voice,
         departments: groups
             .iter()
             .map(|g| DepartmentBlock {
