@@ -208,6 +208,7 @@ async function okuyamiAtTheCounter(page) {
   await expectAccessible(page, "counter interview, the list");
   assert.equal(await page.locator(".resume").count(), 0, "no private link to keep at the counter");
   await page.locator("#procedure-sosaihi").uncheck();
+  await page.locator("#procedure-shibo-todoke").uncheck();
   assert.ok(await page.locator("#procedure-setainushi-henko").isChecked(), "a counter-only procedure is offered");
   await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "選んだ手続の入力を始める" }).press("Enter")]);
 
