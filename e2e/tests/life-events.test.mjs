@@ -61,6 +61,30 @@ for (const javaScriptEnabled of [true, false]) {
     await page.context().close();
   });
 
+  test(`a counter-only form is filled in at home and taken to the counter as a code (${mode})`, async () => {
+    const page = await newPage(browser, { javaScriptEnabled });
+    await page.goto(`${server.url}/procedures/inkan-toroku`);
+    await expectAccessible(page, "counter-only procedure with its form");
+    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "窓口に行く前に入力しておく" }).click()]);
+    await page.locator("#f-applicant_name-family").fill("区民");
+    await page.locator("#f-applicant_name-given").fill("花子");
+    await page.locator("#f-applicant_name-family_kana").fill("クミン");
+    await page.locator("#f-applicant_name-given_kana").fill("ハナコ");
+    await page.locator("#f-address").fill("東京都大田区蒲田五丁目13番14号");
+    await page.locator("#f-phone").fill("03-5744-1111");
+    await next(page);
+    await fillDate(page, "f-birth_date", { year: "1985", month: "4", day: "1" });
+    await next(page);
+    await page.locator("#f-applicant-0").check();
+    await page.locator("#f-identity_document-1").check();
+    await next(page);
+    await assert.doesNotReject(page.getByText("窓口でだけ受け付ける手続が含まれています").waitFor());
+    await expectAccessible(page, "check page of a form for the counter");
+    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "窓口用のコードを発行する" }).click()]);
+    assert.match(await page.locator("#counter-code").innerText(), /^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+    await page.context().close();
+  });
+
   test(`引越し: a move into the ward (${mode})`, async () => {
     const page = await newPage(browser, { javaScriptEnabled });
     await page.goto(`${server.url}/life-events/hikkoshi`);

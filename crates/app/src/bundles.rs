@@ -113,7 +113,7 @@ impl Portal {
     pub async fn choose_bundle(&self, plan: &Plan, chosen: &[String]) -> Result<(), AppError> {
         let event = self.life_event(&plan.row.event_id)?;
         self.refuse_if_submitted(plan).await?;
-        let candidates = self.bundle_candidates(event, &plan.interview, plan.counter.is_some());
+        let candidates = self.bundle_candidates(event, &plan.interview, plan.for_counter());
         let picked: Vec<&Procedure> = candidates
             .into_iter()
             .filter(|p| chosen.iter().any(|c| c == p.id.as_str()))
@@ -171,7 +171,7 @@ impl Portal {
         plan: &Plan,
         event: &'e LifeEvent,
     ) -> Result<Vec<BundleForm<'e>>, AppError> {
-        let candidates = self.bundle_candidates(event, &plan.interview, plan.counter.is_some());
+        let candidates = self.bundle_candidates(event, &plan.interview, plan.for_counter());
         let mut forms = Vec::new();
         for row in self
             .store
@@ -341,6 +341,10 @@ impl Portal {
         }
         if let Some(place) = self.bundle_incomplete(event, plan, &forms) {
             return Ok(BundleSubmit::Incomplete(place));
+        }
+        // Prepared at home for the counter: what is done only there is submitted there.
+        if plan.counter.is_none() && forms.iter().any(|f| !f.procedure().is_online()) {
+            return Err(AppError::NotOnline);
         }
         let applications = forms
             .iter()

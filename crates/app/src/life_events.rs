@@ -32,6 +32,14 @@ pub struct Plan {
     pub facts: Answers,
 }
 
+impl Plan {
+    /// Whether its procedures are for the counter: run there, or prepared for it at home (the
+    /// counter's own event). Then those done only at the counter are offered too.
+    pub fn for_counter(&self) -> bool {
+        self.counter.is_some() || self.row.event_id == madoguchi_domain::catalog::COUNTER_EVENT
+    }
+}
+
 /// A plan run at the counter: the visit it belongs to and the staff member taking it. Its
 /// procedures include those done only at the counter, and what it submits has channel
 /// `counter`.
@@ -131,6 +139,53 @@ impl Portal {
             )
             .await?;
         Ok((token, first))
+    }
+
+    /// A plan for taking `procedure_id` to the counter, prepared at home: the counter's own
+    /// event with that procedure chosen, its form a draft of the plan. The resident fills it in
+    /// at the plan's private link and takes its code to the counter. Returns the link's token.
+    pub async fn prepare_for_counter(&self, procedure_id: &str) -> Result<String, AppError> {
+        let procedure = self.procedure(procedure_id)?;
+        let event = self
+            .catalog
+            .counter_event
+            .as_ref()
+            .ok_or(AppError::NotFound)?;
+        if procedure.steps.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        let token = new_token();
+        let now = OffsetDateTime::now_utc();
+        let id = Uuid::now_v7();
+        self.store
+            .create_plan(
+                self.municipality(),
+                id,
+                &token_hash(&token),
+                &event.id,
+                now,
+                self.plan_expiry(now),
+            )
+            .await?;
+        let mut interview = Answers::default();
+        interview.insert(
+            "procedures",
+            madoguchi_domain::answers::Answer::Choices(vec![procedure.id.to_string()]),
+        );
+        self.store
+            .save_plan(
+                self.municipality(),
+                id,
+                &self.storable(&interview),
+                &serde_json::json!({}),
+                now,
+                self.plan_expiry(now),
+            )
+            .await?;
+        let plan = self.plan(&token).await?;
+        self.choose_bundle(&plan, &[procedure.id.to_string()])
+            .await?;
+        Ok(token)
     }
 
     /// The plan behind a private link; an unknown link is not found, one past its date has

@@ -85,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .route("/procedures", get(pages::procedures::list))
         .route("/procedures/{id}", get(pages::procedures::show))
         .route("/procedures/{id}/start", post(pages::drafts::start))
+        .route("/procedures/{id}/prepare", post(pages::procedures::prepare))
         .route(
             "/procedures/{id}/ineligible/{stop}",
             get(pages::procedures::stopped),

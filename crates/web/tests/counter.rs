@@ -982,3 +982,101 @@ async fn staff_choose_procedures_directly_and_the_applicants_details_fill_them()
     let stored = app.stored_answers().await;
     assert!(stored.contains("蒲田"), "the notifier's address: {stored}");
 }
+
+#[tokio::test]
+async fn a_counter_only_form_filled_in_at_home_is_taken_at_the_counter_without_writing() {
+    let app = TestApp::new().await;
+    let resident = app.new_browser();
+    let page = resident.get("/procedures/inkan-toroku").await;
+    page.assert_contains("窓口に行く前に入力しておく");
+    let prepared = resident
+        .post_form(
+            "/procedures/inkan-toroku/prepare",
+            &[("_csrf", &page.csrf())],
+        )
+        .await;
+    let review = prepared.location();
+    let token = support::between(&review, "/plans/", "/").unwrap();
+    let facts = resident.get(&review).await.location();
+    assert_eq!(facts, format!("/plans/{token}/facts/steps/applicant"));
+    let form = on(
+        &resident,
+        &facts,
+        &[
+            ("f.applicant_name.family", "区民"),
+            ("f.applicant_name.given", "花子"),
+            ("f.applicant_name.family_kana", "クミン"),
+            ("f.applicant_name.given_kana", "ハナコ"),
+            ("f.address", "東京都大田区蒲田五丁目13番14号"),
+            ("f.phone", "03-5744-1111"),
+        ],
+    )
+    .await;
+    // The name, address and phone came from the facts: only the birth date is asked here.
+    assert_eq!(
+        form,
+        format!("/plans/{token}/forms/inkan-toroku/steps/registrant")
+    );
+    let page = resident.get(&form).await;
+    assert!(!page.body.contains("name=\"f.address\""), "{}", page.body);
+    let birth = date("birth_date", time::macros::date!(1985 - 04 - 01));
+    let how = on(&resident, &form, &pairs(&birth)).await;
+    let checked = on(
+        &resident,
+        &how,
+        &[
+            ("f.applicant", "self"),
+            ("f.identity_document", "driving_license"),
+        ],
+    )
+    .await;
+    assert_eq!(checked, format!("/plans/{token}/review"));
+    // Done only at the counter: no submit at home, a code instead.
+    let page = resident.get(&checked).await;
+    page.assert_contains("窓口でだけ受け付ける手続が含まれています");
+    assert!(
+        !page
+            .body
+            .contains(&format!("action=\"/plans/{token}/submit\""))
+    );
+    let refused = resident
+        .post_form(
+            &format!("/plans/{token}/submit"),
+            &[("_csrf", &page.csrf())],
+        )
+        .await;
+    assert!(refused.status.is_client_error(), "{}", refused.status);
+    assert_eq!(app.application_count().await, 0);
+    let shown = resident
+        .post_form(
+            &format!("/plans/{token}/counter-code"),
+            &[("_csrf", &page.csrf())],
+        )
+        .await;
+    let code = between(&shown.body, "id=\"counter-code\">", "</p>").unwrap();
+
+    // At the counter the code opens the form as filled in; staff check it and submit.
+    let (staff, visit) = visit(&app, "madoguchi").await;
+    let page = staff.get(&visit).await;
+    let opened = staff
+        .post_form(
+            &format!("{visit}/code"),
+            &[("_csrf", &page.csrf()), ("code", &code)],
+        )
+        .await;
+    assert_eq!(opened.location(), format!("{visit}/plan"));
+    let review = staff.get(&format!("{visit}/plan/review")).await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.location());
+    review.assert_contains("1985年4月1日");
+    let submitted = staff
+        .post_form(
+            &format!("{visit}/plan/submit"),
+            &[("_csrf", &review.csrf())],
+        )
+        .await;
+    assert_eq!(submitted.location(), visit);
+    let taken: i64 = app
+        .scalar("SELECT COUNT(*) FROM applications WHERE procedure_id = 'inkan-toroku' AND channel = 'counter'")
+        .await;
+    assert_eq!(taken, 1);
+}

@@ -2,11 +2,12 @@
 
 use super::Ctx;
 use crate::AppState;
+use crate::body::PageForm;
 use crate::error::{WebError, render};
 use crate::views::{Base, fee_summary};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use madoguchi_domain::Procedure;
 use madoguchi_domain::catalog::Topic;
 use madoguchi_domain::procedure::Availability;
@@ -141,6 +142,8 @@ struct ProcedurePage {
     hours: String,
     place: String,
     counter_only_reason: Option<String>,
+    /// Done only at the counter, but with a form a resident can fill in beforehand.
+    preparable: bool,
 }
 
 pub async fn show(
@@ -178,8 +181,27 @@ pub async fn show(
             Availability::Online => None,
             Availability::CounterOnly { reason } => Some(reason.get(lang).to_owned()),
         },
+        preparable: !p.is_online() && !p.steps.is_empty(),
     };
     render(&page, ctx.tr)
+}
+
+/// `POST /procedures/{id}/prepare`: a procedure done only at the counter, filled in at home
+/// (its plan's pages), to take there as a code.
+pub async fn prepare(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    PageForm(form): PageForm,
+) -> Result<Response, WebError> {
+    ctx.verify_form(&state, &form)?;
+    let token = state
+        .portal
+        .prepare_for_counter(&id)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    // The check page sends on to the first page still to fill in.
+    Ok(Redirect::to(&format!("/plans/{token}/review")).into_response())
 }
 
 #[derive(Template)]

@@ -32,6 +32,8 @@ pub(crate) struct ReviewPage {
     submit_label: String,
     drop_action: String,
     action: String,
+    /// Prepared at home with a procedure done only at the counter: no submit, the code instead.
+    counter_code_action: Option<String>,
 }
 
 pub(crate) fn review_page(
@@ -76,6 +78,9 @@ pub(crate) fn review_page(
         forms: reviewed,
         drop_action: at.url("drop"),
         action: at.url("submit"),
+        counter_code_action: (at.visit.is_none()
+            && forms.iter().any(|f| !f.procedure().is_online()))
+        .then(|| at.url("counter-code")),
     }
 }
 

@@ -169,7 +169,7 @@ pub(crate) fn plan_page(
     };
     let choices = state
         .portal
-        .bundle_candidates(event, &plan.interview, plan.counter.is_some())
+        .bundle_candidates(event, &plan.interview, plan.for_counter())
         .into_iter()
         .map(|p| BundleOption {
             id: p.id.to_string(),
