@@ -387,6 +387,7 @@ staff-error-department = Choose the department of a staff account
 staff-error-unknown-department = There is no such department
 channel-web = Web
 channel-api = API
+channel-counter = Counter
 case-title = Application { $receipt }
 case-channel = Channel
 case-assignee = Assigned to

@@ -388,6 +388,7 @@ staff-error-department = 職員には担当課を選んでください
 staff-error-unknown-department = その担当課はありません
 channel-web = ウェブ
 channel-api = API
+channel-counter = 窓口
 case-title = 申請 { $receipt }
 case-channel = 受付経路
 case-assignee = 担当者

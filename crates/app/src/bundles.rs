@@ -433,7 +433,7 @@ impl Portal {
         })
     }
 
-    async fn refuse_if_submitted(&self, plan: &Plan) -> Result<(), AppError> {
+    pub(crate) async fn refuse_if_submitted(&self, plan: &Plan) -> Result<(), AppError> {
         if self
             .store
             .plan_submitted(self.municipality(), plan.row.id)

@@ -618,6 +618,11 @@ async fn a_visit_runs_a_life_events_interview_and_submits_its_forms_to_two_depar
     let koseki = staff_browser(&app, "koseki").await;
     let inbox = koseki.get("/staff").await;
     inbox.assert_contains("世帯主変更届");
+    let receipt: String = app
+        .scalar("SELECT receipt_number FROM applications WHERE procedure_id = 'setainushi-henko'")
+        .await;
+    let case = koseki.get(&format!("/staff/cases/{receipt}")).await;
+    case.assert_contains("<dd>窓口</dd>");
     assert!(
         !inbox.body.contains("国民健康保険 資格喪失届"),
         "{}",

@@ -56,6 +56,7 @@ impl Portal {
         if plan.counter.is_some() {
             return Err(AppError::NotFound);
         }
+        self.refuse_if_submitted(plan).await?;
         let shown = new_code();
         let code = read_code(&shown).ok_or(AppError::NotFound)?;
         self.store
