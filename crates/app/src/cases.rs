@@ -39,7 +39,12 @@ fn decided_fee(procedure: &Procedure, typed: &str) -> Result<u64, AppError> {
 pub struct Inbox {
     pub cases: Vec<ApplicationRow>,
     pub counts: Vec<(ApplicationStatus, i64)>,
+    /// The cursor of the next page (the last receipt shown), when there are more.
+    pub next: Option<String>,
 }
+
+/// How many cases an inbox page shows.
+pub const INBOX_PAGE: usize = 50;
 
 /// The inbox's filters as people give them.
 #[derive(Debug, Clone, Default)]
@@ -54,6 +59,8 @@ pub struct InboxQuery {
     pub search: Option<String>,
     /// Only applications submitted together from this life event.
     pub life_event: Option<String>,
+    /// The page after this receipt number.
+    pub after: Option<String>,
 }
 
 /// Everything the case page shows.
@@ -105,6 +112,7 @@ impl Portal {
             None => None,
         };
         let receipt = search.and_then(ReceiptNumber::parse);
+        let after = query.after.as_deref().and_then(ReceiptNumber::parse);
         // Only the catalog's procedures can be filtered by; anything else filters nothing.
         let procedure = query
             .procedure
@@ -123,9 +131,18 @@ impl Portal {
             submitted_before: query.to.and_then(|d| d.next_day()).map(start_of),
             receipt: receipt.as_ref().map(ReceiptNumber::as_str),
             name: search.filter(|_| receipt.is_none()),
-            limit: 500,
+            after: after.as_ref().map(ReceiptNumber::as_str),
+            // One more than a page, to know whether there is a next one.
+            limit: i64::try_from(INBOX_PAGE + 1).unwrap_or(i64::MAX),
         };
-        let cases = self.store.inbox(self.municipality(), &filter).await?;
+        let mut cases = self.store.inbox(self.municipality(), &filter).await?;
+        let next = (cases.len() > INBOX_PAGE).then(|| {
+            cases.truncate(INBOX_PAGE);
+            cases
+                .last()
+                .map(|c| c.receipt_number.clone())
+                .unwrap_or_default()
+        });
         let counts = self
             .store
             .status_counts(self.municipality(), actor.scope.as_deref(), procedure)
@@ -143,12 +160,17 @@ impl Portal {
                 "from": query.from.map(|d| d.to_string()),
                 "to": query.to.map(|d| d.to_string()),
                 "searched": search.is_some(),
+                "after": after.as_ref().map(ReceiptNumber::as_str),
                 "shown": cases.len(),
             }),
             ip,
         )
         .await?;
-        Ok(Inbox { cases, counts })
+        Ok(Inbox {
+            cases,
+            counts,
+            next,
+        })
     }
 
     /// A case of the actor's department, or `NotFound`; the read is audited.

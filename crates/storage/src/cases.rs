@@ -25,6 +25,9 @@ pub struct InboxFilter<'a> {
     pub name: Option<&'a str>,
     /// Only applications of bundles from this life event.
     pub life_event: Option<&'a str>,
+    /// The page after this receipt number, in the inbox's order: a cursor that holds while new
+    /// applications arrive (they come after every one already there).
+    pub after: Option<&'a str>,
     pub limit: i64,
 }
 
@@ -42,7 +45,7 @@ pub struct DeliveryRow {
 }
 
 impl Store {
-    /// Oldest first: the case that has waited longest is at the top.
+    /// Oldest first: the case that has waited longest is at the top; a page at a time.
     pub async fn inbox(
         &self,
         municipality: &str,
@@ -57,6 +60,8 @@ impl Store {
              AND ($6 IS NULL OR submitted_at < $6) AND ($7 IS NULL OR receipt_number = $7) \
              AND ($8 IS NULL OR applicant_name LIKE $8 ESCAPE '\\') \
              AND ($10 IS NULL OR life_event_id = $10) \
+             AND ($11 IS NULL OR (submitted_at, receipt_number) > \
+                  ((SELECT c.submitted_at FROM applications c WHERE c.municipality_code = $1 AND c.receipt_number = $11), $11)) \
              ORDER BY submitted_at, receipt_number LIMIT $9"
         );
         let name_pattern = filter.name.map(|n| format!("%{}%", escape_like(n)));
@@ -72,6 +77,7 @@ impl Store {
                 .bind(name_pattern.as_deref())
                 .bind(filter.limit)
                 .bind(filter.life_event)
+                .bind(filter.after)
                 .fetch_all(pool)
                 .await?;
             rows.iter().map(|r| Ok(application_row!(r))).collect()

@@ -1008,3 +1008,59 @@ async fn a_correction_is_not_blocked_by_an_answer_that_has_aged_since_submission
     assert_eq!(fixed.status, StatusCode::OK, "{}", fixed.body);
     fixed.assert_contains("修正した内容を再提出しました");
 }
+
+/// The receipts an inbox page lists, in order.
+fn listed(page: &str) -> Vec<String> {
+    page.split("<a class=\"code\" href=\"/staff/cases/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_inbox_pages_by_a_cursor_that_skips_and_repeats_nothing_while_cases_arrive() {
+    let app = TestApp::with_config(|c| c.limits.submissions_per_minute = 1000).await;
+    add_staff(&app, "kosodate", Some("kosodate-shien"), false).await;
+    let staff = staff_browser(&app, "kosodate").await;
+    let mut submitted = Vec::new();
+    for i in 0..75 {
+        submitted.push(
+            apply(&app, "jido-teate-nintei", jido(&format!("区民{i}")))
+                .await
+                .0,
+        );
+    }
+    let first = staff.get("/staff").await;
+    let page_one = listed(&first.body);
+    assert_eq!(page_one.len(), 50);
+    first.assert_contains("次の50件を表示する");
+    let after = between(&first.body, "name=\"after\" value=\"", "\"").unwrap();
+    assert_eq!(&after, page_one.last().unwrap());
+    // Cases arriving meanwhile come after every one already listed.
+    for i in 0..30 {
+        submitted.push(
+            apply(&app, "jido-teate-nintei", jido(&format!("新規{i}")))
+                .await
+                .0,
+        );
+    }
+    let second = staff.get(&format!("/staff?after={after}")).await;
+    let page_two = listed(&second.body);
+    assert_eq!(page_two.len(), 50);
+    second.assert_contains("最初のページに戻る");
+    let after = between(&second.body, "name=\"after\" value=\"", "\"").unwrap();
+    let third = staff.get(&format!("/staff?after={after}")).await;
+    let page_three = listed(&third.body);
+    assert!(!third.body.contains("次の50件を表示する"), "the last page");
+    let seen: Vec<String> = [page_one, page_two, page_three].concat();
+    let mut expected = submitted.clone();
+    expected.sort();
+    let mut got = seen.clone();
+    got.sort();
+    got.dedup();
+    assert_eq!(got.len(), seen.len(), "no case repeated");
+    assert_eq!(got, expected, "no case skipped");
+    // Filters hold across pages; a cursor that is not a receipt is no cursor.
+    let filtered = staff.get("/staff?status=submitted&after=nonsense").await;
+    assert_eq!(listed(&filtered.body).len(), 50);
+}

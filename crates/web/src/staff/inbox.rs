@@ -49,6 +49,13 @@ struct InboxPage {
     search_error: Option<String>,
     counts: Vec<CountView>,
     rows: Vec<InboxRow>,
+    /// The filters as sent, for the next page's form to send again.
+    event: String,
+    status: String,
+    procedure: String,
+    /// The cursor of the next page, when there is one; whether this is a later page.
+    next: Option<String>,
+    later_page: bool,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -65,6 +72,9 @@ pub struct InboxParams {
     q: String,
     #[serde(default)]
     event: String,
+    /// The page after this receipt number.
+    #[serde(default)]
+    after: String,
 }
 
 pub async fn show(
@@ -90,6 +100,7 @@ pub async fn show(
         to: date(&params.to),
         search: Some(params.q.clone()).filter(|q| !q.trim().is_empty()),
         life_event: Some(params.event.clone()).filter(|e| !e.is_empty()),
+        after: Some(params.after.clone()).filter(|a| !a.is_empty()),
     };
     // A search the text rule refuses: the message beside the box, and the inbox unfiltered.
     let (inbox, search_error) = match state.portal.inbox(&actor, &query, &staff.ip()).await {
@@ -146,6 +157,11 @@ pub async fn show(
         from: params.from.clone(),
         to: params.to.clone(),
         search: params.q.clone(),
+        event: params.event.clone(),
+        status: params.status.clone(),
+        procedure: params.procedure.clone(),
+        next: inbox.next.clone(),
+        later_page: !params.after.is_empty(),
         search_error,
         counts: ApplicationStatus::ALL
             .iter()
