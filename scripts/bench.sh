@@ -5,7 +5,9 @@
 #  (b) durable submissions per second on SQLite, beside a bare SQLite insert-and-commit loop
 #      with the same durability settings;
 #  (c) postal-code look-ups and address normalisations per second, beside a plain HashMap
-#      look-up of the same keys.
+#      look-up of the same keys;
+#  (d) the outbox's confirmation mails per second through SMTP on loopback (and written as
+#      files), beside the durable submissions per second that queued them in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/madoguchi/target}"
@@ -50,5 +52,7 @@ echo "| benchmark | madoguchi | limit | share |"
 echo "|---|---|---|---|"
 echo "| question page (保育施設 children step, $bytes bytes) | $ours_rps req/s, p50 $ours_p50, p99 $ours_p99 | minimal axum handler, same size: $base_rps req/s, p50 $base_p50, p99 $base_p99 | $share % |"
 "$bin/madoguchi-bench" submissions "$SECONDS_EACH" 8
+"$bin/madoguchi-bench" outbox "$SECONDS_EACH" 8
+OUTBOX_TO_FOLDER=1 "$bin/madoguchi-bench" outbox "$SECONDS_EACH" 8
 "$bin/madoguchi-bench" jp
 "$bin/madoguchi-bench" life-events

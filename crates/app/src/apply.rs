@@ -726,6 +726,9 @@ impl Portal {
             .await
             .map_err(AppError::from_storage)?;
         let created = matches!(submitted, Submitted::Created(_));
+        if created {
+            self.outbox_wake.notify_one();
+        }
         let application = submitted.application().clone();
         if created {
             tracing::info!(procedure = %procedure.id, receipt = %application.receipt_number, channel, "application submitted");

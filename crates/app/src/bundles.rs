@@ -419,6 +419,7 @@ impl Portal {
             .await
             .map_err(AppError::from_storage)?;
         if submitted.created {
+            self.outbox_wake.notify_one();
             tracing::info!(event = %event.id, applications = submitted.bundle.applications.len(), channel = origin.channel, "bundle submitted");
         }
         Ok(submitted)

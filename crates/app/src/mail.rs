@@ -12,17 +12,15 @@ use crate::portal::Portal;
 use crate::timefmt::JST;
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
+use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use madoguchi_storage::Job;
 use std::path::PathBuf;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 #[derive(Debug)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "one mailer per process, held in an Arc"
-)]
 pub enum Mailer {
     Folder(PathBuf),
     Smtp {
@@ -64,8 +62,10 @@ impl Mailer {
             };
             builder = builder.credentials(Credentials::new(user.clone(), password));
         }
+        // Connections are kept and reused across messages, one per concurrent delivery.
+        let pool = PoolConfig::new().max_size(u32::try_from(OUTBOX_CONCURRENCY).unwrap_or(16));
         Ok(Self::Smtp {
-            transport: builder.build(),
+            transport: builder.pool_config(pool).build(),
             from,
         })
     }
@@ -108,36 +108,83 @@ impl Mailer {
     }
 }
 
-/// Sends every due outbox job once; returns how many were sent. Used by the job runner and,
-/// directly, by tests.
+/// How many jobs a pass claims at a time; a full batch is followed by another at once.
+const OUTBOX_BATCH: i64 = 64;
+/// How many jobs are delivered at once (and so SMTP connections kept open in the pool): mail
+/// and webhooks share them, so neither waits for the other to finish a batch one by one.
+pub(crate) const OUTBOX_CONCURRENCY: usize = 16;
+
+/// Sends every due outbox job once, several at a time, claiming batches until none is left;
+/// returns how many were sent. Used by the job runner and, directly, by tests.
 pub async fn process_outbox(portal: &Portal) -> Result<usize, crate::AppError> {
-    let now = OffsetDateTime::now_utc();
-    let jobs = portal
-        .store
-        .claim_jobs(now, time::Duration::minutes(5), 20)
-        .await?;
     let mut sent = 0;
-    for job in jobs {
-        match run_job(portal, &job).await {
-            Ok(()) => {
-                portal
-                    .store
-                    .complete_job(job.id, OffsetDateTime::now_utc())
-                    .await?;
-                sent += 1;
-            }
-            Err(error) => {
-                let delay = backoff(job.attempts);
-                // The error text comes from the transport, never from the message body.
-                tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, %error, "outbox job failed; will retry");
-                portal
-                    .store
-                    .retry_job(job.id, &error, OffsetDateTime::now_utc() + delay)
-                    .await?;
-            }
+    loop {
+        let jobs = portal
+            .store
+            .claim_jobs(
+                OffsetDateTime::now_utc(),
+                time::Duration::minutes(5),
+                OUTBOX_BATCH,
+            )
+            .await?;
+        let claimed = jobs.len();
+        sent += deliver(portal, jobs).await?;
+        if i64::try_from(claimed).unwrap_or(0) < OUTBOX_BATCH {
+            return Ok(sent);
         }
     }
-    Ok(sent)
+}
+
+/// Delivers claimed jobs at most `OUTBOX_CONCURRENCY` at a time; a failure is given its next
+/// try as it ends, and the jobs sent are completed together, in one commit. Returns how many
+/// were sent.
+async fn deliver(portal: &Portal, jobs: Vec<Job>) -> Result<usize, crate::AppError> {
+    let permits = Arc::new(tokio::sync::Semaphore::new(OUTBOX_CONCURRENCY));
+    let mut running = tokio::task::JoinSet::new();
+    for job in jobs {
+        let portal = portal.clone();
+        let permits = Arc::clone(&permits);
+        running.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            let outcome = run_job(&portal, &job).await;
+            match outcome {
+                Ok(()) => Ok(Some(job.id)),
+                Err(error) => retry_later(&portal, &job, &error).await.map(|()| None),
+            }
+        });
+    }
+    let mut sent = Vec::new();
+    let mut failed = None;
+    while let Some(done) = running.join_next().await {
+        match done {
+            Ok(Ok(Some(id))) => sent.push(id),
+            Ok(Ok(None)) => {}
+            // A job whose outcome could not be recorded runs again once its lease ends.
+            Ok(Err(e)) => failed = Some(e),
+            Err(e) => tracing::error!(error = %e, "outbox task failed"),
+        }
+    }
+    // If this commit is lost, the jobs run again after their lease: at least once, as promised.
+    portal
+        .store
+        .complete_jobs(&sent, OffsetDateTime::now_utc())
+        .await?;
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(sent.len()),
+    }
+}
+
+/// Records a failure and the next try, after a backoff.
+async fn retry_later(portal: &Portal, job: &Job, error: &str) -> Result<(), crate::AppError> {
+    let delay = backoff(job.attempts);
+    // The error text comes from the transport, never from the message body.
+    tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, %error, "outbox job failed; will retry");
+    portal
+        .store
+        .retry_job(job.id, error, OffsetDateTime::now_utc() + delay)
+        .await?;
+    Ok(())
 }
 
 /// 1, 2, 4 … minutes, at most 6 hours.

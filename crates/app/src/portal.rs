@@ -45,6 +45,9 @@ pub struct Portal {
     definitions: Arc<RwLock<Definitions>>,
     /// Japan Post's data, decompressed on first use (about 14 MB).
     pub(crate) postal: Arc<OnceLock<Result<PostalIndex, PostalError>>>,
+    /// Rung when a change that queued outbox jobs commits, so that this instance's runner sends
+    /// them at once rather than at its next look (which other instances' changes still wait for).
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 /// Definitions by (procedure id, version).
@@ -90,6 +93,7 @@ impl Portal {
             webhooks: Arc::new(webhooks),
             definitions: Arc::default(),
             postal: Arc::default(),
+            outbox_wake: Arc::default(),
         };
         for procedure in &portal.catalog.procedures {
             portal
@@ -209,7 +213,10 @@ impl Portal {
             .change(self.municipality(), id, change, OffsetDateTime::now_utc())
             .await?
         {
-            Transition::Done(row) => Ok(*row),
+            Transition::Done(row) => {
+                self.outbox_wake.notify_one();
+                Ok(*row)
+            }
             Transition::NotAllowed(status) => Err(AppError::NotAllowed(status)),
             Transition::Conflict => Err(AppError::Conflict),
             Transition::NotFound => Err(AppError::NotFound),

@@ -10,7 +10,8 @@ use madoguchi_storage::Swept;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
-/// How often the outbox is looked at.
+/// How often the outbox is looked at when nothing rings (jobs queued by other instances, retries
+/// coming due).
 const OUTBOX_EVERY: Duration = Duration::from_secs(2);
 /// How often this instance asks whether a periodic job is due.
 const SCHEDULES_EVERY: Duration = Duration::from_secs(60);
@@ -39,6 +40,7 @@ pub async fn run(portal: Portal, mut shutdown: tokio::sync::watch::Receiver<bool
         }
         tokio::select! {
             _ = tokio::time::sleep(OUTBOX_EVERY) => {}
+            _ = portal.outbox_wake.notified() => {}
             _ = shutdown.changed() => return,
         }
     }

@@ -9,6 +9,9 @@
 //!   interview and the facts, the least any request does with them).
 //! - `jp`: postal-code look-ups and address normalisations per second, beside a plain
 //!   `HashMap` look-up of the same keys.
+//! - `outbox SECONDS TASKS`: confirmation mails sent per second by the outbox through a real
+//!   SMTP exchange on loopback (a sink here that speaks the protocol and keeps nothing), beside
+//!   the durable submissions per second that queued them, measured in the same run.
 
 use madoguchi_app::{Config, Portal};
 use serde_json::json;
@@ -36,9 +39,13 @@ fn main() {
             seconds.parse().expect("SECONDS"),
             tasks.parse().expect("TASKS"),
         )),
+        ["outbox", seconds, tasks] => runtime.block_on(outbox(
+            seconds.parse().expect("SECONDS"),
+            tasks.parse().expect("TASKS"),
+        )),
         _ => {
             eprintln!(
-                "usage: madoguchi-bench baseline-server BIND BYTES | submissions SECONDS TASKS | jp | life-events"
+                "usage: madoguchi-bench baseline-server BIND BYTES | submissions SECONDS TASKS | outbox SECONDS TASKS | jp | life-events"
             );
             std::process::exit(2);
         }
@@ -160,6 +167,111 @@ async fn submissions(seconds: u64, tasks: usize) {
         "| durable submissions on SQLite ({tasks} concurrent, {seconds} s) | {ours:.0} /s | bare insert-and-commit loop: {bare:.0} /s | {:.0} % |",
         100.0 * ours / bare
     );
+}
+
+/// Submissions for SECONDS (each queuing its confirmation mail), then the outbox drained through
+/// SMTP on loopback: jobs per second beside the submissions per second of the same run.
+async fn outbox(seconds: u64, tasks: usize) {
+    let (port, received) = smtp_sink().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = Config {
+        data_dir: dir.path().join("app"),
+        ..Config::default()
+    };
+    // OUTBOX_TO_FOLDER=1: the same jobs written as files instead, to tell delivery from SMTP.
+    let through_smtp = std::env::var_os("OUTBOX_TO_FOLDER").is_none();
+    if through_smtp {
+        config.mail.smtp = Some(madoguchi_app::config::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port,
+            username: None,
+            password_file: None,
+            tls: "none".into(),
+        });
+    }
+    let portal = Portal::start(config).await.expect("portal");
+    let caller = madoguchi_app::limits::Caller::at(std::net::Ipv4Addr::LOCALHOST.into());
+    let p = portal.clone();
+    let (submitted, elapsed) = run_for(seconds, tasks, move || {
+        let p = p.clone();
+        let caller = caller.clone();
+        async move {
+            p.submit_api("sodai-gomi", &sodai_gomi_answers(), None, &caller)
+                .await
+                .expect("submit");
+        }
+    })
+    .await;
+    let submissions = submitted as f64 / elapsed.as_secs_f64();
+    let start = Instant::now();
+    let sent = madoguchi_app::mail::process_outbox(&portal)
+        .await
+        .expect("outbox");
+    let jobs = sent as f64 / start.elapsed().as_secs_f64();
+    assert_eq!(sent as u64, submitted, "every confirmation sent");
+    if through_smtp {
+        assert_eq!(received.load(Ordering::Relaxed), submitted, "and received");
+    }
+    let how = if through_smtp {
+        "through SMTP on loopback"
+    } else {
+        "written as files"
+    };
+    println!(
+        "| outbox: confirmation mails {how} ({submitted} queued) | {jobs:.0} /s | durable submissions that queued them ({tasks} concurrent, {seconds} s): {submissions:.0} /s | {:.0} % |",
+        100.0 * jobs / submissions
+    );
+}
+
+/// An SMTP server on a free loopback port that accepts every message and counts it.
+async fn smtp_sink() -> (u16, Arc<AtomicU64>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let received = Arc::new(AtomicU64::new(0));
+    let count = received.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let count = count.clone();
+            tokio::spawn(async move {
+                // As a mail server does: replies are not held back waiting to be coalesced.
+                let _ = socket.set_nodelay(true);
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let _ = write.write_all(b"220 sink ESMTP\r\n").await;
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let reply: &[u8] = if in_data {
+                        if line != "." {
+                            continue;
+                        }
+                        in_data = false;
+                        count.fetch_add(1, Ordering::Relaxed);
+                        b"250 queued\r\n"
+                    } else {
+                        match line.get(..4).map(str::to_ascii_uppercase).as_deref() {
+                            Some("EHLO") => b"250-sink\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n",
+                            Some("DATA") => {
+                                in_data = true;
+                                b"354 go ahead\r\n"
+                            }
+                            Some("QUIT") => {
+                                let _ = write.write_all(b"221 bye\r\n").await;
+                                return;
+                            }
+                            _ => b"250 ok\r\n",
+                        }
+                    };
+                    if write.write_all(reply).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (port, received)
 }
 
 /// Runs `f` over `keys` repeatedly for about a second; operations per second.

@@ -107,6 +107,29 @@ impl Store {
         Ok(rows)
     }
 
+    /// Marks jobs done, all in one transaction (one commit for a batch of deliveries).
+    pub async fn complete_jobs(
+        &self,
+        ids: &[Uuid],
+        now: OffsetDateTime,
+    ) -> Result<(), StorageError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        crate::in_tx!(self, |tx| {
+            for id in ids {
+                sqlx::query(
+                    "UPDATE jobs SET done_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2",
+                )
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+        });
+        Ok(())
+    }
+
     pub async fn complete_job(&self, id: Uuid, now: OffsetDateTime) -> Result<(), StorageError> {
         on_pool!(self, |pool| sqlx::query(
             "UPDATE jobs SET done_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2"

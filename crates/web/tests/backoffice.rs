@@ -1064,3 +1064,34 @@ async fn the_inbox_pages_by_a_cursor_that_skips_and_repeats_nothing_while_cases_
     let filtered = staff.get("/staff?status=submitted&after=nonsense").await;
     assert_eq!(listed(&filtered.body).len(), 50);
 }
+
+#[tokio::test]
+async fn two_instances_draining_the_outbox_at_once_send_each_mail_once() {
+    let app = TestApp::with_config(|c| c.limits.submissions_per_minute = 1000).await;
+    let second = app.second_instance().await;
+    // More than a claimed batch, so that each instance claims several times.
+    let total = 150;
+    for i in 0..total {
+        let mut answers = jido(&format!("区民{i}"));
+        answers["email"] = json!(format!("resident{i}@example.jp"));
+        apply(&app, "jido-teate-nintei", answers).await;
+    }
+    let (one, two) = tokio::join!(
+        madoguchi_app::mail::process_outbox(&app.portal),
+        madoguchi_app::mail::process_outbox(&second.portal),
+    );
+    assert_eq!(one.unwrap() + two.unwrap(), total, "every mail sent once");
+    assert_eq!(app.portal.store.pending_jobs().await.unwrap(), 0);
+    let mails: Vec<String> = std::fs::read_dir(app.dir.path().join("mail"))
+        .unwrap()
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(mails.len(), total);
+    let mut recipients: Vec<&str> = mails
+        .iter()
+        .filter_map(|m| m.lines().find(|l| l.starts_with("To: ")))
+        .collect();
+    recipients.sort_unstable();
+    recipients.dedup();
+    assert_eq!(recipients.len(), total, "no resident mailed twice");
+}
