@@ -35,6 +35,7 @@ pub mod portal;
 pub mod runner;
 pub mod seal;
 pub mod secret;
+pub mod smtp_sink;
 pub mod stats;
 pub mod timefmt;
 mod tokens;

@@ -172,7 +172,7 @@ async fn submissions(seconds: u64, tasks: usize) {
 /// Submissions for SECONDS (each queuing its confirmation mail), then the outbox drained through
 /// SMTP on loopback: jobs per second beside the submissions per second of the same run.
 async fn outbox(seconds: u64, tasks: usize) {
-    let (port, received) = smtp_sink().await;
+    let sink = madoguchi_app::smtp_sink::start(None).await.expect("sink");
     let dir = tempfile::tempdir().expect("tempdir");
     let mut config = Config {
         data_dir: dir.path().join("app"),
@@ -183,7 +183,7 @@ async fn outbox(seconds: u64, tasks: usize) {
     if through_smtp {
         config.mail.smtp = Some(madoguchi_app::config::SmtpConfig {
             host: "127.0.0.1".into(),
-            port,
+            port: sink.port,
             username: None,
             password_file: None,
             tls: "none".into(),
@@ -210,7 +210,7 @@ async fn outbox(seconds: u64, tasks: usize) {
     let jobs = sent as f64 / start.elapsed().as_secs_f64();
     assert_eq!(sent as u64, submitted, "every confirmation sent");
     if through_smtp {
-        assert_eq!(received.load(Ordering::Relaxed), submitted, "and received");
+        assert_eq!(sink.received(), submitted, "and received");
     }
     let how = if through_smtp {
         "through SMTP on loopback"
@@ -221,57 +221,6 @@ async fn outbox(seconds: u64, tasks: usize) {
         "| outbox: confirmation mails {how} ({submitted} queued) | {jobs:.0} /s | durable submissions that queued them ({tasks} concurrent, {seconds} s): {submissions:.0} /s | {:.0} % |",
         100.0 * jobs / submissions
     );
-}
-
-/// An SMTP server on a free loopback port that accepts every message and counts it.
-async fn smtp_sink() -> (u16, Arc<AtomicU64>) {
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let port = listener.local_addr().expect("address").port();
-    let received = Arc::new(AtomicU64::new(0));
-    let count = received.clone();
-    tokio::spawn(async move {
-        while let Ok((socket, _)) = listener.accept().await {
-            let count = count.clone();
-            tokio::spawn(async move {
-                // As a mail server does: replies are not held back waiting to be coalesced.
-                let _ = socket.set_nodelay(true);
-                let (read, mut write) = socket.into_split();
-                let mut lines = BufReader::new(read).lines();
-                let _ = write.write_all(b"220 sink ESMTP\r\n").await;
-                let mut in_data = false;
-                while let Ok(Some(line)) = lines.next_line().await {
-                    let reply: &[u8] = if in_data {
-                        if line != "." {
-                            continue;
-                        }
-                        in_data = false;
-                        count.fetch_add(1, Ordering::Relaxed);
-                        b"250 queued\r\n"
-                    } else {
-                        match line.get(..4).map(str::to_ascii_uppercase).as_deref() {
-                            Some("EHLO") => b"250-sink\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n",
-                            Some("DATA") => {
-                                in_data = true;
-                                b"354 go ahead\r\n"
-                            }
-                            Some("QUIT") => {
-                                let _ = write.write_all(b"221 bye\r\n").await;
-                                return;
-                            }
-                            _ => b"250 ok\r\n",
-                        }
-                    };
-                    if write.write_all(reply).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    (port, received)
 }
 
 /// Runs `f` over `keys` repeatedly for about a second; operations per second.

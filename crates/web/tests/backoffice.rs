@@ -1095,3 +1095,33 @@ async fn two_instances_draining_the_outbox_at_once_send_each_mail_once() {
     recipients.dedup();
     assert_eq!(recipients.len(), total, "no resident mailed twice");
 }
+
+#[tokio::test]
+async fn mail_goes_through_a_local_relay_on_kept_connections_and_survives_its_hang_ups() {
+    // The relay hangs up after every third message: a kept connection it closed is replaced.
+    let sink = madoguchi_app::smtp_sink::start(Some(3)).await.unwrap();
+    let port = sink.port;
+    let app = TestApp::with_config(|c| {
+        c.limits.submissions_per_minute = 1000;
+        c.mail.smtp = Some(madoguchi_app::config::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port,
+            username: None,
+            password_file: None,
+            tls: "none".into(),
+        });
+    })
+    .await;
+    let total = 40;
+    for i in 0..total {
+        let mut answers = jido(&format!("区民{i}"));
+        answers["email"] = json!(format!("resident{i}@example.jp"));
+        apply(&app, "jido-teate-nintei", answers).await;
+    }
+    let sent = madoguchi_app::mail::process_outbox(&app.portal)
+        .await
+        .unwrap();
+    assert_eq!(sent, total);
+    assert_eq!(sink.received(), total as u64, "each mail reached the relay");
+    assert_eq!(app.portal.store.pending_jobs().await.unwrap(), 0);
+}
