@@ -54,6 +54,9 @@ impl std::fmt::Debug for Kept {
 
 /// How long connecting to the relay (and its greeting) may take.
 const RELAY_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// How long one message may take on a relay connection: well inside the job's five-minute
+/// lease, so that a relay that stops answering never has a second pass send the same job.
+const RELAY_SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl Mailer {
     pub fn from_config(config: &Config) -> Result<Self, String> {
@@ -151,8 +154,8 @@ async fn relay(host: &str, port: u16, idle: &Kept, message: &Message) -> Result<
     let formatted = message.formatted();
     let kept = idle.0.lock().await.pop();
     let mut connection = match kept {
-        Some(mut kept) => match kept.send(message.envelope(), &formatted).await {
-            Ok(_) => return keep(idle, kept).await,
+        Some(mut kept) => match send_on(&mut kept, message, &formatted).await {
+            Ok(()) => return keep(idle, kept).await,
             Err(_) => {
                 kept.abort().await;
                 connect_relay(host, port).await?
@@ -160,12 +163,29 @@ async fn relay(host: &str, port: u16, idle: &Kept, message: &Message) -> Result<
         },
         None => connect_relay(host, port).await?,
     };
-    match connection.send(message.envelope(), &formatted).await {
-        Ok(_) => keep(idle, connection).await,
+    match send_on(&mut connection, message, &formatted).await {
+        Ok(()) => keep(idle, connection).await,
         Err(e) => {
             connection.abort().await;
-            Err(e.to_string())
+            Err(e)
         }
+    }
+}
+
+async fn send_on(
+    connection: &mut AsyncSmtpConnection,
+    message: &Message,
+    formatted: &[u8],
+) -> Result<(), String> {
+    match tokio::time::timeout(
+        RELAY_SEND_TIMEOUT,
+        connection.send(message.envelope(), formatted),
+    )
+    .await
+    {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("the relay stopped answering".to_owned()),
     }
 }
 
