@@ -104,7 +104,7 @@ impl Portal {
             .into_iter()
             .filter(|d| d.applies == Applies::Yes)
             .filter_map(|d| self.catalog.procedure(d.implied.procedure.as_str()))
-            .filter(|p| p.is_online() || (at_counter && !p.steps.is_empty()))
+            .filter(|p| p.is_online() || (at_counter && p.has_form()))
             .collect()
     }
 

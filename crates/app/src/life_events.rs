@@ -15,7 +15,7 @@ use madoguchi_domain::life_event::{Applies, LifeEvent};
 use madoguchi_domain::procedure::{Department, Procedure, Step};
 use madoguchi_domain::text::Localized;
 use madoguchi_domain::validate::{self, FieldError};
-use madoguchi_storage::PlanRow;
+use madoguchi_storage::{NewPlan, PlanRow};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -126,19 +126,30 @@ impl Portal {
             .first()
             .map(|s| s.id.to_string())
             .ok_or(AppError::NotFound)?;
+        let token = self.create_plan(event, &Answers::default()).await?;
+        Ok((token, first))
+    }
+
+    /// A new plan of `event` at a private link, its interview starting from `interview`; its
+    /// token.
+    async fn create_plan(
+        &self,
+        event: &LifeEvent,
+        interview: &Answers,
+    ) -> Result<String, AppError> {
         let token = new_token();
         let now = OffsetDateTime::now_utc();
-        self.store
-            .create_plan(
-                self.municipality(),
-                Uuid::now_v7(),
-                &token_hash(&token),
-                &event.id,
-                now,
-                self.plan_expiry(now),
-            )
-            .await?;
-        Ok((token, first))
+        let plan = NewPlan {
+            id: Uuid::now_v7(),
+            token_hash: &token_hash(&token),
+            event_id: &event.id,
+            interview: &self.storable(interview),
+            facts: &serde_json::json!({}),
+            now,
+            expires_at: self.plan_expiry(now),
+        };
+        self.store.create_plan(self.municipality(), &plan).await?;
+        Ok(token)
     }
 
     /// A plan for taking `procedure_id` to the counter, prepared at home: the counter's own
@@ -151,37 +162,15 @@ impl Portal {
             .counter_event
             .as_ref()
             .ok_or(AppError::NotFound)?;
-        if procedure.steps.is_empty() {
+        if !procedure.has_form() {
             return Err(AppError::NotFound);
         }
-        let token = new_token();
-        let now = OffsetDateTime::now_utc();
-        let id = Uuid::now_v7();
-        self.store
-            .create_plan(
-                self.municipality(),
-                id,
-                &token_hash(&token),
-                &event.id,
-                now,
-                self.plan_expiry(now),
-            )
-            .await?;
         let mut interview = Answers::default();
         interview.insert(
             "procedures",
             madoguchi_domain::answers::Answer::Choices(vec![procedure.id.to_string()]),
         );
-        self.store
-            .save_plan(
-                self.municipality(),
-                id,
-                &self.storable(&interview),
-                &serde_json::json!({}),
-                now,
-                self.plan_expiry(now),
-            )
-            .await?;
+        let token = self.create_plan(event, &interview).await?;
         let plan = self.plan(&token).await?;
         self.choose_bundle(&plan, &[procedure.id.to_string()])
             .await?;

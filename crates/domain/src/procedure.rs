@@ -624,6 +624,12 @@ impl Procedure {
         matches!(self.availability, Availability::Online)
     }
 
+    /// Whether it has a form: questions that a channel can ask (online, or at the counter for
+    /// one done only there).
+    pub fn has_form(&self) -> bool {
+        !self.steps.is_empty()
+    }
+
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.steps.iter().find(|s| s.id.as_str() == id)
     }

@@ -3,6 +3,7 @@
 //! card reads a visit asks its agent for. Every state change here is one conditional statement
 //! (or one transaction of them), so a code is exchanged once and a read completed once.
 
+use crate::life_events::{NewPlan, insert_plan};
 use crate::{StorageError, Store, in_tx, on_pool};
 use serde_json::Value;
 use sqlx::Row;
@@ -24,18 +25,6 @@ pub struct VisitRow {
     pub plan_id: Option<Uuid>,
     /// How many applications the visit submitted.
     pub applications: i64,
-}
-
-/// The plan a visit starts: a life event's interview with the facts the identity gives.
-#[derive(Debug, Clone)]
-pub struct NewVisitPlan<'a> {
-    pub id: Uuid,
-    /// A hash of a token made and forgotten: the plan is reached through the visit only.
-    pub token_hash: &'a str,
-    pub event_id: &'a str,
-    pub facts: &'a Value,
-    pub now: OffsetDateTime,
-    pub expires_at: OffsetDateTime,
 }
 
 #[derive(Debug, Clone)]
@@ -230,7 +219,7 @@ impl Store {
         municipality: &str,
         visit: Uuid,
         staff: Uuid,
-        plan: &NewVisitPlan<'_>,
+        plan: &NewPlan<'_>,
     ) -> Result<Option<Uuid>, StorageError> {
         let given = in_tx!(self, |tx| {
             let won = sqlx::query(
@@ -246,20 +235,7 @@ impl Store {
             .rows_affected()
                 == 1;
             if won {
-                sqlx::query(
-                    "INSERT INTO life_event_plans (id, municipality_code, token_hash, event_id, interview, facts, created_at, updated_at, expires_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
-                )
-                .bind(plan.id)
-                .bind(municipality)
-                .bind(plan.token_hash)
-                .bind(plan.event_id)
-                .bind(Json(serde_json::json!({})))
-                .bind(Json(plan.facts))
-                .bind(plan.now)
-                .bind(plan.expires_at)
-                .execute(&mut *tx)
-                .await?;
+                insert_plan!(&mut *tx, municipality, plan);
             }
             let row = sqlx::query(
                 "SELECT plan_id FROM counter_visits \

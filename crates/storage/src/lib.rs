@@ -31,11 +31,11 @@ pub use applications::{
 pub use audit::{AuditEntry, AuditProblem, AuditReport, AuditRow};
 pub use cases::{DeliveryRow, InboxFilter};
 pub use clients::ClientRow;
-pub use counter::{AgentRow, CardReadRow, NewVisitPlan, VisitRow};
+pub use counter::{AgentRow, CardReadRow, VisitRow};
 pub use drafts::{NewDraft, StopCount};
 pub use error::StorageError;
 pub use jobs::{Job, NewJob};
-pub use life_events::PlanRow;
+pub use life_events::{NewPlan, PlanRow};
 pub use maintenance::Swept;
 pub use rows::{ApplicationRow, AttachmentRow, DraftRow, EventRow};
 pub use staff::{NewStaff, StaffRow, TokenRow};

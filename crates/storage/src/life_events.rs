@@ -41,6 +41,40 @@ where
     })
 }
 
+/// A new plan: a life event's interview and facts as they start, behind a token's hash.
+#[derive(Debug, Clone)]
+pub struct NewPlan<'a> {
+    pub id: Uuid,
+    /// A counter visit's plan has a token made and forgotten: it is reached through the visit.
+    pub token_hash: &'a str,
+    pub event_id: &'a str,
+    pub interview: &'a Value,
+    pub facts: &'a Value,
+    pub now: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+/// Inserts a plan (a resident's at their link, or the one a counter visit starts).
+macro_rules! insert_plan {
+    ($executor:expr, $municipality:expr, $plan:expr) => {
+        sqlx::query(
+            "INSERT INTO life_event_plans (id, municipality_code, token_hash, event_id, interview, facts, created_at, updated_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
+        )
+        .bind($plan.id)
+        .bind($municipality)
+        .bind($plan.token_hash)
+        .bind($plan.event_id)
+        .bind(Json($plan.interview))
+        .bind(Json($plan.facts))
+        .bind($plan.now)
+        .bind($plan.expires_at)
+        .execute($executor)
+        .await?
+    };
+}
+pub(crate) use insert_plan;
+
 /// A plan's drafts live as long as the plan: the resident reaches them only through its link.
 macro_rules! keep_drafts {
     ($tx:expr, $municipality:expr, $plan:expr, $expires_at:expr) => {
@@ -59,27 +93,11 @@ impl Store {
     pub async fn create_plan(
         &self,
         municipality: &str,
-        id: Uuid,
-        token_hash: &str,
-        event_id: &str,
-        now: OffsetDateTime,
-        expires_at: OffsetDateTime,
+        plan: &NewPlan<'_>,
     ) -> Result<(), StorageError> {
         on_pool!(self, |pool| {
-            sqlx::query(
-                "INSERT INTO life_event_plans (id, municipality_code, token_hash, event_id, interview, facts, created_at, updated_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5, $5, $6, $6, $7)",
-            )
-            .bind(id)
-            .bind(municipality)
-            .bind(token_hash)
-            .bind(event_id)
-            .bind(Json(serde_json::json!({})))
-            .bind(now)
-            .bind(expires_at)
-            .execute(pool)
-            .await
-            .map(|_| ())
+            insert_plan!(pool, municipality, plan);
+            Ok::<(), sqlx::Error>(())
         })?;
         Ok(())
     }

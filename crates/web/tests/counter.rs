@@ -417,6 +417,28 @@ fn date(name: &str, d: time::Date) -> [(String, String); 3] {
     ]
 }
 
+/// A name question's four parts.
+fn name(field: &str, [family, given, family_kana, given_kana]: [&str; 4]) -> Vec<(String, String)> {
+    [
+        ("family", family),
+        ("given", given),
+        ("family_kana", family_kana),
+        ("given_kana", given_kana),
+    ]
+    .into_iter()
+    .map(|(part, value)| (format!("f.{field}.{part}"), value.to_owned()))
+    .collect()
+}
+
+/// Another visit started by the same counter staff member; its page.
+async fn another_visit(staff: &TestApp) -> String {
+    let list = staff.get("/staff/counter").await;
+    staff
+        .post_form("/staff/counter/visits", &[("_csrf", &list.csrf())])
+        .await
+        .location()
+}
+
 fn pairs(owned: &[(String, String)]) -> Vec<(&str, &str)> {
     owned
         .iter()
@@ -538,19 +560,8 @@ async fn a_visit_runs_a_life_events_interview_and_submits_its_forms_to_two_depar
         "{}",
         page.body
     );
-    let mut householder = vec![
-        ("f.new_householder.family".to_owned(), "大田".to_owned()),
-        ("f.new_householder.given".to_owned(), "花子".to_owned()),
-        (
-            "f.new_householder.family_kana".to_owned(),
-            "オオタ".to_owned(),
-        ),
-        (
-            "f.new_householder.given_kana".to_owned(),
-            "ハナコ".to_owned(),
-        ),
-        ("f.relationship_to_former".to_owned(), "spouse".to_owned()),
-    ];
+    let mut householder = name("new_householder", ["大田", "花子", "オオタ", "ハナコ"]);
+    householder.push(("f.relationship_to_former".to_owned(), "spouse".to_owned()));
     householder.extend(date(
         "new_householder_birth_date",
         time::macros::date!(1985 - 04 - 01),
@@ -676,13 +687,7 @@ async fn a_visits_interview_is_its_takers_alone_and_closes_with_the_visit() {
     assert_eq!(other.get(&plan).await.status, StatusCode::NOT_FOUND);
     let resident = app.new_browser();
     assert_eq!(resident.get(&plan).await.location(), "/staff/login");
-    let (_, second) = {
-        let list = staff.get("/staff/counter").await;
-        let started = staff
-            .post_form("/staff/counter/visits", &[("_csrf", &list.csrf())])
-            .await;
-        ((), started.location())
-    };
+    let second = another_visit(&staff).await;
     let page = staff.get(&second).await;
     let unknown = staff
         .post_form(
@@ -792,13 +797,7 @@ async fn a_plan_prepared_at_home_opens_at_the_counter_from_its_code() {
     applicant.assert_contains("value=\"花子\"");
 
     // A code opens one visit.
-    let (_, second) = {
-        let list = staff.get("/staff/counter").await;
-        let started = staff
-            .post_form("/staff/counter/visits", &[("_csrf", &list.csrf())])
-            .await;
-        ((), started.location())
-    };
+    let second = another_visit(&staff).await;
     let page = staff.get(&second).await;
     let again = staff
         .post_form(
@@ -942,29 +941,12 @@ async fn staff_choose_procedures_directly_and_the_applicants_details_fill_them()
         form,
         format!("{plan}/forms/setainushi-henko/steps/householder")
     );
-    let mut householder = vec![
-        ("f.former_householder.family".to_owned(), "大田".to_owned()),
-        ("f.former_householder.given".to_owned(), "太郎".to_owned()),
-        (
-            "f.former_householder.family_kana".to_owned(),
-            "オオタ".to_owned(),
-        ),
-        (
-            "f.former_householder.given_kana".to_owned(),
-            "タロウ".to_owned(),
-        ),
-        ("f.new_householder.family".to_owned(), "大田".to_owned()),
-        ("f.new_householder.given".to_owned(), "花子".to_owned()),
-        (
-            "f.new_householder.family_kana".to_owned(),
-            "オオタ".to_owned(),
-        ),
-        (
-            "f.new_householder.given_kana".to_owned(),
-            "ハナコ".to_owned(),
-        ),
-        ("f.relationship_to_former".to_owned(), "spouse".to_owned()),
-    ];
+    let mut householder = name("former_householder", ["大田", "太郎", "オオタ", "タロウ"]);
+    householder.extend(name(
+        "new_householder",
+        ["大田", "花子", "オオタ", "ハナコ"],
+    ));
+    householder.push(("f.relationship_to_former".to_owned(), "spouse".to_owned()));
     householder.extend(date(
         "change_date",
         madoguchi_app::timefmt::today_jst() - time::Duration::days(3),

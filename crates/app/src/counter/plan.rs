@@ -11,7 +11,7 @@ use crate::life_events::{AtCounter, Plan};
 use crate::portal::{Member, Portal, stored_answers};
 use crate::tokens::{new_token, token_hash};
 use madoguchi_domain::Answers;
-use madoguchi_storage::NewVisitPlan;
+use madoguchi_storage::NewPlan;
 use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -43,10 +43,11 @@ impl Portal {
         let facts = self.storable(&facts);
         let token_hash = token_hash(&new_token());
         // The plan has no link: its token is made and forgotten, and it is found by its id.
-        let plan = NewVisitPlan {
+        let plan = NewPlan {
             id: Uuid::now_v7(),
             token_hash: &token_hash,
             event_id: &event.id,
+            interview: &serde_json::json!({}),
             facts: &facts,
             now,
             expires_at: self.plan_expiry(now),
@@ -71,24 +72,30 @@ impl Portal {
         Ok(())
     }
 
-    /// The plan an open visit runs, for the staff member who took the visit. An ended visit's
-    /// plan is closed: what it submitted is on the visit.
-    pub async fn visit_plan(&self, staff: &Staff, visit: &Visit) -> Result<Plan, AppError> {
+    /// The plan an open visit runs, for the staff member who took the visit; the read of the
+    /// visit is audited. Each page of the plan asks for it, so it reads the visit's row alone,
+    /// not all that its screen shows. `NotFound`: not a visit this member may see; `Conflict`:
+    /// one they did not take, that has ended, or that runs no interview.
+    pub async fn visit_plan(&self, staff: &Staff, id: Uuid, ip: &str) -> Result<Plan, AppError> {
         Self::require_counter(staff)?;
-        if visit.row.staff_id != staff.id {
-            return Err(AppError::NotFound);
-        }
-        if !visit.is_open() {
-            return Err(AppError::Conflict);
-        }
-        let plan_id = visit.row.plan_id.ok_or(AppError::NotFound)?;
+        let visit = self
+            .store
+            .visit(self.municipality(), id, Self::visit_scope(staff))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.audit_visit(staff, "visit.read", id, json!({}), ip)
+            .await?;
+        let plan_id = visit
+            .plan_id
+            .filter(|_| visit.staff_id == staff.id && visit.ended_at.is_none())
+            .ok_or(AppError::Conflict)?;
         let row = self
             .store
             .plan_by_id(self.municipality(), plan_id)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(AppError::Conflict)?;
         let at = AtCounter {
-            visit: visit.row.id,
+            visit: id,
             staff: staff.id,
         };
         self.read_plan(String::new(), row, Some(at))

@@ -128,7 +128,7 @@ pub const COUNTER_EVENT: &str = "counter";
 /// the applicant's details where it asks them by the same name and type. Written in the life
 /// event format and read by the same checker, so it holds what any event file must.
 pub fn counter_event(procedures: &[Procedure]) -> Result<Option<LifeEvent>, Vec<CatalogError>> {
-    let takeable: Vec<&Procedure> = procedures.iter().filter(|p| !p.steps.is_empty()).collect();
+    let takeable: Vec<&Procedure> = procedures.iter().filter(|p| p.has_form()).collect();
     if takeable.is_empty() {
         return Ok(None);
     }

@@ -99,12 +99,7 @@ impl FromRequestParts<AppState> for PlanAt {
 /// ended (or runs no interview) sends them back to it.
 async fn at_counter(state: &AppState, staff: StaffCtx, visit: &str) -> Result<PlanAt, WebError> {
     let id = Uuid::parse_str(visit).map_err(|_| staff.ctx.page_error(PageError::NotFound))?;
-    let visit = state
-        .portal
-        .counter_visit(&staff.staff, &staff.token, id, &staff.ip())
-        .await
-        .map_err(|e| staff.fail(e))?;
-    match state.portal.visit_plan(&staff.staff, &visit).await {
+    match state.portal.visit_plan(&staff.staff, id, &staff.ip()).await {
         Ok(plan) => Ok(PlanAt {
             plan,
             base: format!("/staff/counter/visits/{id}/plan"),
@@ -112,9 +107,7 @@ async fn at_counter(state: &AppState, staff: StaffCtx, visit: &str) -> Result<Pl
             visit: Some(id),
             ctx: staff.ctx,
         }),
-        Err(AppError::Conflict | AppError::NotFound) => {
-            Err(WebError::Redirect(format!("/staff/counter/visits/{id}")))
-        }
+        Err(AppError::Conflict) => Err(WebError::Redirect(format!("/staff/counter/visits/{id}"))),
         Err(e) => Err(staff.fail(e)),
     }
 }

@@ -181,7 +181,7 @@ pub async fn show(
             Availability::Online => None,
             Availability::CounterOnly { reason } => Some(reason.get(lang).to_owned()),
         },
-        preparable: !p.is_online() && !p.steps.is_empty(),
+        preparable: !p.is_online() && p.has_form(),
     };
     render(&page, ctx.tr)
 }

@@ -26,6 +26,11 @@ fn to_visit(id: Uuid) -> Response {
     Redirect::to(&format!("/staff/counter/visits/{id}")).into_response()
 }
 
+/// The visit's interview: its list sends on to the first page still unanswered.
+fn to_plan(id: Uuid) -> Response {
+    Redirect::to(&format!("/staff/counter/visits/{id}/plan")).into_response()
+}
+
 /// `GET /counter`
 pub async fn entry() -> Redirect {
     Redirect::to("/staff/counter")
@@ -244,8 +249,7 @@ pub async fn start_interview(
         )
         .await
     {
-        // The plan's list sends on to the interview's first unanswered page.
-        Ok(()) => Ok(Redirect::to(&format!("/staff/counter/visits/{id}/plan")).into_response()),
+        Ok(()) => Ok(to_plan(id)),
         // An ended visit shows itself as ended.
         Err(AppError::Conflict) => Ok(to_visit(id)),
         Err(e) => Err(staff.fail(e)),
@@ -268,7 +272,7 @@ pub async fn take_code(
         .take_counter_code(&staff.staff, &visit, typed, &staff.ip())
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!("/staff/counter/visits/{id}/plan")).into_response()),
+        Ok(()) => Ok(to_plan(id)),
         Err(e @ AppError::BadRequest(_)) => {
             let values = FormValues::default();
             let shown = Shown {
