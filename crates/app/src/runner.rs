@@ -75,7 +75,8 @@ pub async fn run_due(portal: &Portal, now: OffsetDateTime) -> Result<(), AppErro
 
 impl Portal {
     /// Removes what has expired at `now`: unsubmitted drafts past their resume link, the
-    /// files nothing uses any more, staff sessions, old rate-limit counters.
+    /// files nothing uses any more, staff sessions, old rate-limit counters; then refreshes the
+    /// planner's statistics.
     pub async fn sweep(&self, now: OffsetDateTime) -> Result<Swept, AppError> {
         let drafts = self.store.purge_expired_drafts(now).await?;
         let (attachments, files) = self
@@ -84,6 +85,7 @@ impl Portal {
             .await?;
         let sessions = self.store.purge_expired_sessions(now).await?;
         let counters = self.store.purge_rate_counters(now - COUNTERS_KEPT).await?;
+        self.store.refresh_statistics().await?;
         Ok(Swept {
             drafts,
             attachments,

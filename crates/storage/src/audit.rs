@@ -161,6 +161,25 @@ impl Store {
         Ok(())
     }
 
+    /// Appends several entries in one transaction, in order (a page of the change feed: one
+    /// read per application, one commit for the page).
+    pub async fn audit_all(
+        &self,
+        municipality: &str,
+        entries: &[AuditEntry<'_>],
+        now: OffsetDateTime,
+    ) -> Result<(), StorageError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        crate::in_tx!(self, |tx| {
+            for entry in entries {
+                append_audit!(&mut *tx, municipality, entry, now);
+            }
+        });
+        Ok(())
+    }
+
     /// Entries about one application, oldest first (the case page's access record).
     pub async fn audit_for_application(
         &self,

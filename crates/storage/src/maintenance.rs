@@ -79,6 +79,17 @@ impl Store {
         Ok(n)
     }
 
+    /// Keeps the query planner's statistics current, so that a year of applications is read
+    /// through the indexes its pages need (see `cases`). SQLite analyses the tables that have
+    /// changed enough (`PRAGMA optimize`, every table considered); PostgreSQL's autovacuum does
+    /// this itself.
+    pub async fn refresh_statistics(&self) -> Result<(), StorageError> {
+        if let crate::Backend::Sqlite(pool) = &self.backend {
+            sqlx::query("PRAGMA optimize=0x10002").execute(pool).await?;
+        }
+        Ok(())
+    }
+
     pub async fn purge_expired_sessions(&self, now: OffsetDateTime) -> Result<u64, StorageError> {
         let n = on_pool!(self, |pool| {
             sqlx::query("DELETE FROM staff_sessions WHERE expires_at < $1")
@@ -185,12 +196,16 @@ impl Store {
     }
 }
 
+/// Run on every submission with a file, so served by `attachment_uses_by_owner`
+/// (`cases::plans`). By the owner alone, a UUID no other municipality's row has: with the
+/// municipality too, SQLite read the primary key's every use of the municipality instead.
+pub(crate) const DELETE_USES_OF_OWNER: &str = "DELETE FROM attachment_uses WHERE owner_id = $1";
+
 /// Replaces an owner's attachment uses inside the caller's transaction.
 macro_rules! write_uses {
     ($conn:expr, $municipality:expr, $owner:expr, $sha256s:expr) => {{
         let conn = $conn;
-        sqlx::query("DELETE FROM attachment_uses WHERE municipality_code = $1 AND owner_id = $2")
-            .bind($municipality)
+        sqlx::query($crate::maintenance::DELETE_USES_OF_OWNER)
             .bind($owner)
             .execute(&mut *conn)
             .await?;

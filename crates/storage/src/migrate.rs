@@ -56,6 +56,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_counter_applications.sql"),
         postgres: include_str!("../migrations/postgres/0009_counter_applications.sql"),
     },
+    Migration {
+        version: 10,
+        sqlite: include_str!("../migrations/sqlite/0010_year_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0010_year_indexes.sql"),
+    },
 ];
 
 /// Arbitrary constant naming madoguchi's migration lock.
