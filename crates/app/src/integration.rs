@@ -8,7 +8,7 @@ use crate::portal::Portal;
 use crate::timefmt::rfc3339;
 use crate::tokens::{new_token, token_hash};
 use madoguchi_domain::input::Lines;
-use madoguchi_storage::{ApplicationRow, DeliveryRow, TokenRow};
+use madoguchi_storage::{ApplicationRow, AuditEntry, DeliveryRow, TokenRow};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -129,12 +129,24 @@ impl Portal {
             .await?;
         let mut items = Vec::with_capacity(rows.len());
         let mut next = cursor;
-        for row in rows {
+        for row in &rows {
             next = next.max(row.change_seq);
-            self.audit_case(actor, "api.read", &row, json!({}), ip)
-                .await?;
-            items.push(self.integration_json(actor, &row).await?);
+            items.push(self.integration_json(actor, row).await?);
         }
+        // Audited before the page is answered, in one commit for the page.
+        let entries: Vec<AuditEntry<'_>> = rows
+            .iter()
+            .map(|row| AuditEntry {
+                actor: &actor.name,
+                action: "api.read",
+                application_id: Some(row.id),
+                detail: json!({ "receipt_number": row.receipt_number }),
+                ip,
+            })
+            .collect();
+        self.store
+            .audit_all(self.municipality(), &entries, OffsetDateTime::now_utc())
+            .await?;
         Ok((items, next))
     }
 

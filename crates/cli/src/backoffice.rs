@@ -169,26 +169,28 @@ pub fn export(args: ExportArgs) -> ExitCode {
         scope: None,
         my_number_access: args.with_my_number,
     };
+    // The file is written as it is read, a page of applications at a time.
     let outcome = with_portal(&args.store, async |portal| {
-        Ok(portal
+        let outcome = portal
             .export(&actor, &args.procedure, format, encoding, "cli")
-            .await?)
+            .await?;
+        let mut file = match outcome {
+            ExportOutcome::File(file) => file,
+            ExportOutcome::Unmappable(problems) => return Ok(Some(problems)),
+        };
+        let mut out: Box<dyn Write> = match &args.output {
+            Some(path) => Box::new(std::io::BufWriter::new(std::fs::File::create(path)?)),
+            None => Box::new(std::io::stdout().lock()),
+        };
+        while let Some(chunk) = file.body.next_chunk().await? {
+            out.write_all(&chunk)?;
+        }
+        out.flush()?;
+        Ok(None)
     });
     match outcome {
-        Ok(ExportOutcome::File(file)) => {
-            let written = match &args.output {
-                Some(path) => std::fs::write(path, &file.bytes),
-                None => std::io::stdout().write_all(&file.bytes),
-            };
-            match written {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
-        Ok(ExportOutcome::Unmappable(problems)) => {
+        Ok(None) => ExitCode::SUCCESS,
+        Ok(Some(problems)) => {
             eprintln!(
                 "error: {} character(s) cannot be written in CP932; nothing was exported:",
                 problems.len()

@@ -478,6 +478,95 @@ async fn exports_in_both_encodings_report_what_cp932_cannot_hold() {
     assert_eq!(problems[0].receipt_number, odd);
 }
 
+/// An export longer than the pages it is read in (500 applications) is whole: every
+/// application once, oldest first, in CSV and in JSON, including one submitted while the file
+/// was being read.
+#[tokio::test]
+async fn an_export_of_many_pages_holds_every_application_once_in_order() {
+    let app = TestApp::with_config(|c| c.limits.submissions_per_minute = 10_000).await;
+    add_staff(&app, "koseki", Some("kosekijumin"), false).await;
+    let pdf = upload(&app).await;
+    let caller = madoguchi_app::limits::Caller::at(std::net::Ipv4Addr::LOCALHOST.into());
+    let mut receipts = Vec::new();
+    for _ in 0..1_050 {
+        let receipt = app
+            .portal
+            .submit_api("juminhyo-yuso", &juminhyo(&pdf, "山田"), None, &caller)
+            .await
+            .unwrap();
+        receipts.push(receipt.application.receipt_number.clone());
+    }
+    let staff = staff_browser(&app, "koseki").await;
+
+    let (status, _, bytes) = staff
+        .get_bytes("/staff/export/file?procedure=juminhyo-yuso&format=csv")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(bytes).unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{FEFF}').split("\r\n").collect();
+    assert!(
+        lines[0].starts_with("受付番号,"),
+        "one header: {}",
+        lines[0]
+    );
+    let listed: Vec<&str> = lines[1..]
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(listed, receipts, "every application once, oldest first");
+
+    let (_, _, bytes) = staff
+        .get_bytes("/staff/export/file?procedure=juminhyo-yuso&format=json")
+        .await;
+    let items: Value = serde_json::from_slice(&bytes).unwrap();
+    let listed: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["receipt_number"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, receipts);
+
+    // Read a page, then a submission arrives: it is in the rest of the file.
+    let admin = Actor {
+        name: "cli".into(),
+        scope: None,
+        my_number_access: false,
+    };
+    let ExportOutcome::File(mut file) = app
+        .portal
+        .export(
+            &admin,
+            "juminhyo-yuso",
+            ExportFormat::Json,
+            ExportEncoding::Utf8Bom,
+            "cli",
+        )
+        .await
+        .unwrap()
+    else {
+        panic!("a file")
+    };
+    let mut bytes = file.body.next_chunk().await.unwrap().unwrap();
+    bytes.extend(file.body.next_chunk().await.unwrap().unwrap());
+    let late = app
+        .portal
+        .submit_api("juminhyo-yuso", &juminhyo(&pdf, "鈴木"), None, &caller)
+        .await
+        .unwrap();
+    while let Some(chunk) = file.body.next_chunk().await.unwrap() {
+        bytes.extend(chunk);
+    }
+    let items: Value = serde_json::from_slice(&bytes).unwrap();
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), receipts.len() + 1);
+    assert_eq!(
+        items.last().unwrap()["receipt_number"],
+        late.application.receipt_number
+    );
+}
+
 /// A department's token pulls what changed after its cursor, with the 個人番号 whole, and
 /// writes a status back; other departments' cases stay invisible; a revoked token is refused.
 #[tokio::test]

@@ -7,11 +7,27 @@ use crate::pages::drafts::no_store;
 use crate::staff::{Choice, StaffCtx, download, procedure_choices};
 use crate::views::Base;
 use askama::Template;
+use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use madoguchi_app::export::{ExportEncoding, ExportFormat, ExportOutcome, Unmappable};
+use madoguchi_app::export::{ExportBody, ExportEncoding, ExportFormat, ExportOutcome, Unmappable};
 use serde::Deserialize;
+
+/// The file as it is read, a page of applications per chunk. A failure part-way ends the
+/// response early, so the download is incomplete rather than silently short.
+fn streamed(body: ExportBody) -> Body {
+    Body::from_stream(futures_util::stream::unfold(body, |mut body| async move {
+        match body.next_chunk().await {
+            Ok(Some(chunk)) => Some((Ok(chunk), body)),
+            Ok(None) => None,
+            Err(e) => {
+                tracing::error!(error = %e, "export stopped part-way");
+                Some((Err(e), body))
+            }
+        }
+    }))
+}
 
 #[derive(Template)]
 #[template(path = "staff_export.html")]
@@ -107,7 +123,11 @@ pub async fn file(
         .await
         .map_err(|e| staff.fail(e))?;
     match outcome {
-        ExportOutcome::File(file) => Ok(download(file.bytes, &file.file_name, file.content_type)),
+        ExportOutcome::File(file) => Ok(download(
+            streamed(file.body),
+            &file.file_name,
+            file.content_type,
+        )),
         ExportOutcome::Unmappable(problems) => {
             let mut base = staff.base(&state, staff.ctx.tr.t("export-title"));
             base.has_errors = true;

@@ -130,7 +130,7 @@ pub(crate) fn procedure_choices(state: &AppState, staff: &StaffCtx, selected: &s
 }
 
 /// A file response that browsers save rather than open, with its name in RFC 6266 form.
-pub fn download(bytes: Vec<u8>, name: &str, content_type: &str) -> Response {
+pub fn download(body: impl Into<Body>, name: &str, content_type: &str) -> Response {
     // Names stored before they were cut to length are cut here, before they reach a header.
     let kind = FileType::from_mime(content_type).unwrap_or(FileType::Pdf);
     let name = &clean_file_name(name, kind);
@@ -152,7 +152,7 @@ pub fn download(bytes: Vec<u8>, name: &str, content_type: &str) -> Response {
         })
         .collect();
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    let mut response = Response::new(Body::from(bytes));
+    let mut response = Response::new(body.into());
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
