@@ -8,6 +8,10 @@
 #      look-up of the same keys;
 #  (d) the outbox's confirmation mails per second through SMTP on loopback (and written as
 #      files), beside the durable submissions per second that queued them in the same run.
+#  (e) a generated year of applications (YEAR_APPLICATIONS, 170,000 by default) and the back
+#      office's reads of it beside their limits: inbox pages, each procedure's export streamed
+#      with its peak memory, the whole year re-exported, the change feed; on SQLite, and on
+#      PostgreSQL too when BENCH_POSTGRES_URL names a server (postgres://…/postgres).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/madoguchi/target}"
@@ -54,5 +58,9 @@ echo "| question page (保育施設 children step, $bytes bytes) | $ours_rps req
 "$bin/madoguchi-bench" submissions "$SECONDS_EACH" 8
 "$bin/madoguchi-bench" outbox "$SECONDS_EACH" 8
 OUTBOX_TO_FOLDER=1 "$bin/madoguchi-bench" outbox "$SECONDS_EACH" 8
+"$bin/madoguchi-bench" year "${YEAR_APPLICATIONS:-170000}"
+if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
+  BENCH_POSTGRES_URL="$BENCH_POSTGRES_URL" "$bin/madoguchi-bench" year "${YEAR_APPLICATIONS:-170000}"
+fi
 "$bin/madoguchi-bench" jp
 "$bin/madoguchi-bench" life-events

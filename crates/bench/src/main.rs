@@ -12,6 +12,11 @@
 //! - `outbox SECONDS TASKS`: confirmation mails sent per second by the outbox through a real
 //!   SMTP exchange on loopback (a sink here that speaks the protocol and keeps nothing), beside
 //!   the durable submissions per second that queued them, measured in the same run.
+//! - `year [APPLICATIONS]`: a generated year (170,000) and the back office's reads of it: see
+//!   [`year`].
+
+mod alloc;
+mod year;
 
 use madoguchi_app::{Config, Portal};
 use serde_json::json;
@@ -43,9 +48,13 @@ fn main() {
             seconds.parse().expect("SECONDS"),
             tasks.parse().expect("TASKS"),
         )),
+        ["year"] => runtime.block_on(year::run(170_000)),
+        ["year", applications] => {
+            runtime.block_on(year::run(applications.parse().expect("APPLICATIONS")))
+        }
         _ => {
             eprintln!(
-                "usage: madoguchi-bench baseline-server BIND BYTES | submissions SECONDS TASKS | outbox SECONDS TASKS | jp | life-events"
+                "usage: madoguchi-bench baseline-server BIND BYTES | submissions SECONDS TASKS | outbox SECONDS TASKS | year [APPLICATIONS] | jp | life-events"
             );
             std::process::exit(2);
         }

@@ -222,7 +222,14 @@ impl Store {
         after: Option<(OffsetDateTime, &str)>,
         limit: i64,
     ) -> Result<Vec<ApplicationRow>, StorageError> {
-        let (sql, w) = export_query(&self.backend, municipality, department, procedure, after, limit);
+        let (sql, w) = export_query(
+            &self.backend,
+            municipality,
+            department,
+            procedure,
+            after,
+            limit,
+        );
         on_pool!(self, |pool| {
             let rows = bind_all!(w, sqlx::query(sqlx::AssertSqlSafe(sql.clone())))
                 .fetch_all(pool)
@@ -605,7 +612,10 @@ mod plans {
             // As a page of 500 is to a procedure's year of tens of thousands.
             20,
         );
-        assert_served_by(&plan(&store, &sql, &w).await, &["applications_by_procedure"]);
+        assert_served_by(
+            &plan(&store, &sql, &w).await,
+            &["applications_by_procedure"],
+        );
 
         let mut w = Conditions::new(m, &store.backend);
         w.bind(Arg::Text("kosekijumin".into()));
@@ -635,7 +645,12 @@ mod plans {
             counts.contains("applications_by_department_status"),
             "{counts}"
         );
-        let (sql, w) = counts_query(&store.backend, m, Some("kosekijumin"), Some("juminhyo-yuso"));
+        let (sql, w) = counts_query(
+            &store.backend,
+            m,
+            Some("kosekijumin"),
+            Some("juminhyo-yuso"),
+        );
         let counts = plan(&store, &sql, &w).await;
         assert!(counts.contains("applications_by_procedure"), "{counts}");
     }
