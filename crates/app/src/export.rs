@@ -100,7 +100,8 @@ impl Portal {
         };
         let problems = match (format, encoding) {
             (ExportFormat::Csv, ExportEncoding::Cp932) => {
-                body.clone_unstarted().unmappable().await?
+                // Not started yet: the copy reads from the beginning too.
+                body.clone().unmappable().await?
             }
             _ => Vec::new(),
         };
@@ -148,6 +149,7 @@ impl Portal {
 
 /// An export's bytes, read from storage a page of applications at a time by
 /// [`ExportBody::next_chunk`]: a year's file takes the memory of one page.
+#[derive(Clone)]
 pub struct ExportBody {
     portal: Portal,
     actor: Actor,
@@ -312,22 +314,6 @@ impl ExportBody {
                 }
                 Ok(encoded.into_owned())
             }
-        }
-    }
-
-    /// A copy that starts from the beginning, for a pass before the file.
-    fn clone_unstarted(&self) -> Self {
-        Self {
-            portal: self.portal.clone(),
-            actor: self.actor.clone(),
-            current: self.current.clone(),
-            columns: self.columns.clone(),
-            format: self.format,
-            encoding: self.encoding,
-            after: None,
-            started: false,
-            done: false,
-            rows: 0,
         }
     }
 

@@ -312,6 +312,13 @@ async fn inbox(portal: &Portal) {
         .id
         .clone();
     let actor = staff(&department);
+    // The department's size before the walk, and a receipt number to search for.
+    let first = portal
+        .inbox(&actor, &InboxQuery::default(), "bench")
+        .await
+        .expect("inbox");
+    let before: i64 = first.counts.iter().map(|(_, n)| n).sum();
+    let last_receipt = first.cases.last().expect("a case").receipt_number.clone();
     let month_ago = OffsetDateTime::now_utc().date() - time::Duration::days(30);
     let queries: [(&str, InboxQuery); 5] = [
         ("first page", InboxQuery::default()),
@@ -340,7 +347,7 @@ async fn inbox(portal: &Portal) {
         (
             "a receipt number",
             InboxQuery {
-                search: Some(last_receipt(portal, &actor).await),
+                search: Some(last_receipt.clone()),
                 ..InboxQuery::default()
             },
         ),
@@ -376,7 +383,6 @@ async fn inbox(portal: &Portal) {
             }
         })
     };
-    let before: i64 = department_total(portal, &actor).await;
     loop {
         let query = InboxQuery {
             after: after.clone(),
@@ -401,29 +407,6 @@ async fn inbox(portal: &Portal) {
         "| inbox of {department}: all {pages} pages by the cursor while 200 arrive ({} cases, none skipped or repeated) | median {median:.1} ms, slowest {slowest:.1} ms per page | 50 ms |",
         seen.len()
     );
-}
-
-async fn department_total(portal: &Portal, actor: &Actor) -> i64 {
-    portal
-        .inbox(actor, &InboxQuery::default(), "bench")
-        .await
-        .expect("inbox")
-        .counts
-        .iter()
-        .map(|(_, n)| n)
-        .sum()
-}
-
-async fn last_receipt(portal: &Portal, actor: &Actor) -> String {
-    portal
-        .inbox(actor, &InboxQuery::default(), "bench")
-        .await
-        .expect("inbox")
-        .cases
-        .last()
-        .expect("a case")
-        .receipt_number
-        .clone()
 }
 
 /// Each procedure's year as CSV (UTF-8) with the peak of memory allocated while it streams,
